@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make book` builds the whole book, `make test` runs
+# every test (and installs what the tests need). See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book test bench extract preview setup system-deps clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+setup: $(STAMP) node_modules/.package-lock.json
+
+## system packages the browser tests need (Debian)
+system-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+book: setup
+	$(PY) -m tooling.build
+
+test: setup system-deps book
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m tooling.bench
+
+extract: setup
+	$(PY) -m analysis.extract
+
+preview: book
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/site 8000
+
+clean:
+	rm -rf _build

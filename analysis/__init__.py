@@ -1,0 +1,1 @@
+"""Silk Road Integration: data, indicators and figures for the book."""

@@ -1,0 +1,1 @@
+"""Build tooling: staging the three editions, executing notebooks, building the site."""

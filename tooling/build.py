@@ -1,0 +1,277 @@
+"""Build the three language editions into ``_build/site``.
+
+Steps: stage each edition's sources (``_build/stage/<lang>``), execute the notebook
+chapters with papermill (cached), build each edition with Jupyter Book (nitpicky,
+warnings as errors), assemble the site aside and swap it in only when everything
+succeeded. Run ``python -m tooling.build``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import papermill
+import yaml
+
+from analysis.i18n import LANGUAGES, t
+from analysis.paths import REPO
+from tooling import notebooks
+
+BUILD = REPO / "_build"
+NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
+PROSE_DIR = REPO / "chapters"
+MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
+UNPUBLISHED = ["_static/webpack-macros.html", "_static/sbt-webpack-macros.html", ".buildinfo", "_sources"]
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def log(step: str, message: str) -> None:
+    print(f"[{step:>7}] {message}", flush=True)
+
+
+class Builder:
+    def __init__(self, build_dir: Path = BUILD, jobs: int = 2):
+        self.build_dir = build_dir
+        self.jobs = jobs
+        self.counts = {"executed": 0, "cached": 0, "built": 0, "unchanged": 0}
+
+    # ---- staging -------------------------------------------------------------------
+    def toc_files(self) -> list[str]:
+        toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+        files = [toc["root"]]
+        pending = list(toc.get("chapters", [])) + [e for p in toc.get("parts", []) for e in p.get("chapters", [])]
+        while pending:
+            entry = pending.pop(0)
+            files.append(entry["file"])
+            pending += entry.get("sections", [])
+        return files
+
+    def source_of(self, docname: str, lang: str) -> Path:
+        name = Path(docname).name
+        notebook = NOTEBOOK_DIR / f"{name}.md"
+        prose = PROSE_DIR / lang / f"{name}.md"
+        if notebook.is_file() and prose.is_file():
+            raise BuildError(f"{docname}: both {prose} and {notebook} exist; a page is prose or a notebook")
+        if notebook.is_file():
+            return notebook
+        if prose.is_file():
+            return prose
+        raise BuildError(f"{docname}: no page for language {lang!r} (expected {prose} or {notebook})")
+
+    def stage(self, lang: str) -> Path:
+        stage = self.build_dir / "stage" / lang
+        stage.mkdir(parents=True, exist_ok=True)
+        wanted: dict[str, bytes] = {
+            "_config.yml": self.config_for(lang).encode(),
+            "_toc.yml": (REPO / "_toc.yml").read_bytes(),
+            "references.bib": (REPO / "references.bib").read_bytes(),
+        }
+        for template in (REPO / "tooling" / "templates").glob("*.html"):
+            wanted[f"_templates/{template.name}"] = template.read_bytes()
+        for asset in (REPO / "tooling" / "static").glob("*"):
+            wanted[f"_assets/{asset.name}"] = asset.read_bytes()
+        wanted.update(self.mathjax_files())
+        for docname in self.toc_files():
+            source = self.source_of(docname, lang)
+            if source.parent == NOTEBOOK_DIR:
+                wanted[f"{docname}.ipynb"] = self.executed(source, lang)
+            else:
+                wanted[f"{docname}.md"] = source.read_bytes()
+        changed = sync_tree(stage, wanted)
+        return stage if changed else None
+
+    def config_for(self, lang: str) -> str:
+        config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+        config["title"] = t("book.title", lang)
+        config["author"] = t("book.author", lang)
+        sphinx = config.setdefault("sphinx", {})
+        sphinx["local_extensions"] = {k: str(REPO / v) for k, v in sphinx.get("local_extensions", {}).items()}
+        sphinx.setdefault("config", {})["language"] = lang
+        sphinx["config"]["locale_dirs"] = [str(REPO / "locale")]
+        return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
+
+    def mathjax_files(self) -> dict[str, bytes]:
+        if not (MATHJAX / "tex-chtml.js").is_file():
+            raise BuildError(f"MathJax not found at {MATHJAX}: run `npm ci` (the Makefile does)")
+        files = {"_assets/mathjax/tex-chtml.js": (MATHJAX / "tex-chtml.js").read_bytes()}
+        fonts = MATHJAX / "output" / "chtml" / "fonts" / "woff-v2"
+        for font in sorted(fonts.glob("*.woff")):
+            files[f"_assets/mathjax/output/chtml/fonts/woff-v2/{font.name}"] = font.read_bytes()
+        return files
+
+    # ---- notebooks -----------------------------------------------------------------
+    def executed(self, source: Path, lang: str) -> bytes:
+        notebook = notebooks.cells_for(notebooks.read_source(source), lang)
+        parameters = {"lang": lang}
+        key = notebooks.cache_key(notebook, parameters, self.inputs)
+        cached = self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
+        if cached.is_file():
+            self.counts["cached"] += 1
+            log("cache", f"{lang} {source.name}: hit")
+        else:
+            self.run_notebook(notebook, source, lang, parameters, cached)
+        result = notebooks.graft_outputs(notebook, nbformat.read(cached, as_version=4))
+        return nbformat.writes(notebooks.strip_volatile(result)).encode() + b"\n"
+
+    def run_notebook(self, notebook, source: Path, lang: str, parameters: dict, cached: Path) -> None:
+        started = time.perf_counter()
+        log("execute", f"{lang} {source.name} ...")
+        work = self.build_dir / "cache" / "running"
+        work.mkdir(parents=True, exist_ok=True)
+        unexecuted = work / f"{source.stem}-{lang}.in.ipynb"
+        output = work / f"{source.stem}-{lang}.ipynb"
+        nbformat.write(notebook, unexecuted)
+        try:
+            papermill.execute_notebook(str(unexecuted), str(output), parameters=parameters, cwd=str(REPO),
+                                       kernel_name="python3", progress_bar=False, log_output=False)
+        except papermill.PapermillExecutionError as error:
+            raise BuildError(f"notebook {source.relative_to(REPO)} ({lang}) failed in cell {error.exec_count} "
+                             f"(execution count):\n{error.ename}: {error.evalue}\n{''.join(error.traceback)}") from None
+        executed = notebooks.strip_volatile(nbformat.read(output, as_version=4))
+        nbformat.write(executed, cached)
+        self.counts["executed"] += 1
+        log("execute", f"{lang} {source.name}: done in {time.perf_counter() - started:.1f} s")
+
+    # ---- Jupyter Book ----------------------------------------------------------------
+    def build_edition(self, lang: str, stage: Path) -> None:
+        started = time.perf_counter()
+        out = self.build_dir / "editions" / lang
+        command = [sys.executable, "-m", "jupyter_book", "build", str(stage), "--path-output", str(out),
+                   "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+        log("book", f"{lang}: building ...")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+        if result.returncode != 0:
+            raise BuildError(f"Jupyter Book build of the {lang} edition failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+        (self.build_dir / "editions" / f"{lang}.stamp").write_text(self.stage_digest(stage))
+        self.counts["built"] += 1
+        log("book", f"{lang}: built in {time.perf_counter() - started:.1f} s")
+
+    def stage_digest(self, stage: Path) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(stage).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def up_to_date(self, lang: str) -> bool:
+        stamp = self.build_dir / "editions" / f"{lang}.stamp"
+        html_dir = self.build_dir / "editions" / lang / "_build" / "html"
+        stage = self.build_dir / "stage" / lang
+        return stamp.is_file() and html_dir.is_dir() and stamp.read_text() == self.stage_digest(stage)
+
+    # ---- site ------------------------------------------------------------------------
+    def assemble(self) -> None:
+        new = self.build_dir / "site.new"
+        shutil.rmtree(new, ignore_errors=True)
+        for lang in LANGUAGES:
+            shutil.copytree(self.build_dir / "editions" / lang / "_build" / "html", new / lang)
+            for unpublished in UNPUBLISHED:
+                target = new / lang / unpublished
+                shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        (new / "index.html").write_text(language_chooser(), encoding="utf-8")
+        (new / ".nojekyll").write_text("")
+        site, old = self.build_dir / "site", self.build_dir / "site.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if site.exists():
+            site.rename(old)
+        new.rename(site)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        self.inputs = notebooks.inputs_fingerprint()
+        stages = {}
+        for lang in LANGUAGES:
+            step = time.perf_counter()
+            self.stage(lang)
+            stages[lang] = self.build_dir / "stage" / lang
+            log("stage", f"{lang}: {time.perf_counter() - step:.1f} s")
+        todo = [lang for lang in LANGUAGES if not self.up_to_date(lang)]
+        self.counts["unchanged"] = len(LANGUAGES) - len(todo)
+        for lang in set(LANGUAGES) - set(todo):
+            log("book", f"{lang}: unchanged, not rebuilt")
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            list(pool.map(lambda lang: self.build_edition(lang, stages[lang]), todo))
+        if todo or not (self.build_dir / "site").is_dir():
+            self.assemble()
+            log("site", f"assembled {self.build_dir / 'site'}")
+        log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
+            f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
+
+
+def sync_tree(root: Path, wanted: dict[str, bytes]) -> bool:
+    """Make ``root`` hold exactly ``wanted``, rewriting only files whose bytes differ
+    (unchanged files keep their mtime, so Sphinx rebuilds only what changed)."""
+    changed = False
+    for relative, content in wanted.items():
+        path = root / relative
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        changed = True
+    for path in sorted(root.rglob("*"), reverse=True):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+            changed = True
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
+def language_chooser() -> str:
+    links = "\n".join(
+        f'      <li><a href="{lang}/index.html" hreflang="{lang}" lang="{lang}">{html.escape(t("language.name", lang))}</a>'
+        f' <span lang="{lang}">— {html.escape(t("book.title", lang))}</span></li>' for lang in LANGUAGES)
+    return f"""<!DOCTYPE html>
+<html lang="kk">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{html.escape(t("book.title", "kk"))} · {html.escape(t("book.title", "en"))} · {html.escape(t("book.title", "ru"))}</title>
+  <style>
+    body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.5; }}
+    @media (prefers-color-scheme: dark) {{ body {{ background: #14181e; color: #e6e6e6; }} a {{ color: #8ab4f8; }} }}
+  </style>
+</head>
+<body>
+  <main>
+    <h1>{html.escape(t("language.choose", "kk"))} / {html.escape(t("language.choose", "en"))} / {html.escape(t("language.choose", "ru"))}</h1>
+    <ul>
+{links}
+    </ul>
+  </main>
+</body>
+</html>
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", type=Path, default=BUILD)
+    parser.add_argument("--jobs", type=int, default=2, help="editions built at once")
+    args = parser.parse_args(argv)
+    try:
+        Builder(args.build_dir, args.jobs).run()
+    except BuildError as error:
+        log("FAILED", str(error))
+        log("FAILED", "the previous site (if any) was left untouched")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
