@@ -20,9 +20,10 @@ DTYPES = {
     "migrant_stock_totals": {"iso3": str, "year": "int64", "migrants": "float64"},
     "hdi": {"iso3": str, "year": "int64", "hdi": "float64"},
     "commodity_price_indices": {"series": str, "month": str, "value": "float64"},
-    "trade_agreements_wto": None,
-    "trade_agreements_desta": None,
-    "bri_countries": None,
+    "trade_agreements_wto": {"rta_id": "int64"},
+    "trade_agreements_desta": {"base_treaty": "int64", "year": "int64", "entry_into_force_year": "Int64",
+                               "typememb": "int64"},
+    "bri_countries": {},
 }
 
 
@@ -81,7 +82,8 @@ def _typed(frame: pd.DataFrame, dtypes: dict, path: Path) -> pd.DataFrame:
             mapped = frame[column].map({"True": True, "False": False})
         else:
             mapped = pd.to_numeric(frame[column], errors="coerce")
-        bad = mapped.isna() & (frame[column] != "") if dtype == "float64" else mapped.isna()
+        blank_allowed = dtype in ("float64", "Int64")  # a blank cell is a missing value there
+        bad = mapped.isna() & (frame[column] != "") if blank_allowed else mapped.isna()
         if bad.any():
             line = int(bad.to_numpy().nonzero()[0][0]) + 2
             raise DataError(path, f"not a valid {dtype} value: {frame[column].iloc[line - 2]!r}", row=line, field=column)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +27,7 @@ TRADE_YEARS = range(1992, 2021)
 WDI_YEARS = range(1990, 2026)
 MIGRATION_BILATERAL = "undesa-migrant-stock/archive/UN_MigrantStockByOriginAndDestination_2019_clean.csv"
 MIGRATION_TOTALS = "undesa-migrant-stock/data_raw/undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
-HDR = "undp-hdr/HDR23-24_Composite_indices_complete_time_series.csv"
+HDR = "undp-hdr/ethanchu-bot_week4/HDR23-24_Composite_indices_complete_time_series.csv"
 PINK_SHEET = "commodity-prices/natatsypora_commodity_price_index/CMO-Historical-Data-Monthly.xlsx"
 WTO_RTAS = "trade-agreements/mindstxrm_Geopolitiko/AllRTAs.xlsx"
 DESTA_DYADS = "trade-agreements/elpepebenitez_trade-dissertation/data/raw_data/pta/desta_list_of_treaties_02_02_dyads.csv"
@@ -170,11 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
-    try:
-        manifest = ExtractBuilder(args.raw, args.out).build()
-    except DataError as error:
-        print(f"extract: {error}", file=sys.stderr)
-        return 1
+    # build aside, publish only a complete extract
+    with tempfile.TemporaryDirectory(dir=args.out, prefix=".extract-") as scratch:
+        try:
+            manifest = ExtractBuilder(args.raw, Path(scratch)).build()
+        except DataError as error:
+            print(f"extract: {error}", file=sys.stderr)
+            print("extract: nothing was written", file=sys.stderr)
+            return 1
+        for built in sorted(Path(scratch).iterdir()):
+            os.replace(built, args.out / built.name)
     rows = sum(t["rows"] for t in manifest["tables"].values())
     print(f"extract: {len(manifest['tables'])} tables, {rows} rows in {args.out} "
           f"({time.perf_counter() - started:.1f} s)")

@@ -35,3 +35,19 @@ def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> HTML:
     label = html.escape(t("download.csv", lang))
     return HTML(f'<p class="csv-download"><a download="{html.escape(filename)}" '
                 f'href="data:text/csv;charset=utf-8;base64,{payload}">⬇ {label}: {html.escape(filename)}</a></p>')
+
+
+def estimate_heatmap(shares: pd.DataFrame, lang: str):
+    """Heatmap of the share of IMF estimates by reporter (rows) and year (columns)."""
+    from analysis.i18n import country_name
+
+    table = shares.pivot(index="reporter", columns="year", values="estimate_share")
+    table.index = [country_name(code, lang) for code in table.index]
+    table = table.sort_index()
+    figure, axes = plt.subplots(figsize=(9, 7.5))
+    sns.heatmap(table, ax=axes, cmap="rocket_r", vmin=0, vmax=1, linewidths=0.3, linecolor="white",
+                cbar_kws={"label": t("label.estimate_share", lang)})
+    axes.set_xlabel(t("label.year", lang))
+    axes.set_ylabel("")
+    figure.tight_layout()
+    return figure

@@ -59,7 +59,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, unique=["series", "month"], strict=True),
     "trade_agreements_wto": pa.DataFrameSchema({
         "rta_id": pa.Column("int64"),
-        "signatories": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}(;[A-Z]{3})+$")),
+        "signatories": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}(;[A-Z]{3})*$")),
     }, unique=["rta_id"]),
     "trade_agreements_desta": pa.DataFrameSchema({
         "iso3_a": pa.Column(str, pa.Check.isin(STUDY)),
@@ -85,12 +85,15 @@ def validate(name: str, frame: pd.DataFrame, *, source: str) -> pd.DataFrame:
 def _as_data_error(error: SchemaError | SchemaErrors, source: str) -> DataError:
     cases = getattr(error, "failure_cases", None)
     field, row, value = None, None, None
+    column = getattr(getattr(error, "schema", None), "name", None)
     if isinstance(cases, pd.DataFrame) and len(cases):
         first = cases.iloc[0]
         field = first.get("column") if "column" in cases else None
         index = first.get("index")
         row = int(index) + 2 if index is not None and not pd.isna(index) else None
         value = first.get("failure_case")
+    elif isinstance(column, str):
+        field = column
     elif cases is not None and not isinstance(cases, pd.DataFrame):
         field = str(cases)  # e.g. the name of a missing column
     if field is None:

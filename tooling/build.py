@@ -148,7 +148,7 @@ class Builder:
     def build_edition(self, lang: str, stage: Path) -> None:
         started = time.perf_counter()
         out = self.build_dir / "editions" / lang
-        command = [sys.executable, "-m", "jupyter_book", "build", str(stage), "--path-output", str(out),
+        command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage), "--path-output", str(out),
                    "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
         log("book", f"{lang}: building ...")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}

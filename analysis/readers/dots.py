@@ -23,7 +23,8 @@ PARTNER_COLUMN = 2
 UNITS_CELL = "B5"
 REPORTER_CELL = "B4"
 EXPECTED_UNITS = "US Dollars, Millions"
-ESTIMATE = re.compile(r"^\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+e\s*$")
+# the IMF writes estimates as text, sometimes with thousands separators: "1,035.65 e"
+ESTIMATE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+e\s*$")
 COLUMNS = ["reporter", "partner", "flow", "year", "value_usd_m", "estimate"]
 
 
@@ -57,7 +58,7 @@ def parse_cell(value, *, file: Path, row: int, year: str) -> tuple[float | None,
     if isinstance(value, str):
         estimate = ESTIMATE.match(value)
         if estimate:
-            return float(estimate.group(1)), True
+            return float(estimate.group(1).replace(",", "")), True
         try:
             return float(value), False
         except ValueError:

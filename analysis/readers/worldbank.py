@@ -65,7 +65,7 @@ def read_bulk_csv(path: Path, countries: set[str] | None = None) -> WdiSeries:
 def read_datahub_csv(path: Path, indicator: str, countries: set[str] | None = None) -> WdiSeries:
     """Read a DataHub long CSV (Country Name, Country Code, Year, Value).
 
-    The vintage is the ``last_updated`` of the datapackage.json beside it, when present.
+    The vintage is the ``last_updated`` of its datapackage.json, when present.
     """
     text = _read_text(path)
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
@@ -84,8 +84,10 @@ def read_datahub_csv(path: Path, indicator: str, countries: set[str] | None = No
         if not re.fullmatch(r"\d{4}", row[2]):
             raise DataError(path, f"year must be four digits, found {row[2]!r}", row=line_number, field="Year")
         records.append((row[1], indicator, int(row[2]), _number(row[3], path, line_number, "Value")))
-    package = Path(path).with_name("datapackage.json")
-    vintage = json.loads(package.read_text()).get("last_updated", "") if package.is_file() else ""
+    # DataHub keeps datapackage.json beside data.csv or one folder up (data/data.csv)
+    packages = [folder / "datapackage.json" for folder in (Path(path).parent, Path(path).parent.parent)]
+    package = next((p for p in packages if p.is_file()), None)
+    vintage = json.loads(package.read_text()).get("last_updated", "") if package else ""
     return WdiSeries(_tidy(records, path, 2), vintage)
 
 

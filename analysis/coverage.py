@@ -1,0 +1,80 @@
+"""What the extract covers: sources, vintages, years by country and series, and how
+much of the trade data rests on IMF estimates. Tables come back with headers in the
+reader's language."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.i18n import country_name, t
+
+TRADE_PERIOD = range(2000, 2021)
+
+
+def sources_table(manifest: dict, lang: str) -> pd.DataFrame:
+    rows = [{t("col.table", lang): name, t("col.agency", lang): entry["agency"],
+             t("col.dataset", lang): entry["dataset"], t("col.vintage", lang): entry.get("vintage", ""),
+             t("col.licence", lang): entry["licence"], t("col.rows", lang): entry["rows"]}
+            for name, entry in manifest["tables"].items()]
+    return pd.DataFrame(rows)
+
+
+def wdi_vintages_table(manifest: dict, lang: str) -> pd.DataFrame:
+    rows = [{t("col.indicator", lang): c["indicator"], t("col.unit", lang): c["unit"],
+             t("col.vintage", lang): c["vintage"], t("col.years", lang): c["years"],
+             t("col.alternatives", lang): len(c["not_used"])} for c in manifest["wdi_choices"]]
+    return pd.DataFrame(rows)
+
+
+def year_span(years: pd.Series) -> str:
+    return f"{years.min()}–{years.max()}" if len(years) else "—"
+
+
+def country_coverage(extract, indicators: list[str], lang: str) -> pd.DataFrame:
+    """First and last year with data, for each study country and each chosen series."""
+    wdi = extract.wdi[extract.wdi.indicator.isin(indicators) & (extract.wdi.iso3 != "WLD")]
+    spans = wdi.groupby(["iso3", "indicator"]).year.agg(year_span).unstack("indicator").reindex(columns=indicators)
+    trade = extract.trade_flows[(extract.trade_flows.partner == "WLD") & (extract.trade_flows.reporter != "WLD")]
+    spans.insert(0, t("col.imf_trade", lang), trade.groupby("reporter").year.agg(year_span))
+    migration = extract.migrant_stock_bilateral
+    spans.insert(1, t("col.migration", lang), migration.groupby("destination").year.agg(year_span))
+    spans = spans.fillna("—")
+    spans.index = [country_name(code, lang) for code in spans.index]
+    spans.index.name = t("col.country", lang)
+    return spans.reset_index()
+
+
+def estimate_shares(flows: pd.DataFrame, years: range = TRADE_PERIOD) -> pd.DataFrame:
+    """Per reporter and flow: share of the value of its partner-country flows that the
+    IMF marks as estimates, over ``years``."""
+    bilateral = flows[(flows.partner != "WLD") & (flows.reporter != "WLD") & (flows.partner != "EUU")
+                      & flows.year.isin(years)]
+    value = bilateral.assign(estimated=bilateral.value_usd_m.where(bilateral.estimate, 0.0))
+    totals = value.groupby(["reporter", "flow"])[["value_usd_m", "estimated"]].sum()
+    return (totals.estimated / totals.value_usd_m).rename("estimate_share").unstack("flow").reset_index()
+
+
+def estimate_table(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    shares = estimate_shares(flows).sort_values("exports", ascending=False)
+    return pd.DataFrame({
+        t("col.country", lang): [country_name(c, lang) for c in shares.reporter],
+        t("col.exports_estimated", lang): shares.exports.round(3),
+        t("col.imports_estimated", lang): shares.imports.round(3),
+    })
+
+
+def estimate_share_by_year(flows: pd.DataFrame, years: range = TRADE_PERIOD) -> pd.DataFrame:
+    """Reporter x year: share of the value of reported exports and imports with other
+    study countries that rests on IMF estimates."""
+    bilateral = flows[(flows.partner != "WLD") & (flows.reporter != "WLD") & (flows.partner != "EUU")
+                      & flows.year.isin(years)]
+    value = bilateral.assign(estimated=bilateral.value_usd_m.where(bilateral.estimate, 0.0))
+    totals = value.groupby(["reporter", "year"])[["value_usd_m", "estimated"]].sum()
+    return (totals.estimated / totals.value_usd_m).rename("estimate_share").reset_index()
+
+
+def distinct_vintages(manifest: dict) -> int:
+    return len({choice["vintage"] for choice in manifest["wdi_choices"]})
+
+
+def attributions(manifest: dict) -> list[str]:
+    return sorted({entry["attribution"] for entry in manifest["tables"].values()})
