@@ -137,7 +137,7 @@ class Builder:
             papermill.execute_notebook(str(unexecuted), str(output), parameters=parameters, cwd=str(REPO),
                                        kernel_name="python3", progress_bar=False, log_output=False)
         except papermill.PapermillExecutionError as error:
-            raise BuildError(f"notebook {source.relative_to(REPO)} ({lang}) failed in cell {error.exec_count} "
+            raise BuildError(f"notebook {source.name} ({lang}) failed in cell {error.exec_count} "
                              f"(execution count):\n{error.ename}: {error.evalue}\n{''.join(error.traceback)}") from None
         executed = notebooks.strip_volatile(nbformat.read(output, as_version=4))
         nbformat.write(executed, cached)

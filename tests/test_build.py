@@ -1,0 +1,110 @@
+"""The build pipeline: offline, reproducible, loud on failure, never half-published."""
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from analysis.paths import REPO
+from tooling import build, notebooks
+
+
+@pytest.fixture(scope="module")
+def offline_build(tmp_path_factory):
+    """A clean build of the whole book with networking switched off: a new network
+    namespace whose only interface is loopback (the notebook kernels talk to papermill
+    over 127.0.0.1), so any request leaving the machine fails."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        pytest.fail("unshare (util-linux) and ip (iproute2) are needed to run the build without a network")
+    build_dir = tmp_path_factory.mktemp("offline")
+    command = [sys.executable, "-m", "tooling.build", "--build-dir", str(build_dir)]
+    result = subprocess.run(["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *command],
+                            cwd=REPO, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return build_dir, result.stdout
+
+
+@pytest.mark.slow
+def test_build_without_network_succeeds_and_reports_progress(offline_build):
+    build_dir, output = offline_build
+    for lang in ("kk", "en", "ru"):
+        assert (build_dir / "site" / lang / "chapters" / "index.html").is_file()
+        assert f"[execute] {lang} data.md" in output
+    assert "notebooks executed" in output
+
+
+@pytest.mark.slow
+def test_two_clean_builds_give_identical_notebooks_and_figures(offline_build):
+    """The book built by `make book` and the offline build above started from nothing."""
+    build_dir, _ = offline_build
+    reference = REPO / "_build"
+    if not (reference / "site").is_dir():
+        pytest.fail("run `make book` first: the test compares against its output")
+    for lang in ("kk", "en", "ru"):
+        for executed in (build_dir / "stage" / lang).rglob("*.ipynb"):
+            twin = reference / "stage" / lang / executed.relative_to(build_dir / "stage" / lang)
+            assert executed.read_bytes() == twin.read_bytes(), executed.name
+        images = build_dir / "site" / lang / "_images"
+        if images.is_dir():
+            comparison = filecmp.dircmp(images, reference / "site" / lang / "_images")
+            assert not comparison.left_only and not comparison.right_only
+            _, mismatch, errors = filecmp.cmpfiles(images, reference / "site" / lang / "_images",
+                                                   comparison.common_files, shallow=False)
+            assert not mismatch and not errors
+
+
+def test_executed_notebooks_carry_no_volatile_metadata():
+    notebook = nbformat.v4.new_notebook(metadata={"papermill": {"start_time": "x"}})
+    cell = nbformat.v4.new_code_cell("1", metadata={"execution": {"iopub.status.busy": "t"}, "papermill": {}})
+    notebook.cells.append(cell)
+    cleaned = notebooks.strip_volatile(notebook)
+    assert "papermill" not in cleaned.metadata
+    assert cleaned.cells[0].metadata == {} and "id" not in cleaned.cells[0]
+
+
+def test_failing_notebook_names_notebook_cell_and_traceback(tmp_path):
+    source = tmp_path / "broken.md"
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('no such indicator')")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    builder = build.Builder(tmp_path / "build")
+    with pytest.raises(build.BuildError) as error:
+        builder.run_notebook(notebook, source, "kk", {"lang": "kk"}, tmp_path / "out.ipynb")
+    message = str(error.value)
+    assert "broken.md (kk)" in message and "cell" in message
+    assert "ValueError" in message and "no such indicator" in message
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_failed_build_leaves_the_previous_site(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "marker.html").write_text("previous good site")
+
+    def fail(self, lang, stage):
+        raise build.BuildError(f"{lang}: broken cross-reference")
+
+    monkeypatch.setattr(build.Builder, "build_edition", fail)
+    monkeypatch.setattr(build.Builder, "up_to_date", lambda self, lang: False)
+    with pytest.raises(build.BuildError):
+        build.Builder(tmp_path).run()
+    assert (site / "marker.html").read_text() == "previous good site"
+    assert not (tmp_path / "site.new").exists()
+
+
+def test_prose_edit_does_not_change_the_cache_key():
+    source = next((REPO / "analysis" / "notebooks").glob("*.md"))
+    notebook = notebooks.cells_for(notebooks.read_source(source), "en")
+    edited = nbformat.from_dict(nbformat.from_dict(notebook))
+    markdown = next(c for c in edited.cells if c.cell_type == "markdown")
+    markdown.source += "\n\nOne more sentence."
+    assert notebooks.cache_key(notebook, {"lang": "en"}, "x") == notebooks.cache_key(edited, {"lang": "en"}, "x")
+    code = next(c for c in edited.cells if c.cell_type == "code")
+    code.source += "\n# changed"
+    assert notebooks.cache_key(notebook, {"lang": "en"}, "x") != notebooks.cache_key(edited, {"lang": "en"}, "x")

@@ -1,0 +1,80 @@
+"""Three complete editions: the catalogue, country names, prose pages and notebook cells."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from analysis import i18n
+from analysis.reference import study_iso3
+from tooling import notebooks
+from tooling.build import NOTEBOOK_DIR, PROSE_DIR, Builder
+
+
+def test_catalogue_entries_have_every_language():
+    entries = yaml.safe_load(i18n.CATALOGUE.read_text(encoding="utf-8"))
+    for key, texts in entries.items():
+        assert set(texts) == set(i18n.LANGUAGES), key
+        assert all(str(texts[lang]).strip() for lang in i18n.LANGUAGES), key
+
+
+def test_missing_translation_is_an_error(tmp_path):
+    broken = tmp_path / "catalogue.yml"
+    broken.write_text("book.title:\n  kk: a\n  en: b\n", encoding="utf-8")
+    with pytest.raises(i18n.MissingTranslation, match="book.title.*ru"):
+        i18n.catalogue.__wrapped__(broken)
+    with pytest.raises(i18n.MissingTranslation, match="no entry"):
+        i18n.t("no.such.key", "kk")
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_study_country_has_a_name(lang):
+    names = [i18n.country_name(code, lang) for code in study_iso3()]
+    assert len(set(names)) == len(names)
+    if lang != "en":
+        # a translated name is written in Cyrillic
+        assert all(re.search("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", name) for name in names), names
+
+
+def test_kazakh_names_come_from_the_kazakh_locale():
+    assert i18n.country_name("KAZ", "kk") == "Қазақстан"
+    assert i18n.country_name("CHN", "kk") == "Қытай"
+
+
+def test_every_page_exists_in_every_language():
+    builder = Builder()
+    for docname in builder.toc_files():
+        for lang in i18n.LANGUAGES:
+            assert builder.source_of(docname, lang).is_file()
+
+
+def test_prose_pages_have_the_same_structure():
+    for page in (PROSE_DIR / "en").glob("*.md"):
+        shapes = {}
+        for lang in i18n.LANGUAGES:
+            text = (PROSE_DIR / lang / page.name).read_text(encoding="utf-8")
+            shapes[lang] = [len(h) for h in re.findall(r"^(#+) ", text, flags=re.M)]
+        assert shapes["kk"] == shapes["en"] == shapes["ru"], page.name
+
+
+@pytest.mark.parametrize("source", sorted(NOTEBOOK_DIR.glob("*.md")), ids=lambda p: p.name)
+def test_notebook_prose_exists_in_every_language(source):
+    notebook = notebooks.read_source(source)
+    assert notebooks.missing_translations(notebook) == []
+    shapes = {}
+    for lang in i18n.LANGUAGES:
+        cells = notebooks.cells_for(notebook, lang).cells
+        text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+        shapes[lang] = (re.findall(r"^#+ ", text, flags=re.M), re.findall(r"\{glue:[a-z]+\}`[^`]+`", text),
+                        re.findall(r"```\{glue:figure\} \S+", text))
+    assert shapes["kk"] == shapes["en"] == shapes["ru"]
+
+
+def test_parity_check_detects_a_missing_language():
+    import nbformat
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("a", metadata={"tags": ["lang-kk"]}),
+        nbformat.v4.new_markdown_cell("b", metadata={"tags": ["lang-en"]}),
+        nbformat.v4.new_code_cell("1")])
+    assert notebooks.missing_translations(notebook) == ["cells 1-2: languages ['en', 'kk'], missing ['ru']"]
