@@ -1,0 +1,61 @@
+"""Benchmark: clean build, no-op rebuild, rebuild after a one-line prose edit, and
+loading the data extract. Prints timings, notebook executions and the site's size.
+Run ``python -m tooling.bench`` (``make bench``); it builds in its own folder."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis.paths import REPO
+
+
+def run_build(build_dir: Path) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "tooling.build", "--build-dir", str(build_dir)],
+                            cwd=REPO, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"bench: build failed\n{result.stdout[-3000:]}")
+    executed = int(re.search(r"notebooks executed (\d+)", result.stdout).group(1))
+    return elapsed, executed, result.stdout
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def time_call(statement: str, repeat: int = 5) -> float:
+    code = (f"import time; from analysis.data import load_extract; load_extract(); t = time.perf_counter()\n"
+            f"for _ in range({repeat}): {statement}\nprint((time.perf_counter() - t) / {repeat})")
+    return float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                                check=True).stdout)
+
+
+def main() -> int:
+    page = REPO / "chapters" / "en" / "index.md"
+    original = page.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        build_dir = Path(scratch)
+        rows = [("clean build", *run_build(build_dir)[:2])]
+        rows.append(("no-op rebuild", *run_build(build_dir)[:2]))
+        try:
+            page.write_bytes(original + b"\nOne more sentence for the benchmark.\n")
+            rows.append(("rebuild after a one-line prose edit", *run_build(build_dir)[:2]))
+        finally:
+            page.write_bytes(original)
+        run_build(build_dir)  # back to the committed text
+        site = size_mb(build_dir / "site")
+    print(f"{'step':<40}{'seconds':>10}{'notebook runs':>15}")
+    for name, seconds, executed in rows:
+        print(f"{name:<40}{seconds:>10.1f}{executed:>15}")
+    print(f"{'site size':<40}{site:>9.1f} MB")
+    print(f"{'load whole extract (verified, warm)':<40}{time_call('load_extract()'):>10.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
