@@ -100,6 +100,8 @@ class Builder:
         sphinx["local_extensions"] = {k: str(REPO / v) for k, v in sphinx.get("local_extensions", {}).items()}
         sphinx.setdefault("config", {})["language"] = lang
         sphinx["config"]["locale_dirs"] = [str(REPO / "locale")]
+        sphinx["config"]["nb_code_prompt_show"] = t("notebook.show_code", lang)
+        sphinx["config"]["nb_code_prompt_hide"] = t("notebook.hide_code", lang)
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
 
     def mathjax_files(self) -> dict[str, bytes]:

@@ -92,9 +92,10 @@ def graft_outputs(target: nbformat.NotebookNode, executed: nbformat.NotebookNode
         cell.outputs = done.outputs
         cell.execution_count = done.execution_count
         cell.metadata = done.metadata
-    # papermill inserts a cell with the injected parameters; keep it for the reader
+    # papermill inserts a cell with the injected parameters: keep it in the file, hidden on the page
     injected = [i for i, c in enumerate(executed.cells) if "injected-parameters" in c.metadata.get("tags", [])]
     if injected:
+        executed.cells[injected[0]].metadata.setdefault("tags", []).append("remove-cell")
         parameters_index = next(i for i, c in enumerate(result.cells) if "parameters" in c.metadata.get("tags", []))
         result.cells.insert(parameters_index + 1, executed.cells[injected[0]])
     return result
