@@ -63,7 +63,8 @@ def read_csv(path: Path, *, ends_with_line_break: bool = True
                                     row=reader.line_num)
                 records.append((reader.line_num, fields))
     except UnicodeDecodeError as error:
-        raise DataError(path, f"not valid UTF-8 ({error.reason}): is the file truncated?") from error
+        raise DataError(path, f"not valid UTF-8 ({error.reason}): is the file truncated?"
+                        ) from error
     except csv.Error as error:
         raise DataError(path, f"malformed CSV: {error}", row=reader.line_num) from error
     if ends_with_line_break and not _ends_with_line_break(path):

@@ -9,7 +9,9 @@ WTO (``AllRTAs.xlsx``, sheet ``AllRTAs``, header in row 1, one row per agreement
 - ``signatories`` is the "Current signatories" list, or "Original signatories" where the
   current list is blank, as it is for every inactive agreement. Early announcements have
   neither and get ``''``. Three inactive bilateral agreements with a state that no longer
-  exists (Czechoslovakia, Serbia and Montenegro) list only the surviving party.
+  exists (Czechoslovakia, Serbia and Montenegro) list only the surviving party. A current
+  list can be much shorter than the original: the 1994 CIS agreement (RTA 99) now names
+  only AZE, GEO, TKM and UZB, most parties having moved to the 2011 CIS treaty (RTA 762).
 - ``entry_into_force`` is the earlier of the goods and services entry-into-force dates;
   the two differ for a few agreements whose services chapter came later (or earlier).
 

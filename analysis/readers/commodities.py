@@ -1,4 +1,4 @@
-"""World Bank commodity prices ("Pink Sheet"): the monthly workbook CMO-Historical-Data-Monthly.xlsx.
+"""World Bank commodity prices ("Pink Sheet"): the workbook CMO-Historical-Data-Monthly.xlsx.
 
 Sheet ``Monthly Indices`` (2010 = 100, nominal US$): a title block in column A (row 4 reads
 "Updated on <Month> <day>, <year>"), several rows of nested group labels, then one row of

@@ -27,7 +27,8 @@ def read_natural_earth(path: str | Path, iso3: str | Iterable[str]) -> dict:
     try:
         collection = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
-        raise DataError(path, f"not valid UTF-8 ({error.reason}): is the file truncated?") from error
+        raise DataError(path, f"not valid UTF-8 ({error.reason}): is the file truncated?"
+                        ) from error
     except json.JSONDecodeError as error:
         raise DataError(path, f"not valid JSON ({error.msg}, column {error.colno}): is the file "
                               "truncated?", row=error.lineno) from error
