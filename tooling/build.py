@@ -150,6 +150,10 @@ class Builder:
     def build_edition(self, lang: str, stage: Path) -> None:
         started = time.perf_counter()
         out = self.build_dir / "editions" / lang
+        stamp = self.build_dir / "editions" / f"{lang}.stamp"
+        if not stamp.is_file() or stamp.read_text().split(":")[0] != self.tooling_digest():
+            # Sphinx does not notice changed extensions or catalogues: build from scratch
+            shutil.rmtree(out, ignore_errors=True)
         command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage), "--path-output", str(out),
                    "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
         log("book", f"{lang}: building ...")
@@ -157,7 +161,7 @@ class Builder:
         result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
         if result.returncode != 0:
             raise BuildError(f"Jupyter Book build of the {lang} edition failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
-        (self.build_dir / "editions" / f"{lang}.stamp").write_text(self.stage_digest(stage))
+        stamp.write_text(f"{self.tooling_digest()}:{self.stage_digest(stage)}")
         self.counts["built"] += 1
         log("book", f"{lang}: built in {time.perf_counter() - started:.1f} s")
 
@@ -167,11 +171,20 @@ class Builder:
             digest.update(path.relative_to(stage).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
 
+    def tooling_digest(self) -> str:
+        """The Sphinx extensions, templates and interface catalogues every edition uses."""
+        digest = hashlib.sha256()
+        for folder in (REPO / "tooling", REPO / "locale"):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".po", ".js", ".html", ".css"}):
+                digest.update(path.relative_to(REPO).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
     def up_to_date(self, lang: str) -> bool:
         stamp = self.build_dir / "editions" / f"{lang}.stamp"
         html_dir = self.build_dir / "editions" / lang / "_build" / "html"
         stage = self.build_dir / "stage" / lang
-        return stamp.is_file() and html_dir.is_dir() and stamp.read_text() == self.stage_digest(stage)
+        return (stamp.is_file() and html_dir.is_dir()
+                and stamp.read_text() == f"{self.tooling_digest()}:{self.stage_digest(stage)}")
 
     # ---- site ------------------------------------------------------------------------
     def assemble(self) -> None:

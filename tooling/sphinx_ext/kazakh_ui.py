@@ -1,16 +1,27 @@
 """Kazakh user-interface strings for builds with ``language = "kk"``.
 
-Sphinx, pydata-sphinx-theme and sphinx-book-theme ship no Kazakh catalogues,
-and ``app.add_message_catalog`` only looks in each package's own directory.
-This extension compiles the project's ``locale/kk/LC_MESSAGES/<domain>.po``
-files into the build directory and registers them for their gettext domains
-("sphinx" for Sphinx and pydata-sphinx-theme, "booktheme" for
-sphinx-book-theme). It does nothing for any other language.
+Sphinx, pydata-sphinx-theme and sphinx-book-theme ship no Kazakh catalogues.
+The project keeps its own in ``<locale dir>/kk/LC_MESSAGES``, and that locale
+dir must be listed in ``locale_dirs``:
+
+* ``sphinx.po`` (domain "sphinx", shared by Sphinx and pydata-sphinx-theme) is
+  loaded by Sphinx itself at start-up. It has to be: Sphinx translates many
+  labels ("Parameters", "Added in version %s", ...) when its modules are
+  imported, before any extension runs. This extension only derives the
+  search page's JavaScript messages (``_static/translations.js``) from it.
+* ``booktheme.po`` (domain "booktheme") is compiled here into the doctree
+  directory and registered, because the theme's ``app.add_message_catalog``
+  only looks in the theme's own directory.
+
+It also lets the book theme show its translated search placeholder and routes
+a few labels its templates hard-code in English through its catalogue. The
+extension does nothing for any other language.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import sphinx_book_theme
@@ -22,12 +33,13 @@ from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
+from sphinx.util.i18n import CatalogRepository
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "kk"
-# <repository>/tooling/sphinx_ext/kazakh_ui.py -> <repository>/locale/kk/LC_MESSAGES
-PO_DIR = Path(__file__).resolve().parents[2] / "locale" / LANGUAGE / "LC_MESSAGES"
+SPHINX_DOMAIN = "sphinx"
+BOOKTHEME_DOMAIN = sphinx_book_theme.MESSAGE_CATALOG_NAME
 # jupyter-book's default search_bar_text (jupyter_book/config.py).
 JUPYTER_BOOK_SEARCH_TEXT = "Search this book..."
 # Attribute values that sphinx-book-theme templates hard-code in English
@@ -42,17 +54,27 @@ HARDCODED_LABELS = {
 
 def js_messages(catalog: Catalog) -> dict[str, str | list[str]]:
     """Messages looked up at run time, selected as Sphinx selects them for its
-    own sphinx.js files: those used in HTML templates or JavaScript."""
+    own sphinx.js files (those used in HTML templates or JavaScript), minus
+    empty and fuzzy ones, which the JavaScript would show as they are."""
     messages: dict[str, str | list[str]] = {}
     for message in catalog:
-        if message.id and any(
-            file.endswith((".html", ".js")) for file, _line in message.locations
+        strings = list(message.string) if message.pluralizable else [message.string]
+        if (
+            message.id
+            and all(strings)
+            and not message.fuzzy
+            and any(file.endswith((".html", ".js")) for file, _ in message.locations)
         ):
             if message.pluralizable:
-                messages[message.id[0]] = list(message.string)
+                messages[message.id[0]] = strings
             else:
                 messages[message.id] = message.string
     return messages
+
+
+def _read_catalog(po_path: Path, domain: str) -> Catalog:
+    with po_path.open("rb") as po_file:
+        return read_po(po_file, locale=LANGUAGE, domain=domain)
 
 
 def _write_translations_js(catalog: Catalog, path: Path) -> None:
@@ -67,36 +89,57 @@ def _write_translations_js(catalog: Catalog, path: Path) -> None:
 
 
 def install_catalogues(app: Sphinx, config: Config) -> None:
-    if config.language != LANGUAGE:
-        return
-    # Compiled catalogues live with the doctrees, outside the source tree.
+    po_paths: dict[str, Path] = {}
+    repository = CatalogRepository(
+        app.srcdir, config.locale_dirs, LANGUAGE, config.source_encoding
+    )
+    for catalog in repository.catalogs:
+        # Like Sphinx, let the first locale dir win.
+        po_paths.setdefault(catalog.domain, Path(catalog.po_path))
+    missing = [
+        f"{domain}.po"
+        for domain in (SPHINX_DOMAIN, BOOKTHEME_DOMAIN)
+        if domain not in po_paths
+    ]
+    if missing:
+        logger.warning(
+            "%s not found in any locale_dirs entry's kk/LC_MESSAGES; "
+            "those interface strings stay English",
+            ", ".join(missing),
+            type="kazakh_ui",
+        )
+    # Compiled files live with the doctrees, outside the source tree.
     locale_dir = Path(app.doctreedir) / "kazakh_ui_locale"
-    mo_dir = locale_dir / LANGUAGE / "LC_MESSAGES"
-    mo_dir.mkdir(parents=True, exist_ok=True)
-    for po_path in sorted(PO_DIR.glob("*.po")):
-        domain = po_path.stem
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=LANGUAGE, domain=domain)
-        with (mo_dir / f"{domain}.mo").open("wb") as mo_file:
+    out_dir = locale_dir / LANGUAGE / "LC_MESSAGES"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if SPHINX_DOMAIN in po_paths:
+        catalog = _read_catalog(po_paths[SPHINX_DOMAIN], SPHINX_DOMAIN)
+        _write_translations_js(catalog, out_dir / "sphinx.js")
+        # The HTML builder takes translations.js from
+        # <locale_dirs entry>/kk/LC_MESSAGES/sphinx.js.
+        config.locale_dirs = [*config.locale_dirs, str(locale_dir)]
+    if BOOKTHEME_DOMAIN in po_paths:
+        catalog = _read_catalog(po_paths[BOOKTHEME_DOMAIN], BOOKTHEME_DOMAIN)
+        with (out_dir / f"{BOOKTHEME_DOMAIN}.mo").open("wb") as mo_file:
             write_mo(mo_file, catalog)
-        translator, _found = locale.init([str(locale_dir)], LANGUAGE, domain)
-        if domain == "sphinx":
-            _write_translations_js(catalog, mo_dir / "sphinx.js")
-            # Templates are translated through app.translator, which Sphinx
-            # set before extensions were loaded; for kk it is an empty
-            # placeholder that locale.init has just replaced.
-            app.translator = translator
-    # The HTML builder takes translations.js from
-    # <locale_dirs entry>/kk/LC_MESSAGES/sphinx.js.
-    config.locale_dirs = [*config.locale_dirs, str(locale_dir)]
-    # An explicit English placeholder would stop the book theme from using
-    # its translated one ("Search" + "...").
+        locale.init([str(locale_dir)], LANGUAGE, BOOKTHEME_DOMAIN)
+
+
+def drop_english_search_text(config: Config) -> None:
+    """An explicit English placeholder would stop the book theme from using
+    its translated one ("Search" + "...")."""
     if config.html_theme_options.get("search_bar_text") == JUPYTER_BOOK_SEARCH_TEXT:
         config.html_theme_options = {
             key: value
             for key, value in config.html_theme_options.items()
             if key != "search_bar_text"
         }
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    if config.language == LANGUAGE:
+        install_catalogues(app, config)
+        drop_english_search_text(config)
 
 
 def translate_hardcoded_labels(app: Sphinx) -> None:
@@ -111,12 +154,16 @@ def translate_hardcoded_labels(app: Sphinx) -> None:
     loader = app.builder.templates
     get_source = loader.get_source
 
-    def get_translated_source(environment: Environment, template: str):
+    def get_translated_source(
+        environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = get_source(environment, template)
         for value in labels.get(Path(filename).resolve(), ()):
             quoted = f'"{value}"'
             if quoted not in source:
-                logger.warning("kazakh_ui: %s no longer contains %s", filename, quoted)
+                logger.warning(
+                    "%s no longer contains %s", filename, quoted, type="kazakh_ui"
+                )
             source = source.replace(quoted, f'"{{{{ translate({value!r}) }}}}"')
         return source, filename, uptodate
 
@@ -125,10 +172,9 @@ def translate_hardcoded_labels(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, bool]:
-    # config-inited comes after every extension's setup(), where the themes
-    # register their catalogues, and before both the builder's template set-up
-    # and Sphinx's own priority-800 handlers that translate the figure, table
-    # and listing number formats.
-    app.connect("config-inited", install_catalogues, priority=400)
+    # config-inited comes after every extension's setup(), where the book
+    # theme registers its catalogue, and before the builder reads the theme
+    # options and looks for translations.js.
+    app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", translate_hardcoded_labels)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,47 @@
+"""Shared fixtures: the built site (``make book``) and a local web server for it.
+
+The site tests never build the book themselves. They read ``_build/site`` or the
+folder named by the ``SILKROAD_SITE`` environment variable.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    """The built site: ``$SILKROAD_SITE`` or ``<repository>/_build/site``."""
+    site = Path(os.environ.get("SILKROAD_SITE", REPO / "_build" / "site"))
+    if not (site / "index.html").is_file():
+        pytest.fail(f"no built site at {site}: run `make book` first "
+                    "(or point SILKROAD_SITE at a built site folder)", pytrace=False)
+    return site
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(site_dir: Path) -> str:
+    """Serve the built site on 127.0.0.1 (a free port); returns the base URL, ending in '/'."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -1,0 +1,197 @@
+"""The built site in a real browser (headless Debian Chromium), served from 127.0.0.1.
+
+For each edition: the landing page and the executed-notebook page load without a
+console error and without a request leaving the machine, carry the edition's
+``<html lang>``, switch to the same page in the other editions, and the edition's
+search finds a word of its own language. Also: the root chooser links to the
+three editions.
+
+Needs a built site (``make book``) and ``/usr/bin/chromium``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+pytestmark = pytest.mark.slow
+
+LANGUAGES = ("kk", "en", "ru")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+TIMEOUT_MS = 20_000
+LOCAL_HOST = "127.0.0.1"
+LANDING = "chapters/index.html"
+NOTEBOOK = "chapters/data.html"
+PAGES = (LANDING, NOTEBOOK)
+# One distinctive word of each edition's language, taken from the body text of its
+# landing page (kk: "corridors" with Kazakh-only letters; ru: "interstate").
+SEARCH_WORDS = {"kk": "дәліздеріне", "en": "corridors", "ru": "межгосударственную"}
+
+
+@dataclass
+class Watched:
+    """A browser page and what it did: console errors, uncaught errors, requests."""
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def external_requests(self) -> list[str]:
+        return [url for url in self.requests if not is_local(url)]
+
+    def assert_clean(self, what: str) -> None:
+        problems = [f"console error: {message}" for message in self.console_errors]
+        problems += [f"uncaught error: {message}" for message in self.page_errors]
+        problems += [f"request leaving {LOCAL_HOST}: {url}" for url in self.external_requests()]
+        assert not problems, f"{what}:\n  " + "\n  ".join(problems)
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob") or parts.hostname == LOCAL_HOST
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                              timeout=TIMEOUT_MS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def watched(browser):
+    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    # Nothing may leave the machine: every request is recorded (and checked by
+    # assert_clean); the non-local ones are also refused here, so they fail fast.
+    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    page = context.new_page()
+    result = Watched(page)
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location or {}
+            result.console_errors.append(f"{message.text} [{location.get('url', '?')}:{location.get('lineNumber', '?')}]")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: result.page_errors.append(str(error)))
+    page.on("request", lambda request: result.requests.append(request.url))
+    try:
+        yield result
+    finally:
+        context.close()
+
+
+def open_page(page: Page, url: str) -> None:
+    """Go to url and let it settle: loaded, network quiet, MathJax (if any) done."""
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"{url}: HTTP {response.status if response else 'no response'}"
+    settle(page)
+
+
+def settle(page: Page) -> None:
+    page.wait_for_load_state("load")
+    try:
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pass  # a page that keeps polling still gets its errors and requests checked
+    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                  " ? MathJax.startup.promise.then(() => true) : true")
+
+
+def html_lang(page: Page) -> str:
+    return page.evaluate("() => document.documentElement.getAttribute('lang')")
+
+
+def site_path(url: str) -> str:
+    return urlsplit(url).path
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_page_loads_cleanly_offline(watched, served_site, lang, path):
+    url = urljoin(served_site, f"{lang}/{path}")
+    open_page(watched.page, url)
+    watched.assert_clean(f"{lang}/{path}")
+    assert watched.requests, "no request was recorded: the request listener is not working"
+    assert html_lang(watched.page) == lang, f"{lang}/{path}: <html lang> is {html_lang(watched.page)!r}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_switcher_opens_same_page(watched, served_site, lang, path):
+    page = watched.page
+    for other in LANGUAGES:
+        if other == lang:
+            continue
+        open_page(page, urljoin(served_site, f"{lang}/{path}"))
+        switcher = page.locator("nav.language-switcher")
+        assert switcher.count() == 1, f"{lang}/{path}: expected one nav.language-switcher, found {switcher.count()}"
+        link = switcher.locator(f'a[hreflang="{other}"]')
+        assert link.count() == 1, f"{lang}/{path}: no switcher link to {other}"
+        link.click()
+        page.wait_for_url(urljoin(served_site, f"{other}/{path}"))
+        settle(page)
+        assert site_path(page.url) == f"/{other}/{path}"
+        assert html_lang(page) == other, f"{other}/{path} (from {lang}): <html lang> is {html_lang(page)!r}"
+        current = page.locator("nav.language-switcher [aria-current='page']")
+        assert current.get_attribute("lang") == other, f"{other}/{path}: switcher marks the wrong current language"
+    watched.assert_clean(f"switching languages from {lang}/{path}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_a_word_of_the_edition(watched, served_site, site_dir, lang):
+    word = SEARCH_WORDS[lang]
+    landing = (site_dir / lang / LANDING).read_text(encoding="utf-8")
+    assert re.search(rf"\b{re.escape(word)}\b", landing), (
+        f"{word!r} no longer appears in {lang}/{LANDING}: pick another word of its body text for SEARCH_WORDS")
+    page = watched.page
+    open_page(page, urljoin(served_site, f"{lang}/search.html?q={quote(word)}"))
+    # Sphinx's searchtools.js puts a heading with progress dots (a <span>) in
+    # #search-results when the search starts, and replaces the heading's text, dots
+    # included, once the last result is shown.
+    page.wait_for_function(
+        "() => { const heading = document.querySelector('#search-results h2');"
+        " return heading !== null && heading.querySelector('span') === null; }")
+    summary = page.locator("#search-results .search-summary").inner_text().strip()
+    links = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.href)")
+    assert links, f"{lang}: searching {word!r} found nothing ({summary!r})"
+    paths = [site_path(link) for link in links]
+    assert any(path.startswith(f"/{lang}/") for path in paths), f"{lang}: no result in the edition: {paths}"
+    assert f"/{lang}/{LANDING}" in paths, f"{lang}: searching {word!r} did not find {lang}/{LANDING}: {paths}"
+    assert summary, f"{lang}: the search status line is empty (untranslated 'Search finished, found ...' message?)"
+    watched.assert_clean(f"{lang}/search.html?q={word}")
+
+
+def test_root_chooser_links_to_the_editions(watched, served_site):
+    page = watched.page
+    open_page(page, served_site)
+    assert html_lang(page) == "kk"
+    for lang in LANGUAGES:
+        link = page.locator(f'a[hreflang="{lang}"]')
+        assert link.count() == 1, f"root chooser: expected one link to {lang}, found {link.count()}"
+        assert link.get_attribute("lang") == lang
+        assert site_path(link.evaluate("a => a.href")) in (f"/{lang}/", f"/{lang}/index.html")
+    for lang in LANGUAGES:
+        open_page(page, served_site)
+        page.locator(f'a[hreflang="{lang}"]').click()
+        # <lang>/index.html redirects to the edition's landing page
+        page.wait_for_url(urljoin(served_site, f"{lang}/{LANDING}"))
+        settle(page)
+        assert html_lang(page) == lang
+    watched.assert_clean("root chooser and the editions it links to")
