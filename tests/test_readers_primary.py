@@ -77,7 +77,7 @@ def test_dots_missing_and_truncated_files(tmp_path):
     good = write_dots(tmp_path / "good.xlsx", GOOD_ROWS).read_bytes()
     truncated = tmp_path / "truncated.xlsx"
     truncated.write_bytes(good[: len(good) // 2])
-    with pytest.raises(DataError, match="truncated.xlsx.*not a readable xlsx"):
+    with pytest.raises(DataError, match="truncated.xlsx.*cannot be read as an xlsx workbook"):
         dots.read_dots_workbook(truncated, AREAS)
 
 

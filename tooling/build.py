@@ -99,7 +99,8 @@ class Builder:
         sphinx = config.setdefault("sphinx", {})
         sphinx["local_extensions"] = {k: str(REPO / v) for k, v in sphinx.get("local_extensions", {}).items()}
         sphinx.setdefault("config", {})["language"] = lang
-        sphinx["config"]["locale_dirs"] = [str(REPO / "locale")]
+        # a copy: Sphinx compiles the catalogues next to themselves, keep that out of the sources
+        sphinx["config"]["locale_dirs"] = [str(self.build_dir.resolve() / "locale")]
         sphinx["config"]["nb_code_prompt_show"] = t("notebook.show_code", lang)
         sphinx["config"]["nb_code_prompt_hide"] = t("notebook.hide_code", lang)
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
@@ -213,6 +214,8 @@ class Builder:
             self.stage(lang)
             stages[lang] = self.build_dir / "stage" / lang
             log("stage", f"{lang}: {time.perf_counter() - step:.1f} s")
+        sync_tree(self.build_dir / "locale", {p.relative_to(REPO / "locale").as_posix(): p.read_bytes()
+                                              for p in (REPO / "locale").rglob("*") if p.suffix in {".po", ".js"}})
         todo = [lang for lang in LANGUAGES if not self.up_to_date(lang)]
         self.counts["unchanged"] = len(LANGUAGES) - len(todo)
         for lang in set(LANGUAGES) - set(todo):

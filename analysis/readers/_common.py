@@ -213,6 +213,15 @@ def remember_key(path: Path, seen: dict, key: object, row: int, fields: str) -> 
     seen[key] = row
 
 
+def unique_text_key(path: Path, value: str, seen: dict, row: int, field: str) -> str:
+    """A non-empty text key (trimmed) that no earlier row used."""
+    key = value.strip()
+    if not key:
+        raise DataError(path, "empty key", row=row, field=field)
+    remember_key(path, seen, key, row, field)
+    return key
+
+
 def code_set(codes: str | Iterable[str]) -> set[str]:
     """A set of codes from one code or any iterable of codes."""
     return {codes} if isinstance(codes, str) else set(codes)

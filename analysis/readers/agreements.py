@@ -40,7 +40,7 @@ from analysis.errors import DataError
 from analysis.paths import DATA_DIR
 from analysis.readers._common import (header_positions, parse_int, parse_iso3, parse_iso_date,
                                       parse_optional_int, read_csv, read_sheet, remember_key,
-                                      tidy_frame)
+                                      tidy_frame, unique_text_key)
 
 WTO_NAMES_PATH = DATA_DIR / "reference" / "wto_member_names.csv"
 DESTA_OVERRIDES_PATH = DATA_DIR / "reference" / "desta_numeric_overrides.csv"
@@ -63,10 +63,7 @@ def read_wto_member_names(path: str | Path = WTO_NAMES_PATH) -> pd.DataFrame:
     seen: dict[str, int] = {}
     rows = []
     for line, fields in records:
-        name = fields[at["wto_name"]].strip()
-        if not name:
-            raise DataError(path, "empty name", row=line, field="wto_name")
-        remember_key(path, seen, name, line, "wto_name")
+        name = unique_text_key(path, fields[at["wto_name"]], seen, line, "wto_name")
         kind = fields[at["kind"]].strip()
         if kind not in MEMBER_KINDS:
             raise DataError(path, f"kind {kind!r} is not one of {sorted(MEMBER_KINDS)}",
@@ -166,10 +163,7 @@ def read_desta_treaties(path: str | Path,
     seen: dict[str, int] = {}
     rows = []
     for line, fields in records:
-        number = fields[at["number"]].strip()
-        if not number:
-            raise DataError(path, "empty treaty number", row=line, field="number")
-        remember_key(path, seen, number, line, "number")
+        number = unique_text_key(path, fields[at["number"]], seen, line, "number")
         members = {_iso3(path, iso3_of, fields[position], line, name, overrides_path)
                    for position, name in member_columns if fields[position].strip()}
         if not members:

@@ -7,21 +7,20 @@ written like ``"12.34 e"`` is an IMF estimate: the value is kept and flagged.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.readers._common import read_sheet, require_file
 
 SHEETS = {"Exports, FOB": "exports", "Imports, CIF": "imports"}
 YEAR_ROW = 7
 FIRST_DATA_ROW = 8
 PARTNER_COLUMN = 2
-UNITS_CELL = "B5"
-REPORTER_CELL = "B4"
+UNITS_ROW = 5
+REPORTER_ROW = 4
 EXPECTED_UNITS = "US Dollars, Millions"
 # the IMF writes estimates as text, sometimes with thousands separators: "1,035.65 e"
 ESTIMATE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+e\s*$")
@@ -74,56 +73,49 @@ def read_dots_workbook(path: Path, areas: AreaCodes, partners: set[str] | None =
     those only ``partners`` when given. Aggregates without a code, former states and
     'not specified' rows are skipped by their declared kind, never by guessing.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "file not found")
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise DataError(path, f"not a readable xlsx workbook ({exc})") from exc
+    path = require_file(path)
     records: list[tuple] = []
     dropped: list[str] = []
     reporter = None
-    try:
-        for sheet_name, flow in SHEETS.items():
-            if sheet_name not in workbook.sheetnames:
-                raise DataError(path, f"sheet missing (has {workbook.sheetnames})", field=sheet_name)
-            sheet = workbook[sheet_name]
-            sheet_reporter = _reporter(path, sheet, areas)
-            if reporter not in (None, sheet_reporter):
-                raise DataError(path, "the two sheets name different reporters", field=REPORTER_CELL)
-            reporter = sheet_reporter
-            records += _sheet_records(path, sheet, sheet_name, flow, reporter, areas, partners, years, dropped)
-    finally:
-        workbook.close()
+    for sheet_name, flow in SHEETS.items():
+        rows = read_sheet(path, sheet_name)
+        sheet_reporter = _reporter(path, rows, sheet_name, areas)
+        if reporter not in (None, sheet_reporter):
+            raise DataError(path, "the two sheets name different reporters", row=REPORTER_ROW,
+                            field=f"{sheet_name}!B{REPORTER_ROW}")
+        reporter = sheet_reporter
+        records += _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, years, dropped)
     flows = pd.DataFrame.from_records(records, columns=COLUMNS)
     flows = flows.astype({"year": "int64", "value_usd_m": "float64", "estimate": "bool"})
     return DotsReport(flows.sort_values(COLUMNS[:4], ignore_index=True), dropped)
 
 
-def _reporter(path: Path, sheet, areas: AreaCodes) -> str:
-    units = sheet[UNITS_CELL].value
+def _cell(rows: list[tuple], row: int, column: int):
+    """Value at spreadsheet row ``row`` and 1-based ``column`` (None beyond the data)."""
+    return rows[row - 1][column - 1] if row <= len(rows) else None
+
+
+def _reporter(path: Path, rows: list[tuple], sheet_name: str, areas: AreaCodes) -> str:
+    units = _cell(rows, UNITS_ROW, PARTNER_COLUMN)
     if units != EXPECTED_UNITS:
         raise DataError(path, f"units must be {EXPECTED_UNITS!r}, found {units!r}",
-                        row=5, field=f"{sheet.title}!{UNITS_CELL}")
-    name = sheet[REPORTER_CELL].value
+                        row=UNITS_ROW, field=f"{sheet_name}!B{UNITS_ROW}")
+    name = _cell(rows, REPORTER_ROW, PARTNER_COLUMN)
     code = areas.iso3_by_name.get(name, "")
     if not code:
         raise DataError(path, f"reporter {name!r} has no ISO3 code in imf_dots_areas.csv",
-                        row=4, field=f"{sheet.title}!{REPORTER_CELL}")
+                        row=REPORTER_ROW, field=f"{sheet_name}!B{REPORTER_ROW}")
     return code
 
 
-def _sheet_records(path, sheet, sheet_name, flow, reporter, areas, partners, years, dropped):
-    rows = sheet.iter_rows(min_row=YEAR_ROW, values_only=True)
-    header = next(rows, None)
-    if header is None:
+def _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, years, dropped):
+    if len(rows) < YEAR_ROW:
         raise DataError(path, "sheet ends before the year row", row=YEAR_ROW, field=sheet_name)
-    year_columns = _year_columns(path, sheet_name, header)
+    year_columns = _year_columns(path, sheet_name, rows[YEAR_ROW - 1])
     seen: dict[str, tuple[int, tuple]] = {}
     records = []
-    for row_number, row in enumerate(rows, start=FIRST_DATA_ROW):
-        name = row[PARTNER_COLUMN - 1] if len(row) >= PARTNER_COLUMN else None
+    for row_number, row in enumerate(rows[FIRST_DATA_ROW - 1:], start=FIRST_DATA_ROW):
+        name = row[PARTNER_COLUMN - 1]
         if name is None:
             continue
         if name not in areas.kind_by_name:
@@ -143,8 +135,7 @@ def _sheet_records(path, sheet, sheet_name, flow, reporter, areas, partners, yea
         for column, year in year_columns:
             if years is not None and year not in years:
                 continue
-            raw = row[column] if column < len(row) else None
-            value, estimate = parse_cell(raw, file=path, row=row_number, year=f"{sheet_name}!{year}")
+            value, estimate = parse_cell(row[column], file=path, row=row_number, year=f"{sheet_name}!{year}")
             if value is not None:
                 records.append((reporter, partner, flow, year, value, estimate))
     return records

@@ -3,13 +3,12 @@ CSV reshaped from the agency's file) and the 2020 totals by destination (agency 
 from __future__ import annotations
 
 import csv
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.readers._common import read_sheet, require_file
 
 TABLE_SHEET = "Table 1"
 TABLE_HEADER_ROW = 11
@@ -23,9 +22,7 @@ def read_bilateral_2019(path: Path, names_to_iso3: dict[str, str]) -> pd.DataFra
     Returns iso3 origin, destination, year, migrants (persons). Empty cells are zero in
     the UN's table (no migrants recorded) and are kept as such.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "file not found")
+    path = require_file(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
@@ -60,33 +57,25 @@ def read_bilateral_2019(path: Path, names_to_iso3: dict[str, str]) -> pd.DataFra
 def read_totals_2020(path: Path, location_codes: dict[int, str]) -> pd.DataFrame:
     """Total international migrant stock by destination (Table 1, both sexes), joined on
     the UN M49 location code, which equals the ISO 3166 numeric code for countries."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "file not found")
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise DataError(path, f"not a readable xlsx workbook ({exc})") from exc
-    try:
-        if TABLE_SHEET not in workbook.sheetnames:
-            raise DataError(path, "sheet missing", field=TABLE_SHEET)
-        rows = workbook[TABLE_SHEET].iter_rows(min_row=TABLE_HEADER_ROW, values_only=True)
-        header = list(next(rows, ()))
-        if LOCATION_CODE not in header:
-            raise DataError(path, "header not found", row=TABLE_HEADER_ROW, field=LOCATION_CODE)
-        code_index = header.index(LOCATION_CODE)
-        years = [(i, int(h)) for i, h in enumerate(header) if isinstance(h, int) and 1950 < h < 2100][:7]
-        if not years:
-            raise DataError(path, "no year columns", row=TABLE_HEADER_ROW, field="1990")
-        records = []
-        for line, row in enumerate(rows, start=TABLE_HEADER_ROW + 1):
-            code = row[code_index] if code_index < len(row) else None
-            if code not in location_codes:
-                continue
-            for index, year in years:
-                records.append((location_codes[code], year, _persons(row[index], path, line, str(year))))
-    finally:
-        workbook.close()
+    rows = read_sheet(path, TABLE_SHEET)
+    header = list(rows[TABLE_HEADER_ROW - 1]) if len(rows) >= TABLE_HEADER_ROW else []
+    if LOCATION_CODE not in header:
+        raise DataError(path, "header not found", row=TABLE_HEADER_ROW, field=LOCATION_CODE)
+    code_index = header.index(LOCATION_CODE)
+    years = []
+    for index, cell in enumerate(header):
+        if isinstance(cell, int) and 1950 < cell < 2100:
+            if any(cell == year for _, year in years):
+                break  # the years repeat for males, then females: keep both sexes combined
+            years.append((index, cell))
+    if not years:
+        raise DataError(path, "no year columns", row=TABLE_HEADER_ROW, field="1990")
+    records = []
+    for line, row in enumerate(rows[TABLE_HEADER_ROW:], start=TABLE_HEADER_ROW + 1):
+        if row[code_index] not in location_codes:
+            continue
+        for index, year in years:
+            records.append((location_codes[row[code_index]], year, _persons(row[index], path, line, str(year))))
     frame = pd.DataFrame.from_records(records, columns=["iso3", "year", "migrants"])
     return frame.sort_values(["iso3", "year"], ignore_index=True)
 

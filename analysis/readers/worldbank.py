@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.readers._common import require_file
 
 COLUMNS = ["iso3", "indicator", "year", "value"]
 BULK_KEYS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
@@ -92,9 +93,7 @@ def read_datahub_csv(path: Path, indicator: str, countries: set[str] | None = No
 
 
 def _read_text(path: Path) -> str:
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "file not found")
+    path = require_file(path)
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
