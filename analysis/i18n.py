@@ -68,3 +68,26 @@ def country_name(iso3: str, lang: str) -> str:
     if translated == english and lang != "en":
         translated = _locale(lang).gettext(country.name)
     return translated
+
+
+def format_number(value: float, lang: str, decimals: int = 1) -> str:
+    """A number as the language writes it: 1,234.5 in English, 1 234,5 in Kazakh and
+    Russian (narrow no-break space between thousands, comma before decimals)."""
+    if lang not in LANGUAGES:
+        raise MissingTranslation(f"unknown language {lang!r} (expected one of {LANGUAGES})")
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def format_percent(share: float, lang: str, decimals: int = 1) -> str:
+    """A share in [0, 1] as a percentage: 9.4% (en), 9,4 % (kk, ru)."""
+    number = format_number(100 * share, lang, decimals)
+    return f"{number}%" if lang == "en" else f"{number}\u00a0%"
+
+
+def trend_word(before: float, after: float, lang: str) -> str:
+    """'rose', 'fell' or 'did not change' (to the shown precision of 0.1 point) in ``lang``."""
+    change = round(100 * after, 1) - round(100 * before, 1)
+    return t("trend.rose" if change > 0 else "trend.fell" if change < 0 else "trend.unchanged", lang)

@@ -37,3 +37,10 @@ def iso_numeric(iso3: str) -> int:
 @cache
 def sources(reference_dir: Path = REFERENCE_DIR) -> dict:
     return json.loads((reference_dir / "sources.json").read_text(encoding="utf-8"))
+
+
+def display_order(reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """Study countries in the order their groupings are listed (Central Asia first),
+    then the rest alphabetically: neighbours stay next to each other in figures."""
+    listed = list(dict.fromkeys(groupings(reference_dir).query("grouping != 'new_silk_road'").iso3))
+    return listed + [c for c in study_iso3(reference_dir) if c not in listed]

@@ -66,8 +66,9 @@ def test_notebook_prose_exists_in_every_language(source):
     for lang in i18n.LANGUAGES:
         cells = notebooks.cells_for(notebook, lang).cells
         text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-        shapes[lang] = (re.findall(r"^#+ ", text, flags=re.M), re.findall(r"\{glue:[a-z]+\}`[^`]+`", text),
-                        re.findall(r"```\{glue:figure\} \S+", text))
+        # headings in order; glued values and figures as a multiset (word order differs by language)
+        shapes[lang] = (re.findall(r"^#+ ", text, flags=re.M), sorted(re.findall(r"\{glue:[a-z]+\}`[^`]+`", text)),
+                        sorted(re.findall(r"```\{glue:figure\} \S+", text)))
     assert shapes["kk"] == shapes["en"] == shapes["ru"]
 
 
@@ -78,3 +79,13 @@ def test_parity_check_detects_a_missing_language():
         nbformat.v4.new_markdown_cell("b", metadata={"tags": ["lang-en"]}),
         nbformat.v4.new_code_cell("1")])
     assert notebooks.missing_translations(notebook) == ["cells 1-2: languages ['en', 'kk'], missing ['ru']"]
+
+
+@pytest.mark.parametrize("lang, number, percent", [
+    ("en", "12,345.7", "9.4%"),
+    ("kk", "12\u202f345,7", "9,4\u00a0%"),
+    ("ru", "12\u202f345,7", "9,4\u00a0%"),
+])
+def test_numbers_are_written_the_language_s_way(lang, number, percent):
+    assert i18n.format_number(12345.67, lang) == number
+    assert i18n.format_percent(0.0941, lang) == percent

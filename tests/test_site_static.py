@@ -6,12 +6,16 @@ the three editions have the same pages. Needs a built site (``make book``).
 """
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tooling import notebooks
+from tooling.build import NOTEBOOK_DIR
 
 LANGUAGES = ("kk", "en", "ru")
 CHOOSER_LANG = "kk"
@@ -206,3 +210,20 @@ def test_parser_flags_loads_but_not_links():
                            "<script src>: //cdn.example/a.js",
                            "<style>: http://x.example/b.png",
                            "<img srcset>: https://x.example/b.png"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_glued_figure_is_an_image_with_its_alt_text(site_dir, lang):
+    """Each ``{glue:figure}`` of a notebook chapter is rendered as a picture (not as the
+    text of a figure object) and carries the alt text written for its language."""
+    for source in sorted(NOTEBOOK_DIR.glob("*.md")):
+        cells = notebooks.cells_for(notebooks.read_source(source), lang).cells
+        prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+        alts = re.findall(r"```\{glue:figure\}[^\n]*\n:alt: ([^\n]+)", prose)
+        page = (site_dir / lang / "chapters" / f"{source.stem}.html").read_text(encoding="utf-8")
+        assert "&lt;Figure size" not in page, f"{lang}/{source.stem}: a figure was pasted as text"
+        images = re.findall(r'<img[^>]*alt="([^"]*)"[^>]*src="[^"]*\.png"|<img[^>]*src="[^"]*\.png"[^>]*alt="([^"]*)"',
+                            page)
+        rendered = {a or b for a, b in images}
+        for alt in alts:
+            assert html.unescape(alt) in {html.unescape(r) for r in rendered}, f"{lang}/{source.stem}: {alt[:60]}"

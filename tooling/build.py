@@ -196,6 +196,7 @@ class Builder:
             for unpublished in UNPUBLISHED:
                 target = new / lang / unpublished
                 shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+            drop_unreferenced_images(new / lang)
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
         (new / ".nojekyll").write_text("")
         site, old = self.build_dir / "site", self.build_dir / "site.old"
@@ -227,6 +228,18 @@ class Builder:
             log("site", f"assembled {self.build_dir / 'site'}")
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
+
+
+def drop_unreferenced_images(edition: Path) -> None:
+    """Sphinx's incremental builds keep images of earlier runs in ``_images``: publish
+    only those a page of this build shows."""
+    images = edition / "_images"
+    if not images.is_dir():
+        return
+    pages = "\n".join(page.read_text(encoding="utf-8") for page in edition.rglob("*.html"))
+    for image in images.iterdir():
+        if f"_images/{image.name}" not in pages:
+            image.unlink()
 
 
 def sync_tree(root: Path, wanted: dict[str, bytes]) -> bool:

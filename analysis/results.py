@@ -1,0 +1,87 @@
+"""The integration indicators of the book, computed once from the extract.
+
+Choices made here (and explained in the indicators chapter):
+
+- Period: 2000-2020, the years the paper's argument concerns for which bilateral trade
+  exists (the IMF data end in 2020).
+- Bilateral flows: :func:`analysis.mirror.bilateral_trade`, exporter's report first,
+  partner's report where the exporter's is missing or an IMF estimate.
+- GDP at purchasing-power parity: GDP per person at PPP times population, both from the
+  most recent WDI release in the extract, because the stand-alone GDP-at-PPP series
+  comes from an older release that stops earlier for some members (Turkmenistan ends
+  in 2019) and would leave groupings without a value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import indicators, mirror, reference
+
+PERIOD = range(2000, 2021)
+GDP_PPP_PER_PERSON = "NY.GDP.PCAP.PP.CD"
+
+
+@dataclass(frozen=True)
+class IntegrationResults:
+    bilateral: pd.DataFrame   # exporter, importer, year, value_usd_m, source, estimate
+    totals: pd.DataFrame      # iso3, year, exports, imports, *_estimate_share
+    groupings: pd.DataFrame   # grouping, year, indicator, value, estimate_share
+    pairs: pd.DataFrame       # iso3_a, iso3_b, year, indicator, value, estimate_share
+    membership: pd.DataFrame  # grouping, iso3
+
+    def grouping_series(self, indicator: str) -> pd.DataFrame:
+        rows = self.groupings[self.groupings.indicator == indicator]
+        return rows.pivot(index="year", columns="grouping", values="value")
+
+    def pair_matrix(self, indicator: str, year: int) -> pd.DataFrame:
+        """Symmetric country x country matrix of a pair indicator in ``year``."""
+        rows = self.pairs[(self.pairs.indicator == indicator) & (self.pairs.year == year)]
+        both = pd.concat([rows, rows.rename(columns={"iso3_a": "iso3_b", "iso3_b": "iso3_a"})])
+        return both.pivot(index="iso3_a", columns="iso3_b", values="value")
+
+    def contributions(self, grouping: str) -> pd.DataFrame:
+        members = self.membership.loc[self.membership.grouping == grouping, "iso3"]
+        return indicators.member_contributions(self.bilateral, members, self.totals)
+
+
+def wdi_with_derived_gdp_ppp(wdi: pd.DataFrame) -> pd.DataFrame:
+    """Replace GDP at PPP by GDP per person at PPP x population (same, newer release)."""
+    per_person = wdi[wdi.indicator == GDP_PPP_PER_PERSON].set_index(["iso3", "year"]).value
+    population = wdi[wdi.indicator == indicators.POPULATION].set_index(["iso3", "year"]).value
+    gdp_ppp = (per_person * population).dropna().rename("value").reset_index()
+    gdp_ppp.insert(1, "indicator", indicators.GDP_PPP)
+    rest = wdi[wdi.indicator != indicators.GDP_PPP]
+    return pd.concat([rest, gdp_ppp[rest.columns]], ignore_index=True)
+
+
+def compute(extract, period: range = PERIOD) -> IntegrationResults:
+    study = reference.study_iso3()
+    flows = extract.trade_flows[extract.trade_flows.year.isin(period)]
+    bilateral = mirror.bilateral_trade(flows, study)
+    totals = mirror.total_trade(flows, study)
+    world = mirror.total_trade(flows, [reference.WORLD])
+    wdi = wdi_with_derived_gdp_ppp(extract.wdi)
+    membership = reference.groupings()[["grouping", "iso3"]]
+    migrants = extract.migrant_stock_bilateral
+    by_grouping = indicators.indicators_for_groupings(bilateral, totals, world, wdi, migrants, membership)
+    by_pair = indicators.indicators_for_pairs(bilateral, totals, world, wdi, migrants, study)
+    in_period = lambda frame: frame[frame.year.isin(period) | (frame.indicator == indicators.MIGRATION_SHARE)]
+    return IntegrationResults(bilateral, totals, in_period(by_grouping).reset_index(drop=True),
+                              in_period(by_pair).reset_index(drop=True), membership)
+
+
+def results_table(results: IntegrationResults, years: list[int], indicator_names: list[str]) -> pd.DataFrame:
+    """grouping x (indicator, year) values; migration uses the nearest earlier stock year."""
+    rows = results.groupings[results.groupings.indicator.isin(indicator_names)]
+    migration_years = sorted(rows.loc[rows.indicator == indicators.MIGRATION_SHARE, "year"].unique())
+    nearest = {year: max([y for y in migration_years if y <= year], default=None) for year in years}
+    pieces = []
+    for year in years:
+        chosen = rows[(rows.year == year) & (rows.indicator != indicators.MIGRATION_SHARE)
+                      | (rows.year == nearest[year]) & (rows.indicator == indicators.MIGRATION_SHARE)]
+        pieces.append(chosen.assign(column_year=year))
+    table = pd.concat(pieces).pivot_table(index="grouping", columns=["indicator", "column_year"], values="value",
+                                          aggfunc="first", dropna=False)
+    return table.reindex(columns=pd.MultiIndex.from_product([indicator_names, years]))
