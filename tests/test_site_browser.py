@@ -30,7 +30,8 @@ TIMEOUT_MS = 20_000
 LOCAL_HOST = "127.0.0.1"
 LANDING = "chapters/index.html"
 NOTEBOOK = "chapters/data.html"
-PAGES = (LANDING, NOTEBOOK)
+MATH_PAGE = "chapters/indicators.html"  # a notebook chapter with formulas (MathJax served locally)
+PAGES = (LANDING, NOTEBOOK, MATH_PAGE)
 # One distinctive word of each edition's language, taken from the body text of its
 # landing page (kk: "corridors" with Kazakh-only letters; ru: "interstate").
 SEARCH_WORDS = {"kk": "дәліздеріне", "en": "corridors", "ru": "межгосударственную"}
@@ -130,6 +131,14 @@ def test_page_loads_cleanly_offline(watched, served_site, lang, path):
     watched.assert_clean(f"{lang}/{path}")
     assert watched.requests, "no request was recorded: the request listener is not working"
     assert html_lang(watched.page) == lang, f"{lang}/{path}: <html lang> is {html_lang(watched.page)!r}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_formulas_are_typeset_from_the_site_s_own_mathjax(watched, served_site, lang):
+    open_page(watched.page, urljoin(served_site, f"{lang}/{MATH_PAGE}"))
+    watched.page.wait_for_selector("mjx-container", timeout=TIMEOUT_MS)
+    watched.assert_clean(f"{lang}/{MATH_PAGE}")
+    assert any(site_path(url).endswith("/_static/mathjax/tex-chtml.js") for url in watched.requests)
 
 
 @pytest.mark.parametrize("path", PAGES)

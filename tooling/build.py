@@ -70,7 +70,7 @@ class Builder:
             return prose
         raise BuildError(f"{docname}: no page for language {lang!r} (expected {prose} or {notebook})")
 
-    def stage(self, lang: str) -> Path:
+    def stage(self, lang: str) -> None:
         stage = self.build_dir / "stage" / lang
         stage.mkdir(parents=True, exist_ok=True)
         wanted: dict[str, bytes] = {
@@ -89,8 +89,7 @@ class Builder:
                 wanted[f"{docname}.ipynb"] = self.executed(source, lang)
             else:
                 wanted[f"{docname}.md"] = source.read_bytes()
-        changed = sync_tree(stage, wanted)
-        return stage if changed else None
+        sync_tree(stage, wanted)
 
     def config_for(self, lang: str) -> str:
         config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
@@ -242,25 +241,21 @@ def drop_unreferenced_images(edition: Path) -> None:
             image.unlink()
 
 
-def sync_tree(root: Path, wanted: dict[str, bytes]) -> bool:
+def sync_tree(root: Path, wanted: dict[str, bytes]) -> None:
     """Make ``root`` hold exactly ``wanted``, rewriting only files whose bytes differ
     (unchanged files keep their mtime, so Sphinx rebuilds only what changed)."""
-    changed = False
     for relative, content in wanted.items():
         path = root / relative
         if path.is_file() and path.read_bytes() == content:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        changed = True
     for path in sorted(root.rglob("*"), reverse=True):
         relative = path.relative_to(root).as_posix()
         if path.is_file() and relative not in wanted:
             path.unlink()
-            changed = True
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return changed
 
 
 def language_chooser() -> str:
