@@ -11,7 +11,7 @@ TRADE_PERIOD = range(2000, 2021)
 
 
 def sources_table(manifest: dict, lang: str) -> pd.DataFrame:
-    rows = [{t("col.table", lang): name, t("col.agency", lang): entry["agency"],
+    rows = [{t("col.table", lang): name, t("col.agency", lang): t(f"agency.{entry['agency_key']}", lang),
              t("col.dataset", lang): entry["dataset"], t("col.vintage", lang): entry.get("vintage", ""),
              t("col.licence", lang): entry["licence"], t("col.rows", lang): entry["rows"]}
             for name, entry in manifest["tables"].items()]

@@ -104,3 +104,12 @@ def test_failed_extract_writes_nothing(tmp_path):
     out = tmp_path / "out"
     assert extract.main(["--raw", str(broken), "--out", str(out)]) == 1
     assert not any(p for p in out.iterdir() if not p.name.startswith(".")), "a failed extract must publish nothing"
+
+
+def test_agency_names_shown_to_readers_match_the_record():
+    """The catalogue's English agency name is the one the manifest records (no drift)."""
+    from analysis.i18n import t
+    from analysis.reference import sources
+
+    for name, entry in sources().items():
+        assert t(f"agency.{entry['agency_key']}", "en") == entry["agency"], name
