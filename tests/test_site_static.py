@@ -227,3 +227,10 @@ def test_every_glued_figure_is_an_image_with_its_alt_text(site_dir, lang):
         rendered = {a or b for a, b in images}
         for alt in alts:
             assert html.unescape(alt) in {html.unescape(r) for r in rendered}, f"{lang}/{source.stem}: {alt[:60]}"
+
+
+def test_no_page_carries_live_kernel_configuration(site_dir):
+    """The offline book has no kernel: no Thebe or Binder configuration in any page."""
+    carrying = [relative(path, site_dir) for path in html_files(site_dir)
+                if re.search(r"x-thebe-config|THEBE_JS_URL|binderOptions", path.read_text(encoding="utf-8"))]
+    assert not carrying, carrying

@@ -2,7 +2,8 @@
 
 The book is read offline: there is no kernel to connect to, yet Jupyter Book always
 loads sphinx-thebe, whose inline configuration points at a CDN and is included twice
-(a console error on every page). Drop those scripts and styles from every page.
+(a console error on every page), and which puts a Binder configuration naming an
+unrelated repository into every page body. Drop those scripts, styles and blocks.
 
 pydata-sphinx-theme starts every page in the colour mode named by the ``default_mode``
 template variable; left unset, a first visit logs "Got invalid theme mode" as a
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+
+from docutils import nodes
 
 DEFAULT_MODE = "auto"
 REDIRECT = """<!DOCTYPE html>
@@ -44,6 +47,12 @@ def drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+def drop_thebe_block(app, doctree, docname):
+    for node in list(doctree.findall(nodes.raw)):
+        if "text/x-thebe-config" in node.astext():
+            node.parent.remove(node)
+
+
 def set_default_mode(app, pagename, templatename, context, doctree):
     if not context.get("default_mode"):
         context["default_mode"] = DEFAULT_MODE
@@ -60,6 +69,7 @@ def write_index_redirect(app, exception):
 
 def setup(app):
     app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("doctree-resolved", drop_thebe_block, priority=900)  # after sphinx-thebe adds it
     app.connect("html-page-context", set_default_mode)
     # before sphinx-external-toc's own redirect (priority 500), which then keeps this one
     app.connect("build-finished", write_index_redirect, priority=400)
