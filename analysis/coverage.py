@@ -43,33 +43,28 @@ def country_coverage(extract, indicators: list[str], lang: str) -> pd.DataFrame:
     return spans.reset_index()
 
 
-def estimate_shares(flows: pd.DataFrame, years: range = TRADE_PERIOD) -> pd.DataFrame:
-    """Per reporter and flow: share of the value of its partner-country flows that the
-    IMF marks as estimates, over ``years``."""
-    bilateral = flows[(flows.partner != "WLD") & (flows.reporter != "WLD") & (flows.partner != "EUU")
-                      & flows.year.isin(years)]
-    value = bilateral.assign(estimated=bilateral.value_usd_m.where(bilateral.estimate, 0.0))
-    totals = value.groupby(["reporter", "flow"])[["value_usd_m", "estimated"]].sum()
-    return (totals.estimated / totals.value_usd_m).rename("estimate_share").unstack("flow").reset_index()
-
-
-def estimate_table(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    shares = estimate_shares(flows).sort_values("exports", ascending=False)
+def estimate_shares(estimates: pd.DataFrame, by: list[str], years: range = TRADE_PERIOD) -> pd.DataFrame:
+    """Share of partner cells and of trade value that the IMF marks as estimates, over all
+    partner countries of each reporter, summed over ``years`` within each ``by`` group."""
+    rows = estimates[estimates.year.isin(years)]
+    totals = rows.groupby(by)[["cells", "estimated_cells", "value_usd_m", "estimated_value_usd_m"]].sum()
     return pd.DataFrame({
-        t("col.country", lang): [country_name(c, lang) for c in shares.reporter],
-        t("col.exports_estimated", lang): shares.exports.round(3),
-        t("col.imports_estimated", lang): shares.imports.round(3),
+        "cell_share": totals.estimated_cells / totals.cells,
+        "value_share": totals.estimated_value_usd_m / totals.value_usd_m,
+    }).reset_index()
+
+
+def estimate_table(estimates: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per reporter: estimated shares of its exports and imports, by cells and by value."""
+    shares = estimate_shares(estimates, ["reporter", "flow"]).pivot(index="reporter", columns="flow")
+    shares = shares.sort_values(("cell_share", "exports"), ascending=False)
+    return pd.DataFrame({
+        t("col.country", lang): [country_name(code, lang) for code in shares.index],
+        t("col.exports_cells_estimated", lang): shares["cell_share", "exports"].round(3).to_numpy(),
+        t("col.exports_value_estimated", lang): shares["value_share", "exports"].round(3).to_numpy(),
+        t("col.imports_cells_estimated", lang): shares["cell_share", "imports"].round(3).to_numpy(),
+        t("col.imports_value_estimated", lang): shares["value_share", "imports"].round(3).to_numpy(),
     })
-
-
-def estimate_share_by_year(flows: pd.DataFrame, years: range = TRADE_PERIOD) -> pd.DataFrame:
-    """Reporter x year: share of the value of reported exports and imports with other
-    study countries that rests on IMF estimates."""
-    bilateral = flows[(flows.partner != "WLD") & (flows.reporter != "WLD") & (flows.partner != "EUU")
-                      & flows.year.isin(years)]
-    value = bilateral.assign(estimated=bilateral.value_usd_m.where(bilateral.estimate, 0.0))
-    totals = value.groupby(["reporter", "year"])[["value_usd_m", "estimated"]].sum()
-    return (totals.estimated / totals.value_usd_m).rename("estimate_share").reset_index()
 
 
 def distinct_vintages(manifest: dict) -> int:

@@ -15,6 +15,8 @@ from analysis.paths import DATA_DIR
 DTYPES = {
     "trade_flows": {"reporter": str, "partner": str, "flow": str, "year": "int64", "value_usd_m": "float64",
                     "estimate": "bool"},
+    "trade_estimates": {"reporter": str, "flow": str, "year": "int64", "cells": "int64", "estimated_cells": "int64",
+                        "value_usd_m": "float64", "estimated_value_usd_m": "float64"},
     "wdi": {"iso3": str, "indicator": str, "year": "int64", "value": "float64"},
     "migrant_stock_bilateral": {"origin": str, "destination": str, "year": "int64", "migrants": "float64"},
     "migrant_stock_totals": {"iso3": str, "year": "int64", "migrants": "float64"},

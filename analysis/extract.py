@@ -39,6 +39,16 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def estimate_summary(flows: pd.DataFrame) -> pd.DataFrame:
+    """Per reporter, flow and year, over all partner countries: how many cells and how
+    much value the IMF marks as estimates (the extract keeps only some partners' flows)."""
+    flows = flows.assign(estimated_value=flows.value_usd_m.where(flows.estimate, 0.0))
+    return (flows.groupby(["reporter", "flow", "year"])
+            .agg(cells=("estimate", "size"), estimated_cells=("estimate", "sum"),
+                 value_usd_m=("value_usd_m", "sum"), estimated_value_usd_m=("estimated_value", "sum"))
+            .reset_index().astype({"cells": "int64", "estimated_cells": "int64"}))
+
+
 class ExtractBuilder:
     def __init__(self, raw_dir: Path, out_dir: Path, reference_dir: Path = reference.REFERENCE_DIR):
         self.raw_dir = Path(raw_dir)
@@ -83,16 +93,21 @@ class ExtractBuilder:
         areas = dots.AreaCodes.from_csv(self.reference_dir / "imf_dots_areas.csv")
         files = reference.study_countries(self.reference_dir).imf_dots_file.tolist()
         partners = set(self.study) | {reference.WORLD, reference.EUROPEAN_UNION}
-        frames, paths = [], []
+        countries = {code for name, code in areas.iso3_by_name.items() if areas.kind_by_name[name] == "country"}
+        frames, summaries, paths = [], [], []
         for number in sorted(files) + [DOTS_WORLD_FILE]:
             path = self.raw(f"{DOTS_DIR}/DOTS_{number}.xlsx")
+            report = dots.read_dots_workbook(path, areas, None, TRADE_YEARS)
             wanted = {reference.WORLD} if number == DOTS_WORLD_FILE else partners
-            report = dots.read_dots_workbook(path, areas, wanted, TRADE_YEARS)
-            frames.append(report.flows)
+            frames.append(report.flows[report.flows.partner.isin(wanted)])
+            if number != DOTS_WORLD_FILE:
+                summaries.append(estimate_summary(report.flows[report.flows.partner.isin(countries)]))
             paths.append(path)
             self.manifest["notes"] += [f"dropped identical duplicate row: {d}" for d in report.dropped_duplicates]
         flows = pd.concat(frames, ignore_index=True).sort_values(dots.COLUMNS[:4], ignore_index=True)
         self.write("trade_flows", flows, paths)
+        summary = pd.concat(summaries, ignore_index=True).sort_values(["reporter", "flow", "year"], ignore_index=True)
+        self.write("trade_estimates", summary, paths)
 
     def wdi(self) -> None:
         candidates = pd.read_csv(self.reference_dir / "wdi_series.csv", dtype=str, keep_default_na=False)

@@ -45,8 +45,9 @@ def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> HTML:
 
 
 def estimate_heatmap(shares: pd.DataFrame, lang: str):
-    """Heatmap of the share of IMF estimates by reporter (rows) and year (columns)."""
-    table = shares.pivot(index="reporter", columns="year", values="estimate_share")
+    """Heatmap of the share of partner cells that are IMF estimates, by reporter (rows)
+    and year (columns); ``shares`` comes from :func:`analysis.coverage.estimate_shares`."""
+    table = shares.pivot(index="reporter", columns="year", values="cell_share")
     table.index = [country_name(code, lang) for code in table.index]
     table = table.sort_index()
     figure, axes = plt.subplots(figsize=(9, 7.5))

@@ -30,6 +30,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "value_usd_m": pa.Column(float, pa.Check.ge(0)),
         "estimate": pa.Column(bool),
     }, unique=["reporter", "partner", "flow", "year"], strict=True, coerce=False),
+    "trade_estimates": pa.DataFrameSchema({
+        "reporter": pa.Column(str, pa.Check.isin(STUDY)),
+        "flow": pa.Column(str, pa.Check.isin(["exports", "imports"])),
+        "year": _year(1948, 2020),
+        "cells": pa.Column("int64", pa.Check.gt(0)),
+        "estimated_cells": pa.Column("int64", pa.Check.ge(0)),
+        "value_usd_m": pa.Column(float, pa.Check.ge(0)),
+        "estimated_value_usd_m": pa.Column(float, pa.Check.ge(0)),
+    }, unique=["reporter", "flow", "year"], strict=True,
+        checks=[pa.Check(lambda f: f.estimated_cells <= f.cells, name="estimated_cells <= cells"),
+                pa.Check(lambda f: f.estimated_value_usd_m <= f.value_usd_m * (1 + 1e-12),
+                         name="estimated value <= value")]),
     "wdi": pa.DataFrameSchema({
         "iso3": pa.Column(str, pa.Check.isin(STUDY + [reference.WORLD])),
         "indicator": pa.Column(str, pa.Check.str_matches(r"^[A-Z0-9]+(\.[A-Z0-9]+)+$")),
