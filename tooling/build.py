@@ -102,6 +102,9 @@ class Builder:
         sphinx["config"]["locale_dirs"] = [str(self.build_dir.resolve() / "locale")]
         sphinx["config"]["nb_code_prompt_show"] = t("notebook.show_code", lang)
         sphinx["config"]["nb_code_prompt_hide"] = t("notebook.hide_code", lang)
+        # merged into Jupyter Book's own theme options rather than replacing them
+        sphinx["recursive_update"] = True
+        sphinx["config"]["html_theme_options"] = {"search_bar_text": t("search.placeholder", lang)}
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
 
     def mathjax_files(self) -> dict[str, bytes]:

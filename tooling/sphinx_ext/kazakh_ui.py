@@ -13,8 +13,8 @@ dir must be listed in ``locale_dirs``:
   directory and registered, because the theme's ``app.add_message_catalog``
   only looks in the theme's own directory.
 
-It also lets the book theme show its translated search placeholder and routes
-a few labels its templates hard-code in English through its catalogue. The
+It also routes a few labels the book theme's templates hard-code in English
+through its catalogue. The
 extension does nothing for any other language.
 """
 
@@ -40,8 +40,6 @@ logger = logging.getLogger(__name__)
 LANGUAGE = "kk"
 SPHINX_DOMAIN = "sphinx"
 BOOKTHEME_DOMAIN = sphinx_book_theme.MESSAGE_CATALOG_NAME
-# jupyter-book's default search_bar_text (jupyter_book/config.py).
-JUPYTER_BOOK_SEARCH_TEXT = "Search this book..."
 # Attribute values that sphinx-book-theme templates hard-code in English
 # instead of passing them to translate(); paths relative to its theme dir.
 HARDCODED_LABELS = {
@@ -125,21 +123,9 @@ def install_catalogues(app: Sphinx, config: Config) -> None:
         locale.init([str(locale_dir)], LANGUAGE, BOOKTHEME_DOMAIN)
 
 
-def drop_english_search_text(config: Config) -> None:
-    """An explicit English placeholder would stop the book theme from using
-    its translated one ("Search" + "...")."""
-    if config.html_theme_options.get("search_bar_text") == JUPYTER_BOOK_SEARCH_TEXT:
-        config.html_theme_options = {
-            key: value
-            for key, value in config.html_theme_options.items()
-            if key != "search_bar_text"
-        }
-
-
 def on_config_inited(app: Sphinx, config: Config) -> None:
     if config.language == LANGUAGE:
         install_catalogues(app, config)
-        drop_english_search_text(config)
 
 
 def translate_hardcoded_labels(app: Sphinx) -> None:
