@@ -73,8 +73,11 @@ def compute(extract, period: range = PERIOD) -> IntegrationResults:
 
 
 def results_table(results: IntegrationResults, years: list[int], indicator_names: list[str]) -> pd.DataFrame:
-    """grouping x (indicator, year) values; migration uses the nearest earlier stock year."""
-    rows = results.groupings[results.groupings.indicator.isin(indicator_names)]
+    """grouping x (indicator, year) values; migration uses the nearest earlier stock year.
+
+    A last block, ``("estimate_share", year)``, gives the largest share of the year's
+    trade indicators that rests on IMF estimates."""
+    rows = results.groupings
     migration_years = sorted(rows.loc[rows.indicator == indicators.MIGRATION_SHARE, "year"].unique())
     nearest = {year: max([y for y in migration_years if y <= year], default=None) for year in years}
     pieces = []
@@ -82,6 +85,11 @@ def results_table(results: IntegrationResults, years: list[int], indicator_names
         chosen = rows[(rows.year == year) & (rows.indicator != indicators.MIGRATION_SHARE)
                       | (rows.year == nearest[year]) & (rows.indicator == indicators.MIGRATION_SHARE)]
         pieces.append(chosen.assign(column_year=year))
-    table = pd.concat(pieces).pivot_table(index="grouping", columns=["indicator", "column_year"], values="value",
-                                          aggfunc="first", dropna=False)
-    return table.reindex(columns=pd.MultiIndex.from_product([indicator_names, years]))
+    chosen = pd.concat(pieces)
+    table = chosen[chosen.indicator.isin(indicator_names)].pivot_table(
+        index="grouping", columns=["indicator", "column_year"], values="value", aggfunc="first", dropna=False)
+    estimates = chosen.groupby(["grouping", "column_year"]).estimate_share.max().unstack("column_year")
+    estimates.columns = pd.MultiIndex.from_product([["estimate_share"], estimates.columns])
+    columns = pd.MultiIndex.from_product([indicator_names, years])
+    return table.reindex(columns=columns).join(estimates.reindex(columns=pd.MultiIndex.from_product(
+        [["estimate_share"], years])))

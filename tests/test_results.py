@@ -38,6 +38,7 @@ def test_results_table_takes_the_nearest_earlier_migration_year():
     assert table.loc["g", (indicators.TRADE_SHARE, 2020)] == 0.3
     assert table.loc["g", (indicators.MIGRATION_SHARE, 2020)] == 0.02   # 2019 stock
     assert np.isnan(table.loc["g", (indicators.MIGRATION_SHARE, 2010)])  # no stock year <= 2010 here
+    assert table.loc["g", ("estimate_share", 2020)] == 0.0   # migration's NaN does not count
 
 
 @pytest.fixture(scope="module")
