@@ -1,0 +1,49 @@
+"""Bibliography entries use the edition's words, and leave titles and names alone."""
+from __future__ import annotations
+
+import sys
+
+import pybtex.database
+from pybtex.plugin import find_plugin
+from pybtex.style import template
+
+from analysis.paths import REPO
+
+sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
+import bibliography_language  # noqa: E402  (a Sphinx extension, loaded by path like Sphinx does)
+
+ENTRY = """@incollection{chapter,
+  author = {Alpha, Ann and Beta, Ben},
+  editor = {Gamma, Gil},
+  title = {Trade and integration},
+  booktitle = {Handbook of Trade and Growth},
+  pages = {1--9},
+  publisher = {Press},
+  year = {2011}
+}"""
+
+
+def render(style) -> str:
+    data = pybtex.database.parse_string(ENTRY, "bibtex")
+    return next(iter(style.format_entries(data.entries.values()))).text.render_as("text")
+
+
+def test_kazakh_words_and_untouched_fields():
+    text = render(bibliography_language.localised_style("kk")())
+    assert "Ann Alpha және Ben Beta" in text
+    assert "Жинақта: Gil Gamma, ред., Handbook of Trade and Growth, б. 1–9" in text
+    assert "Trade and integration" in text        # the title keeps its own "and"
+    assert "In " not in text and "pages" not in text
+
+
+def test_russian_words():
+    text = render(bibliography_language.localised_style("ru")())
+    assert "Ann Alpha и Ben Beta" in text and "В кн.: Gil Gamma, ред." in text and "с. 1–9" in text
+
+
+def test_english_style_is_unchanged_and_the_swap_is_undone():
+    original = template._format_data
+    render(bibliography_language.localised_style("kk")())
+    assert template._format_data is original
+    text = render(find_plugin("pybtex.style.formatting", "plain")())
+    assert "Ann Alpha and Ben Beta" in text and "In Gil Gamma, editor" in text and "pages 1–9" in text

@@ -1,0 +1,76 @@
+"""Bibliography entries in the edition's language.
+
+pybtex's "plain" style writes its connecting words in English ("and", "In", "editor",
+"pages", ...). For the kk and ru editions this extension registers a variant of that
+style whose words come from the book's catalogue (``bib.*`` entries). Field values
+(titles, names, notes) are left exactly as the bibliography gives them.
+
+pybtex templates hold those words as plain strings, while field values reach the
+template as rich text, so swapping the plain strings while an entry is formatted
+changes only the style's own words.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from pybtex.plugin import register_plugin
+from pybtex.style import template
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.template import names, sentence
+
+from analysis.i18n import t
+
+BASE_STYLE = "plain"
+# The English words of pybtex's plain/unsrt templates, and their catalogue keys.
+STYLE_WORDS = {
+    "In": "bib.in_collection", "editor": "bib.editor", "editors": "bib.editors", "pages": "bib.pages",
+    "edition": "bib.edition", "volume": "bib.volume", "of": "bib.of_series", "number": "bib.number",
+    "in": "bib.in_series", "Master's thesis": "bib.masters_thesis", "PhD thesis": "bib.phd_thesis",
+    "Technical Report": "bib.technical_report",
+}
+
+
+@contextmanager
+def words_in(translations: dict[str, str]):
+    original = template._format_data
+
+    def localised(node, data):
+        if isinstance(node, str):
+            return translations.get(node, node)
+        return original(node, data)
+
+    template._format_data = localised
+    try:
+        yield
+    finally:
+        template._format_data = original
+
+
+def localised_style(lang: str) -> type[PlainStyle]:
+    translations = {english: t(key, lang) for english, key in STYLE_WORDS.items()}
+    conjunction = f" {t('bib.and', lang)} "
+
+    class LocalisedStyle(PlainStyle):
+        def format_names(self, role, as_sentence=True):
+            # no serial comma before the conjunction in Kazakh or Russian
+            formatted = names(role, sep=", ", sep2=conjunction, last_sep=conjunction)
+            return sentence[formatted] if as_sentence else formatted
+
+        def format_entry(self, label, entry, bib_data=None):
+            with words_in(translations):
+                return super().format_entry(label, entry, bib_data=bib_data)
+
+    return LocalisedStyle
+
+
+def use_localised_style(app, config):
+    if config.language in (None, "en") or config.bibtex_default_style != BASE_STYLE:
+        return
+    name = f"{BASE_STYLE}_{config.language}"
+    register_plugin("pybtex.style.formatting", name, localised_style(config.language), force=True)
+    config.bibtex_default_style = name
+
+
+def setup(app):
+    app.connect("config-inited", use_localised_style)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
