@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from analysis.paths import REPO
+
+
 
 
 @pytest.fixture(scope="session")
