@@ -33,7 +33,7 @@ bench: setup
 	$(PY) -m tooling.bench
 
 extract: setup
-	$(PY) -m analysis.extract
+	$(PY) -m analysis.data.extract
 
 preview: book
 	$(PY) -m http.server --bind 127.0.0.1 --directory _build/site 8000

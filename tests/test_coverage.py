@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import coverage
-from analysis.extract import estimate_summary
+from analysis.data import coverage
+from analysis.data.extract import estimate_summary
 
 
 def test_estimate_summary_counts_cells_and_value():

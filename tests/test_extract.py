@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from analysis import extract
-from analysis.data import load_extract, load_table
+from analysis.data import extract
+from analysis.data.load import load_extract, load_table
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR, RAW_DIR
 
@@ -108,8 +108,8 @@ def test_failed_extract_writes_nothing(tmp_path):
 
 def test_agency_names_shown_to_readers_match_the_record():
     """The catalogue's English agency name is the one the manifest records (no drift)."""
-    from analysis.i18n import t
-    from analysis.reference import sources
+    from analysis.present.i18n import t
+    from analysis.data.reference import sources
 
     for name, entry in sources().items():
         assert t(f"agency.{entry['agency_key']}", "en") == entry["agency"], name

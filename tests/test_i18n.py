@@ -6,8 +6,8 @@ import re
 import pytest
 import yaml
 
-from analysis import i18n
-from analysis.reference import study_iso3
+from analysis.present import i18n
+from analysis.data.reference import study_iso3
 from tooling import notebooks
 from tooling.build import NOTEBOOK_DIR, PROSE_DIR, Builder
 

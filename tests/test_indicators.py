@@ -14,8 +14,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analysis import indicators as ind
-from analysis.mirror import FLOW_COLUMNS, bilateral_trade, total_trade
+from analysis.measures import indicators as ind
+from analysis.measures.mirror import FLOW_COLUMNS, bilateral_trade, total_trade
 
 # ---------------------------------------------------------------------------------
 # A hand-computed world

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.mirror import (BILATERAL_COLUMNS, FLOW_COLUMNS, TOTAL_COLUMNS, bilateral_trade,
+from analysis.measures.mirror import (BILATERAL_COLUMNS, FLOW_COLUMNS, TOTAL_COLUMNS, bilateral_trade,
                              estimate_share, total_trade)
 
 

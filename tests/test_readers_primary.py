@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from analysis.errors import DataError
-from analysis.readers import dots, undesa, worldbank
+from analysis.data.readers import dots, undesa, worldbank
 
 AREAS = dots.AreaCodes(
     {"Kazakhstan, Rep. of": "KAZ", "China, P.R.: Mainland": "CHN", "World": "WLD", "Australia": "AUS",

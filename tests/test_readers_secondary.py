@@ -17,13 +17,13 @@ from openpyxl import Workbook
 
 from analysis.errors import DataError
 from analysis.paths import RAW_DIR
-from analysis.readers.agreements import (read_desta_dyads, read_desta_treaties,
+from analysis.data.readers.agreements import (read_desta_dyads, read_desta_treaties,
                                          read_wto_member_names, read_wto_rtas)
-from analysis.readers.bri import read_bri_countries
-from analysis.readers.commodities import read_pink_sheet_indices, read_pink_sheet_vintage
-from analysis.readers.ddf import read_ddf_datapoints
-from analysis.readers.geo import read_natural_earth
-from analysis.readers.undp import read_hdr
+from analysis.data.readers.bri import read_bri_countries
+from analysis.data.readers.commodities import read_pink_sheet_indices, read_pink_sheet_vintage
+from analysis.data.readers.ddf import read_ddf_datapoints
+from analysis.data.readers.geo import read_natural_earth
+from analysis.data.readers.undp import read_hdr
 
 STUDY_COUNTRIES = ("AFG ARM AZE BLR BGR CHN FRA GEO DEU GRC IRN ITA KAZ KGZ MDA MNG NLD PAK POL "
                    "ROU RUS TJK TUR TKM UKR UZB").split()

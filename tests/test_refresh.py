@@ -16,10 +16,10 @@ import pytest
 
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR, RAW_DIR, REPO
-from analysis.refresh import cli, imf, transport, undesa, worldbank
-from analysis.readers import dots as dots_reader
-from analysis.readers import worldbank as wdi_reader
-from analysis.refresh.transport import RefreshError
+from analysis.data.refresh import cli, imf, transport, undesa, worldbank
+from analysis.data.readers import dots as dots_reader
+from analysis.data.readers import worldbank as wdi_reader
+from analysis.data.refresh.transport import RefreshError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "refresh"
 MIRROR_DATAHUB = RAW_DIR / worldbank.DATAHUB_DIR / "indicators"
@@ -470,7 +470,7 @@ def test_undesa_checksum_mismatch_keeps_the_old_file(tmp_path):
 # Command line ---------------------------------------------------------------------------
 
 def test_module_help_runs():
-    result = subprocess.run([sys.executable, "-m", "analysis.refresh", "--help"], cwd=REPO,
+    result = subprocess.run([sys.executable, "-m", "analysis.data.refresh", "--help"], cwd=REPO,
                             capture_output=True, text=True, check=True)
     assert "wdi" in result.stdout and "dots" in result.stdout and "undesa" in result.stdout
 

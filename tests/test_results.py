@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import indicators, plotting, results
-from analysis.data import load_extract
-from analysis.i18n import t, trend_word
+from analysis.measures import indicators, results
+from analysis.present import plotting
+from analysis.data.load import load_extract
+from analysis.present.i18n import t, trend_word
 
 
 def test_gdp_ppp_is_derived_from_the_newer_per_person_series():

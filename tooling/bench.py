@@ -30,7 +30,7 @@ def size_mb(folder: Path) -> float:
 
 def time_call(statement: str, repeat: int = 5) -> float:
     """Mean seconds of ``statement`` in a fresh interpreter, after one warm-up run."""
-    code = ("import time\nfrom analysis import results\nfrom analysis.data import load_extract\n"
+    code = ("import time\nfrom analysis.measures import results\nfrom analysis.data.load import load_extract\n"
             f"extract = load_extract()\n{statement}\nt = time.perf_counter()\n"
             f"for _ in range({repeat}): {statement}\nprint((time.perf_counter() - t) / {repeat})")
     return float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,

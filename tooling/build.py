@@ -22,7 +22,7 @@ import nbformat
 import papermill
 import yaml
 
-from analysis.i18n import LANGUAGES, t
+from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import REPO
 from tooling import notebooks
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from analysis.i18n import LANGUAGES
+from analysis.present.i18n import LANGUAGES
 from analysis.paths import DATA_DIR, REPO
 
 LANG_TAG = "lang-"

@@ -18,7 +18,7 @@ from pybtex.style import template
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import names, sentence
 
-from analysis.i18n import t
+from analysis.present.i18n import t
 
 BASE_STYLE = "plain"
 # The English words of pybtex's plain/unsrt templates, and their catalogue keys.

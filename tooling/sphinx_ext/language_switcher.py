@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
-from analysis.i18n import LANGUAGES, t
+from analysis.present.i18n import LANGUAGES, t
 
 
 def add_links(app, pagename, templatename, context, doctree):

@@ -7,11 +7,11 @@ them under the same relative paths and in the same formats as the mirror, so tha
 builder reads them unchanged. The builder needs every raw file, so a refresh goes::
 
     cp -r ../shared/data/raw ../shared/data/raw-refresh
-    python -m analysis.refresh --raw-dir ../shared/data/raw-refresh wdi NY.GDP.MKTP.CD
-    python -m analysis.extract --raw ../shared/data/raw-refresh
+    python -m analysis.data.refresh --raw-dir ../shared/data/raw-refresh wdi NY.GDP.MKTP.CD
+    python -m analysis.data.extract --raw ../shared/data/raw-refresh
 
 The shared mirror itself is written to only with ``--overwrite``.
 
 Every failure of a service (HTTP error, malformed or unexpected response) raises
-:class:`analysis.refresh.transport.RefreshError`, a ``DataError`` whose file is the URL.
+:class:`analysis.data.refresh.transport.RefreshError`, a ``DataError`` whose file is the URL.
 """

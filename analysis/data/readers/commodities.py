@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from analysis.errors import DataError
-from analysis.readers._common import parse_float, read_sheet, remember_key, tidy_frame
+from analysis.data.readers._common import parse_float, read_sheet, remember_key, tidy_frame
 
 INDICES_SHEET = "Monthly Indices"
 REQUIRED_INDICES = ("iOVERALL", "iENERGY", "iNONFUEL", "iAGRICULTURE", "iFOOD", "iMETMIN")

@@ -11,7 +11,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import HTML
 
-from analysis.i18n import country_name, t
+from analysis.present.i18n import country_name, t
 
 PALETTE = "colorblind"
 
@@ -46,7 +46,7 @@ def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> HTML:
 
 def estimate_heatmap(shares: pd.DataFrame, lang: str):
     """Heatmap of the share of partner cells that are IMF estimates, by reporter (rows)
-    and year (columns); ``shares`` comes from :func:`analysis.coverage.estimate_shares`."""
+    and year (columns); ``shares`` comes from :func:`analysis.data.coverage.estimate_shares`."""
     table = shares.pivot(index="reporter", columns="year", values="cell_share")
     table.index = [country_name(code, lang) for code in table.index]
     table = table.sort_index()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.readers._common import (parse_float, parse_int, read_csv, remember_key,
+from analysis.data.readers._common import (parse_float, parse_int, read_csv, remember_key,
                                       require_file, tidy_frame)
 
 FILE_NAME = re.compile(r"ddf--datapoints--(?P<concept>[a-z0-9_]+)--by--geo--time\.csv")

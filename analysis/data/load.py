@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import schemas
+from analysis.data import schemas
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR
 
@@ -44,7 +44,7 @@ class Extract:
 def read_manifest(data_dir: Path = DATA_DIR) -> dict:
     path = Path(data_dir) / "manifest.json"
     if not path.is_file():
-        raise DataError(path, "manifest not found: build the extract with `python -m analysis.extract`")
+        raise DataError(path, "manifest not found: build the extract with `python -m analysis.data.extract`")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.readers._common import require_file
+from analysis.data.readers._common import require_file
 
 COLUMNS = ["iso3", "indicator", "year", "value"]
 BULK_KEYS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.readers._common import (header_positions, parse_iso3, parse_iso_date, read_sheet,
+from analysis.data.readers._common import (header_positions, parse_iso3, parse_iso_date, read_sheet,
                                       remember_key, tidy_frame)
 
 SHEET = "BRI countries"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.readers._common import read_sheet, require_file
+from analysis.data.readers._common import read_sheet, require_file
 
 SHEETS = {"Exports, FOB": "exports", "Imports, CIF": "imports"}
 YEAR_ROW = 7

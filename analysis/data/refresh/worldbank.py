@@ -29,8 +29,8 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.refresh.files import atomic_output
-from analysis.refresh.transport import RefreshError, get, get_json, new_session
+from analysis.data.refresh.files import atomic_output
+from analysis.data.refresh.transport import RefreshError, get, get_json, new_session
 
 API_URL = "https://api.worldbank.org/v2"
 PER_PAGE = 20000  # a whole indicator for all economies fits in one or two pages

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.errors import DataError
-from analysis.readers._common import code_set, remember_key, require_file
+from analysis.data.readers._common import code_set, remember_key, require_file
 
 JOIN_PROPERTY = "ADM0_A3"
 DECIMALS = 3  # about 100 m, well below what a 1:110m outline resolves

@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from analysis import reference
+from analysis.data import reference
 from analysis.errors import DataError
 
 STUDY = reference.study_iso3()

@@ -3,7 +3,7 @@
 Notation (as in the methods notes). For a group R and a year:
 
 - ``F_ij``: the one-way flow from exporter i to importer j, US$ millions, from the
-  bilateral matrix of :func:`analysis.mirror.bilateral_trade` (one value per ordered
+  bilateral matrix of :func:`analysis.measures.mirror.bilateral_trade` (one value per ordered
   pair; an absent pair counts as zero, a year with no bilateral rows at all as missing).
 - ``T_RR``, mutual trade: the members' exports to and imports from the other members,
   ``T_RR = sum over i in R of sum over j in R, j != i, of (F_ij + F_ji)
@@ -62,7 +62,7 @@ and is left visible.
 
 Estimate share (``estimate_share`` column): how much of the result rests on IMF
 estimates. For a trade aggregate it is the share of its value taken from IMF "e"
-cells (:func:`analysis.mirror.estimate_share`; NaN when the aggregate is zero). For a
+cells (:func:`analysis.measures.mirror.estimate_share`; NaN when the aggregate is zero). For a
 ratio of trade aggregates it is the largest of the estimate shares of the aggregates it
 uses: T_RR and T_R for S; T_RR, T_R and T_W for I, SI and RTII; T_RR for trade to GDP.
 Indicators that use no IMF data (migration, FDI) carry NaN ("not applicable").

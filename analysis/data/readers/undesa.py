@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.readers._common import read_sheet, require_file
+from analysis.data.readers._common import read_sheet, require_file
 
 TABLE_SHEET = "Table 1"
 TABLE_HEADER_ROW = 11

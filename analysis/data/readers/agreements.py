@@ -38,7 +38,7 @@ import pycountry
 
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR
-from analysis.readers._common import (header_positions, parse_int, parse_iso3, parse_iso_date,
+from analysis.data.readers._common import (header_positions, parse_int, parse_iso3, parse_iso_date,
                                       parse_optional_int, read_csv, read_sheet, remember_key,
                                       tidy_frame, unique_text_key)
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis.refresh [--raw-dir DIR] [--overwrite] {wdi,dots,undesa} ...``.
+"""Command line: ``python -m analysis.data.refresh [--raw-dir DIR] [--overwrite] {wdi,dots,undesa} ...``.
 
 Files are written in the layout of the shared raw mirror, under a separate folder by
 default, so that the extract can be rebuilt from them with ``SILKROAD_RAW_DIR=DIR``.
@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 
 from analysis.errors import DataError
 from analysis.paths import RAW_DIR
-from analysis.refresh import imf, undesa, worldbank
-from analysis.refresh.transport import new_session
+from analysis.data.refresh import imf, undesa, worldbank
+from analysis.data.refresh.transport import new_session
 
 DEFAULT_RAW_DIR = RAW_DIR.parent / "raw-refresh"
 DOTS_DIR = Path("imf-dots") / "data" / "DOTS"
@@ -25,11 +25,11 @@ UNDESA_DIR = Path("undesa-migrant-stock") / "data_raw"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.refresh",
+        prog="python -m analysis.data.refresh",
         description="Download fresh raw files from the World Bank, IMF and UN DESA services "
                     "in the layout of the raw mirror.",
         epilog="The extract needs every raw file: copy the mirror to a new folder, refresh "
-               "into it with --raw-dir, then run: python -m analysis.extract --raw FOLDER")
+               "into it with --raw-dir, then run: python -m analysis.data.extract --raw FOLDER")
     parser.add_argument("--raw-dir", type=Path, default=DEFAULT_RAW_DIR,
                         help=f"folder to write into (default: {DEFAULT_RAW_DIR})")
     parser.add_argument("--overwrite", action="store_true",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.i18n import country_name, t
+from analysis.present.i18n import country_name, t
 
 TRADE_PERIOD = range(2000, 2021)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.readers._common import (code_set, header_positions, parse_float, parse_iso3,
+from analysis.data.readers._common import (code_set, header_positions, parse_float, parse_iso3,
                                       read_csv, remember_key, tidy_frame)
 
 HDI_COLUMN = re.compile(r"hdi_(\d{4})")

@@ -1,6 +1,6 @@
 """Build the project's tidy data extract in ``data/`` from the raw mirror.
 
-Run ``python -m analysis.extract [--raw DIR] [--out DIR]``. The output is deterministic:
+Run ``python -m analysis.data.extract [--raw DIR] [--out DIR]``. The output is deterministic:
 the same raw files give byte-identical CSV files and manifest.
 """
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import reference, schemas
+from analysis.data import reference, schemas
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR, RAW_DIR
-from analysis.readers import agreements, bri, commodities, dots, geo, undesa, undp, worldbank
+from analysis.data.readers import agreements, bri, commodities, dots, geo, undesa, undp, worldbank
 
 DOTS_DIR = "imf-dots/data/DOTS"
 DOTS_WORLD_FILE = 221

@@ -4,7 +4,7 @@ Choices made here (and explained in the indicators chapter):
 
 - Period: 2000-2020, the years the paper's argument concerns for which bilateral trade
   exists (the IMF data end in 2020).
-- Bilateral flows: :func:`analysis.mirror.bilateral_trade`, exporter's report first,
+- Bilateral flows: :func:`analysis.measures.mirror.bilateral_trade`, exporter's report first,
   partner's report where the exporter's is missing or an IMF estimate.
 - GDP at purchasing-power parity: GDP per person at PPP times population, both from the
   most recent WDI release in the extract, because the stand-alone GDP-at-PPP series
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import indicators, mirror, reference
+from analysis.data import reference
+from analysis.measures import indicators, mirror
 
 PERIOD = range(2000, 2021)
 GDP_PPP_PER_PERSON = "NY.GDP.PCAP.PP.CD"

@@ -1,4 +1,4 @@
-"""Translations: the one catalogue of labels (``analysis/catalogue.yml``) and country
+"""Translations: the one catalogue of labels (``analysis/present/catalogue.yml``) and country
 names from pycountry's locales (with the overrides in ``data/reference``)."""
 from __future__ import annotations
 

@@ -34,8 +34,8 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 
 from analysis.errors import DataError
-from analysis.refresh.files import atomic_output
-from analysis.refresh.transport import RefreshError, get_json, new_session
+from analysis.data.refresh.files import atomic_output
+from analysis.data.refresh.transport import RefreshError, get_json, new_session
 
 BASE_URL = "http://dataservices.imf.org/REST/SDMX_JSON.svc"
 AREAS_CSV = Path(__file__).with_name("imf_areas.csv")

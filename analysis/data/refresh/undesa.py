@@ -11,8 +11,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from analysis.refresh.files import atomic_output
-from analysis.refresh.transport import RefreshError, get, new_session
+from analysis.data.refresh.files import atomic_output
+from analysis.data.refresh.transport import RefreshError, get, new_session
 
 DEFAULT_URL = ("https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/"
                "files/undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx")

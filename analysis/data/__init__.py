@@ -1,0 +1,1 @@
+"""Getting the data: raw files -> readers -> validated extract (data/) -> loading it back."""

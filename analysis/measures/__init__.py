@@ -1,0 +1,1 @@
+"""Measures computed from the extract: mirror statistics, integration indicators, their results."""

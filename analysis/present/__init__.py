@@ -1,0 +1,1 @@
+"""Presenting results to readers: translations, number formats, figures and tables."""
