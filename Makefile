@@ -13,6 +13,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
+## tools the tests run whose dependencies conflict with the book's (cffconvert: jsonschema<4)
+TOOLS := .venv-tools
+$(TOOLS)/.installed: requirements-tools.lock
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check -r requirements-tools.lock
+	touch $@
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
@@ -26,7 +33,7 @@ system-deps:
 book: setup
 	$(PY) -m tooling.build
 
-test: setup system-deps book
+test: setup $(TOOLS)/.installed system-deps book
 	$(PY) -m pytest
 
 bench: setup

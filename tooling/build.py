@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,14 +24,18 @@ import papermill
 import yaml
 
 from analysis.present.i18n import LANGUAGES, t
-from analysis.paths import REPO
-from tooling import notebooks
+from analysis.paths import DATA_DIR, REPO
+from tooling import citation, notebooks
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
 PROSE_DIR = REPO / "chapters"
 MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
-UNPUBLISHED = ["_static/webpack-macros.html", "_static/sbt-webpack-macros.html", ".buildinfo", "_sources"]
+# Theme files no page uses: template fragments, the theme's catalogues for other
+# languages (used only while building), and source maps of minified scripts.
+UNPUBLISHED = ["_static/webpack-macros.html", "_static/sbt-webpack-macros.html", ".buildinfo", "_static/locales"]
+UNPUBLISHED_SUFFIXES = {".map", ".po"}
+DATA_ARCHIVE = "downloads/silk-road-integration-data.zip"
 
 
 class BuildError(RuntimeError):
@@ -105,6 +110,8 @@ class Builder:
         # merged into Jupyter Book's own theme options rather than replacing them
         sphinx["recursive_update"] = True
         sphinx["config"]["html_theme_options"] = {"search_bar_text": t("search.placeholder", lang)}
+        sphinx["config"]["book_release"] = {"version": self.release.version, "commit": self.release.commit,
+                                            "date": self.release.date.isoformat()}
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
 
     def mathjax_files(self) -> dict[str, bytes]:
@@ -198,8 +205,12 @@ class Builder:
             for unpublished in UNPUBLISHED:
                 target = new / lang / unpublished
                 shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+            for path in (new / lang).rglob("*"):
+                if path.suffix in UNPUBLISHED_SUFFIXES and path.is_file():
+                    path.unlink()
             drop_unreferenced_images(new / lang)
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
+        write_data_archive(new / DATA_ARCHIVE, self.release)
         (new / ".nojekyll").write_text("")
         site, old = self.build_dir / "site", self.build_dir / "site.old"
         shutil.rmtree(old, ignore_errors=True)
@@ -211,6 +222,10 @@ class Builder:
     def run(self) -> None:
         started = time.perf_counter()
         self.inputs = notebooks.inputs_fingerprint()
+        try:
+            self.release = citation.current_release()
+        except citation.CitationError as error:
+            raise BuildError(str(error)) from None
         stages = {}
         for lang in LANGUAGES:
             step = time.perf_counter()
@@ -230,6 +245,19 @@ class Builder:
             log("site", f"assembled {self.build_dir / 'site'}")
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
+
+
+def write_data_archive(target: Path, release: citation.Release) -> None:
+    """The committed extract (``data/``: tables, manifest, reference files) as one zip,
+    the same bytes for the same commit: entries sorted, dated by the commit."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stamp = (release.date.year, release.date.month, release.date.day, 0, 0, 0)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(f"silk-road-integration-data/{path.relative_to(DATA_DIR).as_posix()}", stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, path.read_bytes())
 
 
 def drop_unreferenced_images(edition: Path) -> None:
