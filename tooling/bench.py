@@ -28,6 +28,17 @@ def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
+def heaviest_pages(site: Path, count: int = 5) -> list[tuple[str, float]]:
+    """Pages by weight in MB, each with the images it shows."""
+    weights = []
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        images = {page.parent / src for src in set(re.findall(r'<img[^>]* src="([^"#?]+)"', text))}
+        weights.append((page.relative_to(site).as_posix(),
+                        (page.stat().st_size + sum(i.stat().st_size for i in images if i.is_file())) / 1e6))
+    return sorted(weights, key=lambda item: -item[1])[:count]
+
+
 def time_call(statement: str, repeat: int = 5) -> float:
     """Mean seconds of ``statement`` in a fresh interpreter, after one warm-up run."""
     code = ("import time\nfrom analysis.measures import results\nfrom analysis.data.load import load_extract\n"
@@ -51,10 +62,13 @@ def main() -> int:
             page.write_bytes(original)
         run_build(build_dir)  # back to the committed text
         site = size_mb(build_dir / "site")
+        heaviest = heaviest_pages(build_dir / "site")
     print(f"{'step':<40}{'seconds':>10}{'notebook runs':>15}")
     for name, seconds, executed in rows:
         print(f"{name:<40}{seconds:>10.1f}{executed:>15}")
     print(f"{'site size':<40}{site:>9.1f} MB")
+    for name, weight in heaviest:
+        print(f"  {name:<38}{weight:>9.2f} MB with its images")
     print(f"{'load whole extract (verified, warm)':<40}{time_call('load_extract()'):>10.3f}")
     print(f"{'all indicators, groupings and pairs':<40}{time_call('results.compute(extract)'):>10.3f}")
     return 0

@@ -43,7 +43,8 @@ class BuildError(RuntimeError):
 
 
 def log(step: str, message: str) -> None:
-    print(f"[{step:>7}] {message}", flush=True)
+    sys.stdout.write(f"[{step:>7}] {message}\n")  # one write: lines from parallel runs stay whole
+    sys.stdout.flush()
 
 
 class Builder:
@@ -124,16 +125,33 @@ class Builder:
         return files
 
     # ---- notebooks -----------------------------------------------------------------
-    def executed(self, source: Path, lang: str) -> bytes:
+    def cached_run(self, source: Path, lang: str):
+        """The notebook's cells for ``lang`` and where its executed copy is cached."""
         notebook = notebooks.cells_for(notebooks.read_source(source), lang)
         parameters = {"lang": lang}
         key = notebooks.cache_key(notebook, parameters, self.inputs)
-        cached = self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
-        if cached.is_file():
-            self.counts["cached"] += 1
-            log("cache", f"{lang} {source.name}: hit")
-        else:
-            self.run_notebook(notebook, source, lang, parameters, cached)
+        return notebook, parameters, self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
+
+    def execute_all(self) -> None:
+        """Run every notebook chapter not in the cache, in every language: each run has its
+        own kernel, so up to ``jobs`` of them run at once."""
+        runs = []
+        for docname in self.toc_files():
+            source = self.source_of(docname, LANGUAGES[0])
+            if source.parent != NOTEBOOK_DIR:
+                continue
+            for lang in LANGUAGES:
+                notebook, parameters, cached = self.cached_run(source, lang)
+                if cached.is_file():
+                    self.counts["cached"] += 1
+                    log("cache", f"{lang} {source.name}: hit")
+                else:
+                    runs.append((notebook, source, lang, parameters, cached))
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            list(pool.map(lambda run: self.run_notebook(*run), runs))
+
+    def executed(self, source: Path, lang: str) -> bytes:
+        notebook, _, cached = self.cached_run(source, lang)
         result = notebooks.graft_outputs(notebook, nbformat.read(cached, as_version=4))
         return nbformat.writes(notebooks.strip_volatile(result)).encode() + b"\n"
 
@@ -226,6 +244,7 @@ class Builder:
             self.release = citation.current_release()
         except citation.CitationError as error:
             raise BuildError(str(error)) from None
+        self.execute_all()
         stages = {}
         for lang in LANGUAGES:
             step = time.perf_counter()
