@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench extract preview setup system-deps clean
+.PHONY: book pdf test bench extract preview setup system-deps tex-deps clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,21 @@ system-deps:
 	@command -v chromium >/dev/null && command -v ip >/dev/null && command -v unshare >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver iproute2 util-linux >/dev/null; }
 
+## XeLaTeX with Cyrillic support and GNU FreeFont (Debian), for the PDF editions
+TEX_PACKAGES := texlive-xetex latexmk texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf \
+	texlive-lang-cyrillic tex-gyre poppler-utils
+tex-deps:
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftoppm >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
 book: setup
 	$(PY) -m tooling.build
 
-test: setup $(TOOLS)/.installed system-deps book
+## the site with a PDF edition of each language, linked from its "How to cite" page
+pdf: setup tex-deps
+	$(PY) -m tooling.build --pdf
+
+test: setup $(TOOLS)/.installed system-deps pdf
 	$(PY) -m pytest
 
 bench: setup

@@ -25,7 +25,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import citation, notebooks
+from tooling import citation, notebooks, pdf
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -48,9 +48,10 @@ def log(step: str, message: str) -> None:
 
 
 class Builder:
-    def __init__(self, build_dir: Path = BUILD, jobs: int = 2):
+    def __init__(self, build_dir: Path = BUILD, jobs: int = 2, with_pdf: bool = False):
         self.build_dir = build_dir
         self.jobs = jobs
+        self.with_pdf = with_pdf
         self.counts = {"executed": 0, "cached": 0, "built": 0, "unchanged": 0}
 
     # ---- staging -------------------------------------------------------------------
@@ -89,6 +90,7 @@ class Builder:
         for asset in (REPO / "tooling" / "static").glob("*"):
             wanted[f"_assets/{asset.name}"] = asset.read_bytes()
         wanted.update(self.mathjax_files())
+        wanted.update(pdf.staged_files())
         for docname in self.toc_files():
             source = self.source_of(docname, lang)
             if source.parent == NOTEBOOK_DIR:
@@ -111,6 +113,11 @@ class Builder:
         # merged into Jupyter Book's own theme options rather than replacing them
         sphinx["recursive_update"] = True
         sphinx["config"]["html_theme_options"] = {"search_bar_text": t("search.placeholder", lang)}
+        config["latex"] = pdf.book_config(lang)
+        sphinx["config"].update(pdf.sphinx_config(lang))
+        # the web edition links to its PDF only when this build makes one
+        sphinx["config"]["pdf_edition"] = pdf.pdf_name(lang) if self.with_pdf else ""
+        sphinx["config"]["today"] = citation.long_date(self.release.date, lang)  # the PDF's title page
         sphinx["config"]["book_release"] = {"version": self.release.version, "commit": self.release.commit,
                                             "date": self.release.date.isoformat()}
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
@@ -185,13 +192,30 @@ class Builder:
         command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage), "--path-output", str(out),
                    "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
         log("book", f"{lang}: building ...")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=book_environment())
         if result.returncode != 0:
             raise BuildError(f"Jupyter Book build of the {lang} edition failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
         stamp.write_text(f"{self.tooling_digest()}:{self.stage_digest(stage)}")
         self.counts["built"] += 1
         log("book", f"{lang}: built in {time.perf_counter() - started:.1f} s")
+
+    def build_pdf(self, lang: str, stage: Path) -> None:
+        """The edition's PDF, typeset again only when its staged sources or the tooling changed."""
+        out = self.build_dir / "pdf" / lang
+        stamp = self.build_dir / "pdf" / f"{lang}.stamp"
+        digest = f"{self.tooling_digest()}:{self.stage_digest(stage)}"
+        if stamp.is_file() and stamp.read_text() == digest and (out / "_build" / "latex" / f"{pdf.TARGET}.pdf").is_file():
+            log("pdf", f"{lang}: unchanged, not rebuilt")
+            return
+        started = time.perf_counter()
+        log("pdf", f"{lang}: typesetting ...")
+        shutil.rmtree(out, ignore_errors=True)
+        try:
+            pdf.build(stage, out, lang, book_environment())
+        except pdf.PdfError as error:
+            raise BuildError(str(error)) from None
+        stamp.write_text(digest)
+        log("pdf", f"{lang}: typeset in {time.perf_counter() - started:.1f} s")
 
     def stage_digest(self, stage: Path) -> str:
         digest = hashlib.sha256()
@@ -203,7 +227,7 @@ class Builder:
         """The Sphinx extensions, templates and interface catalogues every edition uses."""
         digest = hashlib.sha256()
         for folder in (REPO / "tooling", REPO / "locale"):
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".po", ".js", ".html", ".css"}):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".po", ".js", ".html", ".css", ".sty"}):
                 digest.update(path.relative_to(REPO).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
 
@@ -227,6 +251,9 @@ class Builder:
                 if path.suffix in UNPUBLISHED_SUFFIXES and path.is_file():
                     path.unlink()
             drop_unreferenced_images(new / lang)
+            if self.with_pdf:
+                shutil.copyfile(self.build_dir / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.pdf",
+                                new / lang / pdf.pdf_name(lang))
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
         write_data_archive(new / DATA_ARCHIVE, self.release)
         (new / ".nojekyll").write_text("")
@@ -259,11 +286,18 @@ class Builder:
             log("book", f"{lang}: unchanged, not rebuilt")
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
             list(pool.map(lambda lang: self.build_edition(lang, stages[lang]), todo))
-        if todo or not (self.build_dir / "site").is_dir():
+            if self.with_pdf:
+                list(pool.map(lambda lang: self.build_pdf(lang, stages[lang]), LANGUAGES))
+        if todo or self.with_pdf or not (self.build_dir / "site").is_dir():
             self.assemble()
             log("site", f"assembled {self.build_dir / 'site'}")
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
+
+
+def book_environment() -> dict[str, str]:
+    """Jupyter Book's environment: the project's own extensions import ``analysis``."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
 def write_data_archive(target: Path, release: citation.Release) -> None:
@@ -339,9 +373,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=BUILD)
     parser.add_argument("--jobs", type=int, default=2, help="editions built at once")
+    parser.add_argument("--pdf", action="store_true", help="also typeset each edition as a PDF (needs XeLaTeX)")
     args = parser.parse_args(argv)
     try:
-        Builder(args.build_dir, args.jobs).run()
+        Builder(args.build_dir, args.jobs, args.pdf).run()
     except BuildError as error:
         log("FAILED", str(error))
         log("FAILED", "the previous site (if any) was left untouched")

@@ -62,12 +62,33 @@ class BookCitation(SphinxDirective):
         return result
 
 
+class PdfEdition(SphinxDirective):
+    """``{pdf-edition}``: a link to this edition's PDF when the build typeset one
+    (``make pdf``), else a sentence saying how to make it."""
+
+    def run(self):
+        from analysis.present.i18n import t
+        lang = self.config.language
+        name = self.config.pdf_edition
+        paragraph = nodes.paragraph()
+        if name:
+            label = t("pdf.edition", lang)
+            target = "../" * self.env.docname.count("/") + name
+            paragraph += nodes.reference(label, label, refuri=target, classes=["pdf-edition"])
+        else:
+            before, _, after = t("pdf.not_built", lang).partition("{command}")
+            paragraph += [nodes.Text(before), nodes.literal("make pdf", "make pdf"), nodes.Text(after)]
+        return [paragraph]
+
+
 def _page_title(doctree: nodes.document) -> str:
     section = next(doctree.findall(nodes.section), None)
     return section[0].astext() if section is not None and isinstance(section[0], nodes.title) else ""
 
 
 def _append_cite_block(app, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
     lang = app.config.language
     release = _release(app.config)
     title = _page_title(doctree)
@@ -99,6 +120,8 @@ def _footer(app, config) -> None:
 
 def setup(app):
     app.add_config_value("book_release", None, "html", types=[dict])
+    app.add_config_value("pdf_edition", "", "html", types=[str])
+    app.add_directive("pdf-edition", PdfEdition)
     app.add_directive("book-citation", BookCitation)
     app.connect("config-inited", _footer)
     app.connect("doctree-resolved", _append_cite_block)

@@ -1,0 +1,82 @@
+"""The PDF editions: typeset with no missing glyphs, headings in the edition's language,
+no empty page, the book's text, glued numbers and bibliography included. Needs a site
+built with its PDF editions (``make pdf``; ``make test`` does it)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from analysis.paths import REPO
+from analysis.present.i18n import t
+from tooling import pdf
+
+LANGUAGES = ("kk", "en", "ru")
+KAZAKH_LETTERS = set("әғқңөұүі")  # all that the text uses (it has no һ)
+
+
+def pdf_of(site_dir, lang):
+    path = site_dir / lang / pdf.pdf_name(lang)
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the site with `make pdf`", pytrace=False)
+    return path
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_typesetting_left_no_character_without_a_glyph(lang):
+    log = REPO / "_build" / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.log"
+    assert log.is_file(), f"no LaTeX log at {log}: build with `make pdf`"
+    assert not pdf.missing_glyphs(log)
+
+
+def test_missing_glyph_check_reads_xelatex_s_message(tmp_path):
+    log = tmp_path / "book.log"
+    log.write_text("Missing character: There is no ә (U+04D9) in font cmr10!\nMissing character: There is no ә "
+                   "(U+04D9) in font cmr10!\n", encoding="utf-8")
+    assert pdf.missing_glyphs(log) == {("ә (U+04D9)", "cmr10")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_headings_are_in_the_edition_s_language(site_dir, lang):
+    text = pdf_text(pdf_of(site_dir, lang))
+    assert t("pdf.contents", lang).lower() in text.lower()
+    assert t("book.title", lang).split(":")[0] in text.replace("\n", " ")
+    if lang != "en":
+        assert "Contents" not in text and "Bibliography" not in text and "Chapter" not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_holds_glued_numbers_figures_and_the_bibliography(site_dir, lang):
+    path = pdf_of(site_dir, lang)
+    text = pdf_text(path)
+    decimal = r"\d,\d" if lang != "en" else r"\d\.\d"
+    assert re.search(rf"{decimal}\s?%", text), "no glued percentage in the edition's format"
+    assert "Balassa" in text and "Viner" in text  # bibliography entries
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.splitlines()) - 2 >= 5, "figures are missing"
+    if lang == "kk":
+        assert KAZAKH_LETTERS <= set(text.lower())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_is_empty(site_dir, lang, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm (poppler-utils) is missing: `make tex-deps` installs it", pytrace=False)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", str(pdf_of(site_dir, lang)), str(tmp_path / "page")],
+                   check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 10
+    empty = []
+    for page in pages:
+        image = Image.open(page).convert("L")
+        dark = sum(image.histogram()[:200])
+        if dark < 0.002 * image.width * image.height:
+            empty.append(page.name)
+    assert not empty, f"pages with nothing on them: {empty}"
