@@ -131,16 +131,16 @@ def plausibility_warnings(name: str, frame: pd.DataFrame) -> list[dict]:
             if rule is not None:
                 found += _warnings(rule, rows, "value", ["iso3", "year"])
         return found
+    keys = list(SCHEMAS[name].unique or [])
     for column in frame.columns:
         rule = RULES.get(f"{name}.{column}")
         if rule is not None:
-            found += _warnings(rule, frame, column, [c for c in frame.columns if frame[c].dtype == object
-                                                     or pd.api.types.is_string_dtype(frame[c])][:3] + ["year"])
+            found += _warnings(rule, frame, column, [k for k in keys if k != column])
     return found
 
 
 def _warnings(rule, rows: pd.DataFrame, column: str, keys: list[str]) -> list[dict]:
-    keys = [k for k in dict.fromkeys(keys) if k in rows and k != column]
+    """One warning per implausible value, naming it by the table's key columns."""
     flagged = rows[rule.implausible(rows[column])]
     return [{"series": rule.target, **{k: _plain(row[k]) for k in keys}, "value": float(row[column]),
              "band": [rule.band_low, rule.band_high]} for _, row in flagged.iterrows()]
@@ -160,7 +160,7 @@ def _as_data_error(error: SchemaError | SchemaErrors, source: str, frame: pd.Dat
         row = frame.loc[index]
         rule = RULES.get(row["indicator"])
         why = (f"breaks its rule ({rule.describe()})" if rule else "has no rule in series_rules.csv")
-        message = f"{row['indicator']} value {row['value']!r} for {row['iso3']} {row['year']} {why}"
+        message = f"{row['indicator']} value {_plain(row['value'])!r} for {row['iso3']} {_plain(row['year'])} {why}"
         return _located(source, index, "value", message, origins)
     field, index, value = None, None, None
     column = getattr(getattr(error, "schema", None), "name", None)
@@ -181,7 +181,7 @@ def _as_data_error(error: SchemaError | SchemaErrors, source: str, frame: pd.Dat
     reason = check_name or str(error).splitlines()[0]
     if field is None and "unique" in str(error):
         field = "key columns"
-    message = f"fails check {reason}" + (f" (value {value!r})" if value is not None else "")
+    message = f"fails check {reason}" + (f" (value {_plain(value)!r})" if value is not None else "")
     if index is None or pd.isna(index):
         return DataError(source, message, field=field)
     return _located(source, index, field, message, origins)
