@@ -209,3 +209,11 @@ def test_negative_population_in_the_newest_raw_file_is_rejected_and_nothing_publ
     assert "SP.POP.TOTL value -16321581.0 for KAZ 2010 breaks its rule (non-negative" in error, error
     assert "nothing was written" in error
     assert _snapshot(data_copy) == before, "a failed extract must leave data/ as it was"
+
+
+def test_a_breach_at_writing_names_the_raw_file_row_and_field(committed):
+    frame = committed.trade_flows.head(3).copy()
+    frame.loc[1, "value_usd_m"] = -2.5
+    origins = pd.DataFrame({"file": ["DOTS_103.xlsx"] * 3, "line": [8, 9, 10], "field": ["Exports, FOB!2019"] * 3})
+    with pytest.raises(DataError, match=r"DOTS_103\.xlsx, row 9, field 'Exports, FOB!2019'.*value_usd_m.*-2\.5"):
+        schemas.validate("trade_flows", frame, source="trade_flows", origins=origins)
