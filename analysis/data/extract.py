@@ -233,7 +233,9 @@ class ExtractBuilder:
     def bri_countries(self) -> None:
         path = self.raw(BRI)
         countries = bri.read_bri_countries(path)
-        self.write("bri_countries", countries, [path], {path: _filtered("country", len(countries), "", None)})
+        count = RowCount("country")
+        count.keep(len(countries))  # the whole list is kept
+        self.write("bri_countries", countries, [path], {path: count})
 
     def country_shapes(self) -> None:
         path = self.raw(NATURAL_EARTH)
@@ -246,12 +248,11 @@ class ExtractBuilder:
         self.record("country_shapes", out, len(shapes["features"]), [path], {path: count})
 
 
-def _filtered(unit: str, read: int, rule: str, kept: pd.Series | None) -> RowCount:
-    """The count of a reader's records of which a filter kept ``kept`` (all when None)."""
+def _filtered(unit: str, read: int, rule: str, kept: pd.Series) -> RowCount:
+    """The count of a reader's ``read`` records, of which a filter kept those marked in ``kept``."""
     count = RowCount(unit)
     count.keep(read)
-    if kept is not None:
-        count.filter_out(rule, int((~kept).sum()))
+    count.filter_out(rule, int((~kept).sum()))
     return count
 
 
