@@ -211,10 +211,11 @@ class ExtractBuilder:
 
     def commodity_prices(self) -> None:
         path = self.raw(PINK_SHEET)
-        indices = commodities.read_pink_sheet_indices(path)
+        count = RowCount(commodities.CELL)
+        indices = commodities.read_pink_sheet_indices(path, count)
         kept = indices.month >= "1990-01"
-        self.write("commodity_price_indices", indices[kept].reset_index(drop=True), [path],
-                   {path: _filtered("series-month value", len(indices), "before 1990", kept)},
+        count.filter_out("before 1990", int((~kept).sum()))
+        self.write("commodity_price_indices", indices[kept].reset_index(drop=True), [path], {path: count},
                    vintage=commodities.read_pink_sheet_vintage(path))
 
     def trade_agreements(self) -> None:
