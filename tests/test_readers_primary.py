@@ -59,6 +59,7 @@ def test_dots_cells_are_counted_by_rule(tmp_path):
     assert dict(counted.dropped) == {"an aggregate": 4, "a heading": 4, "an identical repeat": 4,
                                      "not a wanted partner": 8, "outside the years": 4}
     assert len(report.flows) == counted.kept
+    assert report.reporter == "KAZ"
     # CHN (row 11) and WLD (row 9), exports then imports, in the order of the sorted flows
     assert report.origins.line.tolist() == [11, 11, 9, 9]
     assert report.origins.field.tolist() == ["Exports, FOB!2020", "Imports, CIF!2020"] * 2

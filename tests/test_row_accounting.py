@@ -245,3 +245,14 @@ def test_a_fresh_extract_keeps_every_study_country_s_coverage(tmp_path):
     committed = json.loads((DATA_DIR / "manifest.json").read_text())["coverage"]
     missing = accounting.losses(committed, fresh)
     assert not missing, "cells that went missing:\n" + "\n".join(missing)
+
+
+@needs_raw
+def test_a_dots_workbook_of_the_wrong_country_stops_the_extract(raw_links, data_copy, capsys):
+    """Kyrgyzstan's report filed as Kazakhstan's (DOTS_103) contradicts countries.csv."""
+    folder = raw_links / extract.DOTS_DIR
+    (folder / "DOTS_103.xlsx").unlink()
+    (folder / "DOTS_103.xlsx").symlink_to(RAW_DIR / extract.DOTS_DIR / "DOTS_109.xlsx")
+    assert extract.main(["--raw", str(raw_links), "--out", str(data_copy)]) == 1
+    error = capsys.readouterr().err
+    assert "DOTS_103.xlsx, row 4, field 'B4': the reporter is KGZ, but countries.csv gives file 103 to KAZ" in error

@@ -119,7 +119,9 @@ class ExtractBuilder:
 
     def trade_flows(self) -> None:
         areas = dots.AreaCodes.from_csv(self.reference_dir / "imf_dots_areas.csv")
-        files = reference.study_countries(self.reference_dir).imf_dots_file.tolist()
+        study = reference.study_countries(self.reference_dir)
+        files = study.imf_dots_file.tolist()
+        expected_reporter = dict(zip(study.imf_dots_file, study.iso3)) | {DOTS_WORLD_FILE: reference.WORLD}
         partners = set(self.study) | {reference.WORLD, reference.EUROPEAN_UNION}
         countries = {code for name, code in areas.iso3_by_name.items() if areas.kind_by_name[name] == "country"}
         frames, origins, summaries, paths = [], [], [], []
@@ -127,6 +129,10 @@ class ExtractBuilder:
         for number in sorted(files) + [DOTS_WORLD_FILE]:
             path = self.raw(f"{DOTS_DIR}/DOTS_{number}.xlsx")
             report = dots.read_dots_workbook(path, areas, None, TRADE_YEARS)
+            if report.reporter != expected_reporter[number]:
+                raise DataError(path, f"the reporter is {report.reporter}, but countries.csv gives file {number} "
+                                      f"to {expected_reporter[number]}", row=dots.REPORTER_ROW,
+                                field=f"B{dots.REPORTER_ROW}")
             world_file = number == DOTS_WORLD_FILE
             wanted = report.flows.partner.isin({reference.WORLD} if world_file else partners)
             frames.append(report.flows[wanted])

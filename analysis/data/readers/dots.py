@@ -56,6 +56,7 @@ class DotsReport:
     dropped_duplicates: list[str] = field(default_factory=list)
     count: RowCount = field(default_factory=lambda: RowCount(CELL))
     origins: pd.DataFrame | None = None
+    reporter: str = ""
 
 
 def parse_cell(value, *, file: Path, row: int, year: str) -> tuple[float | None, bool]:
@@ -100,7 +101,8 @@ def read_dots_workbook(path: Path, areas: AreaCodes, partners: set[str] | None =
     flows = pd.DataFrame.from_records(records, columns=COLUMNS + ["row", "field"])
     flows = flows.astype({"year": "int64", "value_usd_m": "float64", "estimate": "bool", "row": "int64"})
     flows = flows.sort_values(COLUMNS[:4], ignore_index=True)
-    return DotsReport(flows[COLUMNS], dropped, count, flows[["row", "field"]].rename(columns={"row": "line"}))
+    return DotsReport(flows[COLUMNS], dropped, count, flows[["row", "field"]].rename(columns={"row": "line"}),
+                      reporter)
 
 
 def _cell(rows: list[tuple], row: int, column: int):
