@@ -49,6 +49,22 @@ def test_dots_workbook_is_read_with_estimates_and_identical_repeats_dropped(tmp_
     assert len(report.dropped_duplicates) == 2 and "row 12" in report.dropped_duplicates[0]
 
 
+def test_dots_cells_are_counted_by_rule(tmp_path):
+    rows = GOOD_ROWS + [("Kazakhstan, Rep. of", None, 3.0)]
+    report = dots.read_dots_workbook(write_dots(tmp_path / "DOTS_103.xlsx", rows), AREAS, {"CHN", "WLD"},
+                                     range(2020, 2021))
+    # per sheet: 7 partner rows x 2 years = 14 cells
+    counted = report.count
+    assert (counted.read, counted.kept) == (28, 4)
+    assert dict(counted.dropped) == {"an aggregate": 4, "a heading": 4, "an identical repeat": 4,
+                                     "not a wanted partner": 8, "outside the years": 4}
+    assert len(report.flows) == counted.kept
+    assert report.reporter == "KAZ"
+    # CHN (row 11) and WLD (row 9), exports then imports, in the order of the sorted flows
+    assert report.origins.line.tolist() == [11, 11, 9, 9]
+    assert report.origins.field.tolist() == ["Exports, FOB!2020", "Imports, CIF!2020"] * 2
+
+
 def test_estimate_with_thousands_separator():
     assert dots.parse_cell("1,035.65 e", file="f", row=1, year="2000") == (1035.65, True)
 

@@ -20,7 +20,8 @@ from analysis.paths import RAW_DIR
 from analysis.data.readers.agreements import (read_desta_dyads, read_desta_treaties,
                                          read_wto_member_names, read_wto_rtas)
 from analysis.data.readers.bri import read_bri_countries
-from analysis.data.readers.commodities import read_pink_sheet_indices, read_pink_sheet_vintage
+from analysis.data.readers._common import RowCount
+from analysis.data.readers.commodities import CELL, read_pink_sheet_indices, read_pink_sheet_vintage
 from analysis.data.readers.ddf import read_ddf_datapoints
 from analysis.data.readers.geo import read_natural_earth
 from analysis.data.readers.undp import read_hdr
@@ -188,6 +189,20 @@ def test_pink_sheet_indices_and_vintage(tmp_path):
     assert records(frame[frame["series"] == "iOVERALL"])[-1] == ("iOVERALL", "1960-03", 8.0)
     assert frame["series"].unique().tolist() == sorted(PINK_CODES)
     assert read_pink_sheet_vintage(path) == "2024-12-03"
+
+
+def test_pink_sheet_cells_are_counted(tmp_path):
+    count = RowCount(CELL)
+    frame = read_pink_sheet_indices(pink_sheet_file(tmp_path), count)
+    assert (count.read, count.kept, dict(count.dropped)) == (21, 19, {"no value": 2}) and len(frame) == 19
+
+
+def test_hdr_cells_are_counted_by_rule(tmp_path):
+    count = RowCount("country-year cell")
+    frame = read_hdr(hdr_file(tmp_path), ["KAZ", "TUR"], known={"KAZ", "TUR", "TKM"}, count=count)
+    # 4 rows x 3 years: KAZ 3 kept, TUR 2 kept and 1 empty, TKM not wanted, ZZK.WORLD an aggregate
+    assert (count.read, count.kept, dict(count.dropped)) == (
+        12, 5, {"no value": 1, "not a study country": 3, "an aggregate": 3}) and len(frame) == 5
 
 
 def test_pink_sheet_bad_inputs(tmp_path):

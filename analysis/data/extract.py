@@ -2,6 +2,11 @@
 
 Run ``python -m analysis.data.extract [--raw DIR] [--out DIR]``. The output is deterministic:
 the same raw files give byte-identical CSV files and manifest.
+
+Every input's records are accounted for in the manifest: read, kept, and dropped by named
+rule, with ``read == kept + dropped`` and the kept records making up the table. The
+manifest also records each study country's coverage (cells per series and year) and the
+values outside their series' plausibility band.
 """
 from __future__ import annotations
 
@@ -16,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import reference, schemas
+from analysis.data import accounting, reference, schemas
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR, RAW_DIR
 from analysis.data.readers import agreements, bri, commodities, dots, geo, undesa, undp, worldbank
+from analysis.data.readers._common import RowCount
 
 DOTS_DIR = "imf-dots/data/DOTS"
 DOTS_WORLD_FILE = 221
@@ -55,13 +61,21 @@ class ExtractBuilder:
         self.out_dir = Path(out_dir)
         self.reference_dir = reference_dir
         self.study = reference.study_iso3(reference_dir)
-        self.manifest: dict = {"tables": {}, "wdi_choices": [], "notes": []}
+        self.manifest: dict = {"tables": {}, "wdi_choices": [], "notes": [], "plausibility_warnings": []}
+        self.tables: dict[str, pd.DataFrame] = {}
 
     def raw(self, relative: str) -> Path:
         return self.raw_dir / relative
 
-    def inputs(self, paths: list[Path]) -> list[dict]:
-        return [{"path": p.relative_to(self.raw_dir).as_posix(), "sha256": sha256(p)} for p in paths]
+    def inputs(self, paths: list[Path], counts: dict[Path, RowCount]) -> list[dict]:
+        entries = []
+        for path in paths:
+            entry = {"path": path.relative_to(self.raw_dir).as_posix(), "sha256": sha256(path)}
+            if path in counts:
+                counts[path].require_balanced(path)
+                entry["records"] = counts[path].as_dict()
+            entries.append(entry)
+        return entries
 
     def build(self) -> dict:
         if not self.raw_dir.is_dir():
@@ -74,53 +88,89 @@ class ExtractBuilder:
         self.trade_agreements()
         self.bri_countries()
         self.country_shapes()
+        self.manifest["coverage"] = accounting.encode(accounting.cell_counts(self.tables, self.study))
         (self.out_dir / "manifest.json").write_text(json.dumps(self.manifest, indent=2, ensure_ascii=False) + "\n",
                                                     encoding="utf-8")
         return self.manifest
 
-    def write(self, name: str, frame: pd.DataFrame, inputs: list[Path], **extra) -> None:
-        schemas.validate(name, frame, source=f"{name} (built from {len(inputs)} raw file(s))")
+    def write(self, name: str, frame: pd.DataFrame, inputs: list[Path], counts: dict[Path, RowCount], *,
+              origins: pd.DataFrame | None = None, kept_records: int | None = None, **extra) -> None:
+        """Validate and write one table. ``counts`` accounts for each input's records; the
+        kept ones must make up the table (``kept_records``, by default its rows)."""
+        source = f"{name} (built from {len(inputs)} raw file(s))"
+        schemas.validate(name, frame, source=source, origins=origins)
+        kept = sum(count.kept for count in counts.values())
+        expected = len(frame) if kept_records is None else kept_records
+        if kept != expected:
+            raise DataError(source, f"the inputs' kept records ({kept}) do not make up the table ({expected})",
+                            field="rows")
+        self.manifest["plausibility_warnings"] += [{"table": name, **w}
+                                                   for w in schemas.plausibility_warnings(name, frame)]
         path = self.out_dir / f"{name}.csv"
         frame.to_csv(path, index=False, lineterminator="\n")
-        self.record(name, path, len(frame), inputs, **extra)
+        self.tables[name] = frame
+        self.record(name, path, len(frame), inputs, counts, **extra)
 
-    def record(self, name: str, path: Path, rows: int, inputs: list[Path], **extra) -> None:
+    def record(self, name: str, path: Path, rows: int, inputs: list[Path], counts: dict[Path, RowCount],
+               **extra) -> None:
         self.manifest["tables"][name] = {
             "file": path.name, "sha256": sha256(path), "rows": rows,
-            **reference.sources(self.reference_dir)[name], **extra, "inputs": self.inputs(inputs)}
+            **reference.sources(self.reference_dir)[name], **extra, "inputs": self.inputs(inputs, counts)}
 
     def trade_flows(self) -> None:
         areas = dots.AreaCodes.from_csv(self.reference_dir / "imf_dots_areas.csv")
-        files = reference.study_countries(self.reference_dir).imf_dots_file.tolist()
+        study = reference.study_countries(self.reference_dir)
+        files = study.imf_dots_file.tolist()
+        expected_reporter = dict(zip(study.imf_dots_file, study.iso3)) | {DOTS_WORLD_FILE: reference.WORLD}
         partners = set(self.study) | {reference.WORLD, reference.EUROPEAN_UNION}
         countries = {code for name, code in areas.iso3_by_name.items() if areas.kind_by_name[name] == "country"}
-        frames, summaries, paths = [], [], []
+        frames, origins, summaries, paths = [], [], [], []
+        flow_counts, estimate_counts = {}, {}
         for number in sorted(files) + [DOTS_WORLD_FILE]:
             path = self.raw(f"{DOTS_DIR}/DOTS_{number}.xlsx")
             report = dots.read_dots_workbook(path, areas, None, TRADE_YEARS)
-            wanted = {reference.WORLD} if number == DOTS_WORLD_FILE else partners
-            frames.append(report.flows[report.flows.partner.isin(wanted)])
-            if number != DOTS_WORLD_FILE:
-                summaries.append(estimate_summary(report.flows[report.flows.partner.isin(countries)]))
+            if report.reporter != expected_reporter[number]:
+                raise DataError(path, f"the reporter is {report.reporter}, but countries.csv gives file {number} "
+                                      f"to {expected_reporter[number]}", row=dots.REPORTER_ROW,
+                                field=f"B{dots.REPORTER_ROW}")
+            world_file = number == DOTS_WORLD_FILE
+            wanted = report.flows.partner.isin({reference.WORLD} if world_file else partners)
+            frames.append(report.flows[wanted])
+            origins.append(report.origins[wanted].assign(file=str(path)))
+            flow_counts[path] = report.count.copy()
+            flow_counts[path].filter_out("partner other than World" if world_file
+                                         else "partner not a study country, World or the EU", int((~wanted).sum()))
+            estimate_counts[path] = report.count.copy()
+            if world_file:
+                estimate_counts[path].filter_out("the world's report, not a study country's", report.count.kept)
+            else:
+                of_countries = report.flows.partner.isin(countries)
+                summaries.append(estimate_summary(report.flows[of_countries]))
+                estimate_counts[path].filter_out("partner not a country", int((~of_countries).sum()))
             paths.append(path)
             self.manifest["notes"] += [f"dropped identical duplicate row: {d}" for d in report.dropped_duplicates]
-        flows = pd.concat(frames, ignore_index=True).sort_values(dots.COLUMNS[:4], ignore_index=True)
-        self.write("trade_flows", flows, paths)
+        flows = pd.concat(frames, ignore_index=True)
+        origins = pd.concat(origins, ignore_index=True)
+        order = flows.sort_values(dots.COLUMNS[:4]).index
+        flows = flows.loc[order].reset_index(drop=True)
+        self.write("trade_flows", flows, paths, flow_counts, origins=origins.loc[order].reset_index(drop=True))
         summary = pd.concat(summaries, ignore_index=True).sort_values(["reporter", "flow", "year"], ignore_index=True)
-        self.write("trade_estimates", summary, paths)
+        self.write("trade_estimates", summary, paths, estimate_counts, kept_records=int(summary.cells.sum()))
 
     def wdi(self) -> None:
         candidates = pd.read_csv(self.reference_dir / "wdi_series.csv", dtype=str, keep_default_na=False)
+        areas = worldbank.WdiAreas.from_csv(self.reference_dir / "wdi_areas.csv")
         countries = set(self.study) | {reference.WORLD}
-        frames, paths = [], []
+        frames, origins, paths, counts = [], [], [], {}
         for indicator, options in candidates.groupby("indicator", sort=True):
             read = []
             for option in options.itertuples():
                 path = self.raw(option.path)
+                count = RowCount(worldbank.CELL)
                 if option.format == "datahub":
-                    series = worldbank.read_datahub_csv(path, indicator, countries)
+                    series = worldbank.read_datahub_csv(path, indicator, countries, areas=areas, count=count)
                 else:
-                    series = worldbank.read_bulk_csv(path, countries)
+                    series = worldbank.read_bulk_csv(path, countries, areas=areas, count=count)
                     wrong = set(series.data.indicator) - {indicator}
                     if wrong:
                         raise DataError(path, f"holds {sorted(wrong)}, registered as {indicator}", field="Indicator Code")
@@ -128,33 +178,50 @@ class ExtractBuilder:
                 if not vintage:
                     raise DataError(self.reference_dir / "wdi_series.csv", f"no vintage known for {option.path}",
                                     row=option.Index + 2, field="vintage")
-                read.append((vintage, option.path, option.unit, series.data))
-            vintage, chosen, unit, data = max(read, key=lambda r: (r[0], -len(r[1])))
-            frames.append(data[data.year.isin(WDI_YEARS)])
+                read.append((vintage, option.path, option.unit, series, count))
+            vintage, chosen, unit, series, count = max(read, key=lambda r: (r[0], -len(r[1])))
+            data = series.data
+            in_years = data.year.isin(WDI_YEARS)
+            frames.append(data[in_years])
+            origins.append(series.origins[in_years].assign(file=str(self.raw(chosen))))
+            count.filter_out("outside the years", int((~in_years).sum()))
+            counts[self.raw(chosen)] = count
             paths.append(self.raw(chosen))
             self.manifest["wdi_choices"].append({
                 "indicator": indicator, "unit": unit, "vintage": vintage, "file": chosen,
                 "years": f"{data.year.min()}-{data.year.max()}",
-                "not_used": [{"file": p, "vintage": v} for v, p, _, _ in read if p != chosen]})
-        self.write("wdi", pd.concat(frames, ignore_index=True), paths)
+                "not_used": [{"file": p, "vintage": v} for v, p, *_ in read if p != chosen]})
+        self.write("wdi", pd.concat(frames, ignore_index=True), paths, counts,
+                   origins=pd.concat(origins, ignore_index=True))
 
     def migration(self) -> None:
         countries = reference.study_countries(self.reference_dir)
         path = self.raw(MIGRATION_BILATERAL)
-        bilateral = undesa.read_bilateral_2019(path, dict(zip(countries.undesa_name, countries.iso3)))
-        self.write("migrant_stock_bilateral", bilateral, [path])
+        count = RowCount("destination-origin-year cell")
+        bilateral = undesa.read_bilateral_2019(path, dict(zip(countries.undesa_name, countries.iso3)),
+                                               known=reference.undesa_2019_names(self.reference_dir), count=count)
+        self.write("migrant_stock_bilateral", bilateral, [path], {path: count})
         path = self.raw(MIGRATION_TOTALS)
-        totals = undesa.read_totals_2020(path, {reference.iso_numeric(c): c for c in self.study})
-        self.write("migrant_stock_totals", totals, [path])
+        count = RowCount("location-year cell")
+        totals = undesa.read_totals_2020(path, {reference.iso_numeric(c): c for c in self.study},
+                                         known=reference.undesa_m49_kinds(self.reference_dir),
+                                         names=dict(zip(countries.iso3, countries.undesa_name)), count=count)
+        self.write("migrant_stock_totals", totals, [path], {path: count})
 
     def hdi(self) -> None:
         path = self.raw(HDR)
-        self.write("hdi", undp.read_hdr(path, set(self.study)), [path])
+        count = RowCount("country-year cell")
+        hdi = undp.read_hdr(path, set(self.study), known=reference.known_country_codes(self.reference_dir),
+                            count=count)
+        self.write("hdi", hdi, [path], {path: count})
 
     def commodity_prices(self) -> None:
         path = self.raw(PINK_SHEET)
-        indices = commodities.read_pink_sheet_indices(path)
-        self.write("commodity_price_indices", indices[indices.month >= "1990-01"].reset_index(drop=True), [path],
+        count = RowCount(commodities.CELL)
+        indices = commodities.read_pink_sheet_indices(path, count)
+        kept = indices.month >= "1990-01"
+        count.filter_out("before 1990", int((~kept).sum()))
+        self.write("commodity_price_indices", indices[kept].reset_index(drop=True), [path], {path: count},
                    vintage=commodities.read_pink_sheet_vintage(path))
 
     def trade_agreements(self) -> None:
@@ -162,22 +229,38 @@ class ExtractBuilder:
         rtas = agreements.read_wto_rtas(path)
         study = set(self.study)
         involves_study = rtas.signatories.str.split(";").map(lambda parties: len(study & set(parties)) >= 1)
-        self.write("trade_agreements_wto", rtas[involves_study].reset_index(drop=True), [path])
+        self.write("trade_agreements_wto", rtas[involves_study].reset_index(drop=True), [path],
+                   {path: _filtered("agreement", len(rtas), "no study country among the signatories", involves_study)})
         path = self.raw(DESTA_DYADS)
         dyads = agreements.read_desta_dyads(path)
         among_study = dyads.iso3_a.isin(study) & dyads.iso3_b.isin(study)
-        self.write("trade_agreements_desta", dyads[among_study].reset_index(drop=True), [path])
+        self.write("trade_agreements_desta", dyads[among_study].reset_index(drop=True), [path],
+                   {path: _filtered("treaty dyad", len(dyads), "not a pair of study countries", among_study)})
 
     def bri_countries(self) -> None:
         path = self.raw(BRI)
-        self.write("bri_countries", bri.read_bri_countries(path), [path])
+        countries = bri.read_bri_countries(path)
+        count = RowCount("country")
+        count.keep(len(countries))  # the whole list is kept
+        self.write("bri_countries", countries, [path], {path: count})
 
     def country_shapes(self) -> None:
         path = self.raw(NATURAL_EARTH)
         shapes = geo.read_natural_earth(path, self.study)
         out = self.out_dir / "country_shapes.geojson"
         out.write_text(json.dumps(shapes, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
-        self.record("country_shapes", out, len(shapes["features"]), [path])
+        count = RowCount("feature")
+        count.keep(len(shapes["features"]))
+        count.drop("not a study country", len(json.loads(path.read_text(encoding="utf-8"))["features"]) - count.kept)
+        self.record("country_shapes", out, len(shapes["features"]), [path], {path: count})
+
+
+def _filtered(unit: str, read: int, rule: str, kept: pd.Series) -> RowCount:
+    """The count of a reader's ``read`` records, of which a filter kept those marked in ``kept``."""
+    count = RowCount(unit)
+    count.keep(read)
+    count.filter_out(rule, int((~kept).sum()))
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:

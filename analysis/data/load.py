@@ -1,4 +1,5 @@
-"""Load the committed extract: checksums against the manifest, then schema checks."""
+"""Load the committed extract: checksums, row counts and the accounting of every input's
+records against the manifest, then schema checks (including the series rules)."""
 from __future__ import annotations
 
 import hashlib
@@ -27,6 +28,8 @@ DTYPES = {
                                "typememb": "int64"},
     "bri_countries": {},
 }
+# tables whose rows are not one kept input record each: what the kept records make up
+KEPT_RECORDS = {"trade_estimates": lambda frame: int(frame["cells"].sum())}
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,26 @@ def load_table(name: str, data_dir: Path = DATA_DIR, manifest: dict | None = Non
     frame = _typed(frame, DTYPES.get(name) or {}, path)
     if len(frame) != entry["rows"]:
         raise DataError(path, f"{len(frame)} rows, the manifest says {entry['rows']}", field="rows")
-    return schemas.validate(name, frame, source=str(path))
+    frame = schemas.validate(name, frame, source=str(path))
+    _check_accounting(entry, KEPT_RECORDS.get(name, len)(frame), Path(data_dir) / "manifest.json", name)
+    return frame
+
+
+def _check_accounting(entry: dict, records: int, manifest_path: Path, name: str) -> None:
+    """Each input's records are read = kept + dropped, and the kept ones make up the table."""
+    counted = [i for i in entry["inputs"] if "records" in i]
+    if not counted:
+        raise DataError(manifest_path, f"table {name!r} has no record accounting", field="records")
+    for item in counted:
+        records_of = item["records"]
+        dropped = sum(records_of["dropped"].values())
+        if records_of["read"] != records_of["kept"] + dropped:
+            raise DataError(manifest_path, f"{name}: {item['path']} read {records_of['read']} records but kept "
+                                           f"{records_of['kept']} and dropped {dropped}", field="records")
+    kept = sum(i["records"]["kept"] for i in counted)
+    if kept != records:
+        raise DataError(manifest_path, f"{name}: the inputs kept {kept} records, the table holds {records}",
+                        field="records")
 
 
 def _typed(frame: pd.DataFrame, dtypes: dict, path: Path) -> pd.DataFrame:

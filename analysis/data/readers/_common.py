@@ -12,7 +12,9 @@ import os
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field as dataclass_field
 from pathlib import Path
 
 import pandas as pd
@@ -231,3 +233,45 @@ def tidy_frame(records: list[tuple], dtypes: dict[str, str], sort_by: list[str])
     """A DataFrame with exactly these columns and dtypes, sorted, with a fresh index."""
     frame = pd.DataFrame.from_records(records, columns=list(dtypes)).astype(dtypes)
     return frame.sort_values(sort_by, kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class RowCount:
+    """How many records of one input a reader read, kept and dropped, by named rule.
+
+    ``unit`` says what one record is (a CSV row, or a country-year cell of a wide table).
+    Every record read is either kept or dropped under exactly one rule, so
+    ``read == kept + sum(dropped.values())``; :meth:`require_balanced` checks it.
+    """
+
+    unit: str
+    read: int = 0
+    kept: int = 0
+    dropped: Counter = dataclass_field(default_factory=Counter)
+
+    def keep(self, records: int = 1) -> None:
+        self.read += records
+        self.kept += records
+
+    def drop(self, rule: str, records: int = 1) -> None:
+        self.read += records
+        self.dropped[rule] += records
+
+    def filter_out(self, rule: str, records: int) -> None:
+        """Move ``records`` kept records to ``rule``: a later step left them out."""
+        if not 0 <= records <= self.kept:
+            raise ValueError(f"cannot drop {records} of {self.kept} kept records")
+        self.kept -= records
+        self.dropped[rule] += records
+
+    def require_balanced(self, path: str | Path) -> None:
+        if self.read != self.kept + sum(self.dropped.values()):
+            raise DataError(path, f"{self.read} {self.unit}s read but {self.kept} kept and "
+                                  f"{sum(self.dropped.values())} dropped", field="rows")
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit, "read": self.read, "kept": self.kept,
+                "dropped": {rule: self.dropped[rule] for rule in sorted(self.dropped) if self.dropped[rule]}}
+
+    def copy(self) -> "RowCount":
+        return RowCount(self.unit, self.read, self.kept, Counter(self.dropped))

@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from analysis.errors import DataError
-from analysis.data.readers._common import parse_float, read_sheet, remember_key, tidy_frame
+from analysis.data.readers._common import RowCount, parse_float, read_sheet, remember_key, tidy_frame
 
 INDICES_SHEET = "Monthly Indices"
 REQUIRED_INDICES = ("iOVERALL", "iENERGY", "iNONFUEL", "iAGRICULTURE", "iFOOD", "iMETMIN")
@@ -27,13 +27,17 @@ UPDATED_ON = re.compile(r"Updated on\s+(.+)")
 TITLE_ROWS = 10  # the vintage line sits in the title block at the top of the sheet
 
 
-def read_pink_sheet_indices(path: str | Path) -> pd.DataFrame:
+CELL = "series-month cell"
+
+
+def read_pink_sheet_indices(path: str | Path, count: RowCount | None = None) -> pd.DataFrame:
     """Monthly commodity price indices: columns series (str), month (str, YYYY-MM), value (float).
 
     Every index code in the codes row is kept; the six headline ones must be present.
-    Missing observations are skipped.
+    Missing observations are skipped, and counted under 'no value' in ``count``.
     """
     path = Path(path)
+    count = count if count is not None else RowCount(CELL)
     rows = read_sheet(path, INDICES_SHEET)
     first_month_row = next((number for number, row in enumerate(rows, start=1)
                             if _is_month_label(row[0])), None)
@@ -56,7 +60,9 @@ def read_pink_sheet_indices(path: str | Path) -> pd.DataFrame:
         for position, code in series:
             value = row[position]
             if _is_blank(value) or (isinstance(value, str) and value.strip() in MISSING_MARKS):
+                count.drop("no value")
                 continue
+            count.keep()
             records.append((code, month, parse_float(path, value, number, code)))
     return tidy_frame(records, {"series": "str", "month": "str", "value": "float64"},
                       ["series", "month"])

@@ -3,6 +3,9 @@
 One workbook per reporting economy, two sheets ("Exports, FOB" and "Imports, CIF"),
 partner names in column B from row 8, years as text in row 7, US$ millions. A cell
 written like ``"12.34 e"`` is an IMF estimate: the value is kept and flagged.
+
+Each partner-year cell is counted as kept or dropped by a named rule (an identical repeat,
+a partner without a code by its declared kind, outside the years, no value).
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.data.readers._common import read_sheet, require_file
+from analysis.data.readers._common import RowCount, read_sheet, require_file
 
 SHEETS = {"Exports, FOB": "exports", "Imports, CIF": "imports"}
 YEAR_ROW = 7
@@ -25,6 +28,10 @@ EXPECTED_UNITS = "US Dollars, Millions"
 # the IMF writes estimates as text, sometimes with thousands separators: "1,035.65 e"
 ESTIMATE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+e\s*$")
 COLUMNS = ["reporter", "partner", "flow", "year", "value_usd_m", "estimate"]
+CELL = "partner-year cell"
+# why a partner row without an ISO3 code is left out, by its kind in imf_dots_areas.csv
+UNCODED_RULES = {"aggregate": "an aggregate", "former": "a former state", "unspecified": "not specified",
+                 "heading": "a heading"}
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,14 @@ class AreaCodes:
 
 @dataclass
 class DotsReport:
-    """What a workbook held: tidy flows, plus the identical duplicate rows dropped."""
+    """What a workbook held: tidy flows, the identical duplicate rows dropped, the count of
+    cells kept and dropped, and the row and field each flow came from."""
 
     flows: pd.DataFrame
     dropped_duplicates: list[str] = field(default_factory=list)
+    count: RowCount = field(default_factory=lambda: RowCount(CELL))
+    origins: pd.DataFrame | None = None
+    reporter: str = ""
 
 
 def parse_cell(value, *, file: Path, row: int, year: str) -> tuple[float | None, bool]:
@@ -76,6 +87,7 @@ def read_dots_workbook(path: Path, areas: AreaCodes, partners: set[str] | None =
     path = require_file(path)
     records: list[tuple] = []
     dropped: list[str] = []
+    count = RowCount(CELL)
     reporter = None
     for sheet_name, flow in SHEETS.items():
         rows = read_sheet(path, sheet_name)
@@ -84,10 +96,13 @@ def read_dots_workbook(path: Path, areas: AreaCodes, partners: set[str] | None =
             raise DataError(path, "the two sheets name different reporters", row=REPORTER_ROW,
                             field=f"{sheet_name}!B{REPORTER_ROW}")
         reporter = sheet_reporter
-        records += _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, years, dropped)
-    flows = pd.DataFrame.from_records(records, columns=COLUMNS)
-    flows = flows.astype({"year": "int64", "value_usd_m": "float64", "estimate": "bool"})
-    return DotsReport(flows.sort_values(COLUMNS[:4], ignore_index=True), dropped)
+        records += _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, years, dropped,
+                                  count)
+    flows = pd.DataFrame.from_records(records, columns=COLUMNS + ["row", "field"])
+    flows = flows.astype({"year": "int64", "value_usd_m": "float64", "estimate": "bool", "row": "int64"})
+    flows = flows.sort_values(COLUMNS[:4], ignore_index=True)
+    return DotsReport(flows[COLUMNS], dropped, count, flows[["row", "field"]].rename(columns={"row": "line"}),
+                      reporter)
 
 
 def _cell(rows: list[tuple], row: int, column: int):
@@ -108,7 +123,7 @@ def _reporter(path: Path, rows: list[tuple], sheet_name: str, areas: AreaCodes) 
     return code
 
 
-def _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, years, dropped):
+def _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, years, dropped, count):
     if len(rows) < YEAR_ROW:
         raise DataError(path, "sheet ends before the year row", row=YEAR_ROW, field=sheet_name)
     year_columns = _year_columns(path, sheet_name, rows[YEAR_ROW - 1])
@@ -127,17 +142,28 @@ def _sheet_records(path, rows, sheet_name, flow, reporter, areas, partners, year
                 raise DataError(path, f"partner {name!r} appears twice with different values "
                                 f"(rows {first_row} and {row_number})", row=row_number, field=f"{sheet_name}!B")
             dropped.append(f"{path.name} {sheet_name!r} row {row_number}: identical repeat of row {first_row} ({name})")
+            count.drop("an identical repeat", len(year_columns))
             continue
         seen[name] = (row_number, row)
         partner = areas.iso3_by_name[name]
-        if not partner or (partners is not None and partner not in partners):
+        if not partner:
+            count.drop(UNCODED_RULES.get(areas.kind_by_name[name], f"kind {areas.kind_by_name[name]}"),
+                       len(year_columns))
+            continue
+        if partners is not None and partner not in partners:
+            count.drop("not a wanted partner", len(year_columns))
             continue
         for column, year in year_columns:
             if years is not None and year not in years:
+                count.drop("outside the years")
                 continue
-            value, estimate = parse_cell(row[column], file=path, row=row_number, year=f"{sheet_name}!{year}")
-            if value is not None:
-                records.append((reporter, partner, flow, year, value, estimate))
+            field = f"{sheet_name}!{year}"
+            value, estimate = parse_cell(row[column], file=path, row=row_number, year=field)
+            if value is None:
+                count.drop("no value")
+                continue
+            count.keep()
+            records.append((reporter, partner, flow, year, value, estimate, row_number, field))
     return records
 
 
