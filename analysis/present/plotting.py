@@ -99,7 +99,7 @@ def fit_title(axes, text: str, **kwargs) -> None:
     chars = len(text)
     while title.get_window_extent(renderer).width > width and chars > 10:
         chars = int(chars * 0.85)
-        title.set_text(textwrap.fill(text, chars, break_long_words=False))
+        title.set_text(textwrap.fill(text, chars, break_long_words=False, break_on_hyphens=False))
 
 
 def _book_figure(width: float, height: float, **kwargs):
