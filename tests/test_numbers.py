@@ -2,6 +2,9 @@
 agreement, ranges, and the tick labels of figures."""
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -112,3 +115,73 @@ def test_axis_formatter_writes_numbers_the_reader_s_way():
     assert _tick_labels("en", "percent", (0, 0.15), [0, 0.125]) == ["0.0%", "12.5%"]
     assert _tick_labels("ru", "points", (-0.02, 0.02), [-0.02, 0, 0.02]) == [f"{MINUS}2", "0", "+2"]
     assert _tick_labels("ru", "year", (2000, 2020), [2000, 2010, 2020]) == ["2000", "2010", "2020"]
+
+
+# a decimal point between digits, or a hyphen-minus before a digit (a minus sign or a
+# range written with a hyphen); neither belongs in a Kazakh or Russian number
+ENGLISH_NUMBER = re.compile(r"\d\.\d|(?<![\w/.])-\d|\d-\d")
+# identifiers, not quantities: licence names (CC BY 4.0) and version numbers, which are
+# written with points in every language
+IDENTIFIER = re.compile(r"CC BY(?:-[A-Z]+)* \d+(?:\.\d+)+|(?:версия|version) \d+(?:\.\d+)+|\d+(?:\.\d+)+ нұсқасы")
+
+
+class _NumberCells(HTMLParser):
+    """Text of table cells and of glued values (``span.pasted-text``) on a built page."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self._depth = 0
+        self._stack: list[bool] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        collecting = tag in {"td", "th"} or "pasted-text" in classes
+        self._stack.append(collecting)
+        if collecting:
+            self._depth += 1
+            if self._depth == 1:
+                self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag in VOID or not self._stack:
+            return
+        if self._stack.pop():
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.texts[-1] += data
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def english_numbers(page_html: str) -> list[str]:
+    parser = _NumberCells()
+    parser.feed(page_html)
+    return [text.strip() for text in parser.texts if ENGLISH_NUMBER.search(IDENTIFIER.sub("", text))]
+
+
+def test_the_page_check_finds_english_numbers():
+    page = ('<table><tr><th>Доля</th><td>0.052</td><td>−0,4</td><td>1970-2024</td><td>CC BY 4.0</td>'
+            '<td>версия 2.02</td></tr></table>'
+            '<p>из <span class="pasted-text">-3</span> и <span class="pasted-text">12 %</span></p>')
+    assert english_numbers(page) == ["0.052", "1970-2024", "-3"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_built_pages_write_numbers_in_the_locale(site_dir, lang):
+    pages = sorted((site_dir / lang / "chapters").glob("*.html"))
+    assert pages, f"no chapters in {site_dir / lang}"
+    checked, problems = 0, []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        parser = _NumberCells()
+        parser.feed(text)
+        checked += len(parser.texts)
+        problems += [f"{page.name}: {value!r}" for value in english_numbers(text)]
+    assert checked > 100  # the tables and glued values were found at all
+    assert problems == []
