@@ -167,6 +167,11 @@ def _colorbar_axis(axes):
     return axes.collections[0].colorbar.ax.yaxis
 
 
+def _heatmap_axes(axes) -> None:
+    """No grid lines across a heatmap: they show through its empty cells as crosses."""
+    axes.grid(False)
+
+
 def estimate_heatmap(shares: pd.DataFrame, lang: str):
     """Heatmap of the share of partner cells that are IMF estimates, by reporter (rows)
     and year (columns); ``shares`` comes from :func:`analysis.data.coverage.estimate_shares`."""
@@ -176,6 +181,7 @@ def estimate_heatmap(shares: pd.DataFrame, lang: str):
     figure, axes = _book_figure(BOOK_WIDTH, 7.5)
     sns.heatmap(table, ax=axes, cmap="rocket_r", vmin=0, vmax=1, linewidths=0.3, linecolor="white",
                 cbar_kws={"label": t("label.estimate_share", lang)})
+    _heatmap_axes(axes)
     locale_axis(_colorbar_axis(axes), lang, "percent")
     axes.set_xlabel(t("label.year", lang))
     axes.set_ylabel("")
@@ -228,6 +234,7 @@ def pair_heatmap(matrix: pd.DataFrame, order: list[str], lang: str, label: str, 
     sns.heatmap(table, ax=axes, cmap="vlag" if diverging else "mako_r", center=0 if diverging else None,
                 vmin=-limit if diverging else 0, vmax=limit, square=True, linewidths=0.2, linecolor="white",
                 cbar_kws={"label": label, "shrink": 0.7})
+    _heatmap_axes(axes)
     locale_axis(_colorbar_axis(axes), lang, "points" if diverging else "percent")
     axes.tick_params(labelsize=8)
     axes.set_xlabel("")
