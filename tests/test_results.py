@@ -78,7 +78,7 @@ def test_trend_word(before, after, key):
 def test_figure_labels_are_in_the_reader_s_language(integration, lang):
     series = {name: integration.grouping_series(name) for name in [indicators.TRADE_SHARE, indicators.INTROVERSION]}
     figure = plotting.grouping_lines(series, lang)
-    titles = [axis.get_title() for axis in figure.axes if axis.get_visible()]
+    titles = [axis.get_title().replace("\n", " ") for axis in figure.axes if axis.get_visible()]
     legend = [text.get_text() for text in figure.legends[0].get_texts()]
     plt.close(figure)
     assert titles == [t("indicator.trade_share", lang), t("indicator.introversion", lang)]

@@ -11,6 +11,7 @@ import pycountry
 import yaml
 
 from analysis.paths import DATA_DIR
+from analysis.present import numbers
 
 LANGUAGES = ("kk", "en", "ru")
 CATALOGUE = Path(__file__).with_name("catalogue.yml")
@@ -34,12 +35,13 @@ def catalogue(path: Path = CATALOGUE) -> dict[str, dict[str, str]]:
 
 def t(key: str, lang: str, **values) -> str:
     """The catalogue text for ``key`` in ``lang``, formatted with ``values``."""
-    if lang not in LANGUAGES:
-        raise MissingTranslation(f"unknown language {lang!r} (expected one of {LANGUAGES})")
+    _check(lang)
     try:
         text = catalogue()[key][lang]
     except KeyError:
         raise MissingTranslation(f"{CATALOGUE}: no entry {key!r}") from None
+    if isinstance(text, dict):
+        raise MissingTranslation(f"{CATALOGUE}: entry {key!r} has plural forms; use plural()")
     return text.format(**values) if values else text
 
 
@@ -71,20 +73,53 @@ def country_name(iso3: str, lang: str) -> str:
 
 
 def format_number(value: float, lang: str, decimals: int = 1) -> str:
-    """A number as the language writes it: 1,234.5 in English, 1 234,5 in Kazakh and
-    Russian (narrow no-break space between thousands, comma before decimals)."""
-    if lang not in LANGUAGES:
-        raise MissingTranslation(f"unknown language {lang!r} (expected one of {LANGUAGES})")
-    text = f"{value:,.{decimals}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\u202f").replace(".", ",")
+    """A number as the language writes it: −1,234.5 in English, −1 234,5 in Kazakh and
+    Russian (narrow no-break space between thousands, decimal comma, true minus)."""
+    _check(lang)
+    return numbers.format_number(value, lang, decimals)
 
 
 def format_percent(share: float, lang: str, decimals: int = 1) -> str:
-    """A share in [0, 1] as a percentage: 9.4% (en), 9,4 % (kk, ru)."""
-    number = format_number(100 * share, lang, decimals)
-    return f"{number}%" if lang == "en" else f"{number}\u00a0%"
+    """A share (0.094) as a percentage: 9.4% (en), 9,4 % (kk, ru)."""
+    _check(lang)
+    return numbers.format_percent(share, lang, decimals)
+
+
+def format_range(start: float, end: float, lang: str, decimals: int = 0, *, percent: bool = False) -> str:
+    """Two numbers joined by an en dash (see :func:`analysis.present.numbers.format_range`)."""
+    _check(lang)
+    return numbers.format_range(start, end, lang, decimals, percent=percent)
+
+
+def format_year_range(first: int, last: int) -> str:
+    """A span of years, the same in every language: 2000–2020 (en dash, no grouping)."""
+    return numbers.format_year_range(first, last)
+
+
+def plural(count: int, key: str, lang: str, **values) -> str:
+    """The catalogue phrase ``key`` for ``count`` things, in the form that ``lang``'s plural
+    rules (CLDR, via Babel) ask for: «1 случай», «54 случая», «111 случаев».
+
+    An entry's text is either one template (Kazakh nouns do not change after a numeral) or
+    a mapping from plural category to template; ``{n}`` is the count in the locale's
+    format."""
+    _check(lang)
+    try:
+        forms = catalogue()[key][lang]
+    except KeyError:
+        raise MissingTranslation(f"{CATALOGUE}: no entry {key!r}") from None
+    if isinstance(forms, dict):
+        needed = set(numbers.locale(lang).plural_form.tags) | {"other"}
+        if needed - set(forms):
+            raise MissingTranslation(f"{CATALOGUE}: entry {key!r} in {lang} lacks the plural forms "
+                                     f"{sorted(needed - set(forms))}")
+        forms = forms[numbers.plural_category(count, lang)]
+    return forms.format(n=format_number(count, lang, 0), **values)
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise MissingTranslation(f"unknown language {lang!r} (expected one of {LANGUAGES})")
 
 
 def trend_word(before: float, after: float, lang: str) -> str:

@@ -1,0 +1,187 @@
+"""Numbers as each edition writes them: hand-checked examples in kk, en and ru, plural
+agreement, ranges, and the tick labels of figures."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
+
+from analysis.present import i18n, numbers, plotting  # noqa: E402
+
+NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
+
+
+@pytest.mark.parametrize("value, decimals, en, kk_ru", [
+    (12345.67, 1, "12,345.7", f"12{NNBSP}345,7"),
+    (-1234567.891, 2, f"{MINUS}1,234,567.89", f"{MINUS}1{NNBSP}234{NNBSP}567,89"),
+    (999.95, 1, "1,000.0", f"1{NNBSP}000,0"),        # rounding carries into the thousands
+    (0.125, 2, "0.13", "0,13"),                       # half away from zero, as readers round
+    (2.5, 0, "3", "3"),
+    (-2.5, 0, f"{MINUS}3", f"{MINUS}3"),
+    (-0.04, 1, "0.0", "0,0"),                         # no negative zero
+    (7, 0, "7", "7"),
+    (1000, 0, "1,000", f"1{NNBSP}000"),
+])
+def test_format_number(value, decimals, en, kk_ru):
+    assert i18n.format_number(value, "en", decimals) == en
+    assert i18n.format_number(value, "kk", decimals) == kk_ru
+    assert i18n.format_number(value, "ru", decimals) == kk_ru
+
+
+@pytest.mark.parametrize("share, decimals, en, kk_ru", [
+    (0.0525, 1, "5.3%", f"5,3{NBSP}%"),
+    (0.052, 0, "5%", f"5{NBSP}%"),
+    (-0.0123, 2, f"{MINUS}1.23%", f"{MINUS}1,23{NBSP}%"),
+    (12.5, 0, "1,250%", f"1{NNBSP}250{NBSP}%"),
+])
+def test_format_percent(share, decimals, en, kk_ru):
+    assert i18n.format_percent(share, "en", decimals) == en
+    assert i18n.format_percent(share, "kk", decimals) == kk_ru
+    assert i18n.format_percent(share, "ru", decimals) == kk_ru
+
+
+def test_format_range():
+    assert i18n.format_range(1.5, 2.5, "ru", 1) == "1,5–2,5"
+    assert i18n.format_range(1.5, 2.5, "en", 1) == "1.5–2.5"
+    assert i18n.format_range(-5, -2, "kk") == f"{MINUS}5 – {MINUS}2"
+    assert i18n.format_range(0.05, 0.09, "ru", percent=True) == f"5–9{NBSP}%"
+    assert i18n.format_year_range(2000, 2020) == "2000–2020"
+
+
+def test_unknown_language_and_missing_value_are_errors():
+    with pytest.raises(i18n.MissingTranslation, match="unknown language 'de'"):
+        i18n.format_number(1.0, "de")
+    with pytest.raises(ValueError, match="missing value"):
+        i18n.format_number(float("nan"), "ru")
+
+
+@pytest.mark.parametrize("count, ru, en", [
+    (1, "1 случай", "1 case"), (2, "2 случая", "2 cases"), (5, "5 случаев", "5 cases"),
+    (21, "21 случай", "21 cases"), (22, "22 случая", "22 cases"), (25, "25 случаев", "25 cases"),
+    (111, "111 случаев", "111 cases"), (54, "54 случая", "54 cases"), (12, "12 случаев", "12 cases"),
+    (1001, f"1{NNBSP}001 случай", "1,001 cases"),
+])
+def test_plural_agreement(count, ru, en):
+    assert i18n.plural(count, "count.cases", "ru") == ru
+    assert i18n.plural(count, "count.cases", "en") == en
+    # after a numeral the Kazakh noun stays singular; CLDR still tells one from other
+    assert i18n.plural(count, "count.cases", "kk") == f"{i18n.format_number(count, 'kk', 0)} жағдай"
+
+
+def test_kazakh_plural_rules_come_from_cldr():
+    assert [numbers.plural_category(n, "kk") for n in (1, 2, 5, 21, 111)] == ["one", "other", "other", "other", "other"]
+
+
+def test_plural_entry_without_every_form_is_an_error(monkeypatch):
+    entries = dict(i18n.catalogue())
+    entries["count.broken"] = {"kk": "{n}", "en": {"one": "{n} x", "other": "{n} xs"}, "ru": {"one": "{n} x"}}
+    monkeypatch.setattr(i18n, "catalogue", lambda: entries)
+    with pytest.raises(i18n.MissingTranslation, match="lacks the plural forms"):
+        i18n.plural(5, "count.broken", "ru")
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3))
+def test_kazakh_and_russian_numbers_round_trip(value, decimals):
+    text = i18n.format_number(value, "ru", decimals)
+    assert "." not in text and "-" not in text
+    back = float(text.replace(NNBSP, "").replace(",", ".").replace(MINUS, "-"))
+    assert back == pytest.approx(value, abs=0.5 * 10 ** -decimals + 1e-6 * abs(value))
+    assert i18n.format_number(value, "kk", decimals) == text
+
+
+def _tick_labels(lang, kind, limits, ticks):
+    figure, axes = plt.subplots()
+    axes.set_xlim(*limits)
+    axes.set_xticks(ticks)
+    plotting.locale_axis(axes.xaxis, lang, kind)
+    figure.canvas.draw()
+    labels = [label.get_text() for label in axes.get_xticklabels()]
+    plt.close(figure)
+    return labels
+
+
+def test_axis_formatter_writes_numbers_the_reader_s_way():
+    assert _tick_labels("ru", "number", (-0.5, 0.5), [-0.5, -0.25, 0, 0.25, 0.5]) == \
+        [f"{MINUS}0,50", f"{MINUS}0,25", "0,00", "0,25", "0,50"]
+    assert _tick_labels("en", "number", (-0.5, 0.5), [-0.5, 0, 0.5]) == [f"{MINUS}0.5", "0.0", "0.5"]
+    assert _tick_labels("kk", "number", (0, 20000), [0, 10000, 20000]) == ["0", f"10{NNBSP}000", f"20{NNBSP}000"]
+    assert _tick_labels("kk", "percent", (0, 0.4), [0, 0.2, 0.4]) == [f"0{NBSP}%", f"20{NBSP}%", f"40{NBSP}%"]
+    assert _tick_labels("en", "percent", (0, 0.15), [0, 0.125]) == ["0.0%", "12.5%"]
+    assert _tick_labels("ru", "points", (-0.02, 0.02), [-0.02, 0, 0.02]) == [f"{MINUS}2", "0", "+2"]
+    assert _tick_labels("ru", "year", (2000, 2020), [2000, 2010, 2020]) == ["2000", "2010", "2020"]
+
+
+# a decimal point between digits, or a hyphen-minus before a digit (a minus sign or a
+# range written with a hyphen); neither belongs in a Kazakh or Russian number
+ENGLISH_NUMBER = re.compile(r"\d\.\d|(?<![\w/.])-\d|\d-\d")
+# identifiers, not quantities: licence names (CC BY 4.0) and version numbers, which are
+# written with points in every language
+IDENTIFIER = re.compile(r"CC BY(?:-[A-Z]+)* \d+(?:\.\d+)+|(?:версия|version) \d+(?:\.\d+)+|\d+(?:\.\d+)+ нұсқасы")
+
+
+class _NumberCells(HTMLParser):
+    """Text of table cells and of glued values (``span.pasted-text``) on a built page."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self._depth = 0
+        self._stack: list[bool] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        collecting = tag in {"td", "th"} or "pasted-text" in classes
+        self._stack.append(collecting)
+        if collecting:
+            self._depth += 1
+            if self._depth == 1:
+                self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag in VOID or not self._stack:
+            return
+        if self._stack.pop():
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.texts[-1] += data
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def english_numbers(page_html: str) -> list[str]:
+    parser = _NumberCells()
+    parser.feed(page_html)
+    return [text.strip() for text in parser.texts if ENGLISH_NUMBER.search(IDENTIFIER.sub("", text))]
+
+
+def test_the_page_check_finds_english_numbers():
+    page = ('<table><tr><th>Доля</th><td>0.052</td><td>−0,4</td><td>1970-2024</td><td>CC BY 4.0</td>'
+            '<td>версия 2.02</td></tr></table>'
+            '<p>из <span class="pasted-text">-3</span> и <span class="pasted-text">12 %</span></p>')
+    assert english_numbers(page) == ["0.052", "1970-2024", "-3"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_built_pages_write_numbers_in_the_locale(site_dir, lang):
+    pages = sorted((site_dir / lang / "chapters").glob("*.html"))
+    assert pages, f"no chapters in {site_dir / lang}"
+    checked, problems = 0, []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        parser = _NumberCells()
+        parser.feed(text)
+        checked += len(parser.texts)
+        problems += [f"{page.name}: {value!r}" for value in english_numbers(text)]
+    assert checked > 100  # the tables and glued values were found at all
+    assert problems == []
