@@ -18,7 +18,7 @@ NOTEBOOKS = REPO / "analysis" / "notebooks"
 PATTERNS = {
     "heading levels": re.compile(r"^(#{1,6}) ", re.M),
     "labels": re.compile(r"^\(([\w-]+)\)=\s*$", re.M),
-    "figures": re.compile(r"^```\{glue:figure\}\s*(\S+)", re.M),
+    "figures": re.compile(r"^```\{glue:(?:figure|any)?\}\s*(\S+)", re.M),
     "figure names": re.compile(r"^:name:\s*(\S+)", re.M),
     "glued values": re.compile(r"\{glue:\w+\}`([^`]+)`"),
     "citations": re.compile(r"\{cite:\w+\}`([^`]+)`"),

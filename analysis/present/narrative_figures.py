@@ -80,3 +80,21 @@ def balassa_ladder(stages: pd.DataFrame, lang: str):
     axes.legend(loc="upper left", frameon=True, fontsize=9)
     figure.tight_layout()
     return figure
+
+
+def embedded_figure(figure, alt: str):
+    """A figure as an HTML image with its alternative text, the PNG inside the page (a
+    data: URI), for pasting into another page, where a glued figure would lose its alt
+    text."""
+    import base64
+    import html
+    import io
+
+    from IPython.display import HTML
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(figure)
+    payload = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return HTML(f'<img class="embedded-figure" style="max-width:100%" alt="{html.escape(alt)}" '
+                f'src="data:image/png;base64,{payload}"/>')
