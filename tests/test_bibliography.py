@@ -84,3 +84,32 @@ def test_no_doi_is_invented_for_works_the_notes_mark_unconfirmed(bibliography):
 def test_the_paper_has_no_journal_volume_or_pages(bibliography):
     paper = bibliography.entries["ramazanov2023"]
     assert not {"journal", "volume", "pages"} & set(paper.fields)
+
+
+def test_every_note_reads_in_each_edition_language(bibliography):
+    for key, entry in bibliography.entries.items():
+        if "note" in entry.fields:
+            for lang in ("kk", "ru"):
+                assert CYRILLIC.search(entry.fields.get(f"note_{lang}", "")), f"{key}: no note in {lang}"
+
+
+def test_localised_notes_and_authors_replace_the_english_ones():
+    import sys
+
+    sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
+    import bibliography_language
+
+    data = parse_string(BIB.read_text(encoding="utf-8"), "bibtex")
+    bibliography_language.localise_entries(data, "kk")
+    paper = data.entries["ramazanov2023"]
+    assert [str(p) for p in paper.persons["author"]][0] == "Рамазанов, А. А."
+    assert paper.fields["note"] == paper.fields["note_kk"]
+    bibliography_language.localise_entries(data, "kk")  # idempotent
+    assert len(paper.persons["author"]) == 3
+
+
+def test_the_built_kazakh_references_page_shows_kazakh_notes(site_dir):
+    page = (site_dir / "kk" / "chapters" / "references.html").read_text(encoding="utf-8")
+    assert "Рамазанов" in page and "Негізгі мәтіні қазақ тілінде" in page
+    english = (site_dir / "en" / "chapters" / "references.html").read_text(encoding="utf-8")
+    assert "Kazakh body with abstracts" in english

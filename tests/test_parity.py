@@ -96,3 +96,42 @@ def test_a_missing_citation_or_heading_is_reported():
     assert "ru: heading levels missing [2]" in problems
     assert "ru: citations missing ['b']" in problems
     assert not [p for p in problems if p.startswith("kk")]
+
+
+MARKUP = [re.compile(r"```.*?```", re.S), re.compile(r"\{[\w:-]+\}`[^`]*`"), re.compile(r"^:\w+:.*$", re.M),
+          re.compile(r"^\(.*\)=$", re.M)]
+
+
+def narrative_words(text: str) -> int:
+    """Words a reader reads: code, directives, roles and labels removed; numbers and
+    symbols are not words."""
+    for pattern in MARKUP:
+        text = pattern.sub(" ", text)
+    return len(re.findall(r"[^\W\d_]+", text))
+
+
+def edition_words(lang: str, exclude=("index", "references")) -> int:
+    total = 0
+    for name in toc_names():
+        if name in exclude:
+            continue
+        texts = chapter_texts(name)
+        if isinstance(texts, dict):
+            total += narrative_words(texts[lang])
+    return total
+
+
+def test_word_count_ignores_markup_and_numbers():
+    assert narrative_words("Trade grew {glue:text}`x` by 2,5 % ({doc}`claims`).\n```{code-cell}\nx = 1\n```") == 3
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_edition_has_at_least_6000_words_of_narrative(lang):
+    words = edition_words(lang)
+    assert words >= 6000, f"{lang}: {words} words of narrative"
+
+
+if __name__ == "__main__":  # python -m tests.test_parity: the counts per edition
+    for lang in LANGUAGES:
+        print(f"{lang}: {edition_words(lang)} words in all chapters, "
+              f"{edition_words(lang, exclude=('index', 'references', 'data', 'indicators'))} in the narrative chapters")

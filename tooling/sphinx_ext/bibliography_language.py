@@ -1,5 +1,10 @@
 """Bibliography entries in the edition's language.
 
+Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``; in
+the kk and ru editions they replace ``note`` and ``author`` (before any citation is
+resolved, so in-text labels and the list agree). The English edition uses ``note`` and
+``author`` as they are.
+
 pybtex's "plain" style writes its connecting words in English ("and", "In", "editor",
 "pages", ...). For the kk and ru editions this extension registers a variant of that
 style whose words come from the book's catalogue (``bib.*`` entries). Field values
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
 from pybtex.style import template
 from pybtex.style.formatting.plain import Style as PlainStyle
@@ -63,6 +69,25 @@ def localised_style(lang: str) -> type[PlainStyle]:
     return LocalisedStyle
 
 
+def localise_entries(bib_data: BibliographyData, lang: str) -> None:
+    """Swap in the ``note_<lang>`` and ``author_<lang>`` fields of every entry, in place.
+    Idempotent: the per-language fields stay, so a second call changes nothing."""
+    for entry in bib_data.entries.values():
+        note = entry.fields.get(f"note_{lang}")
+        if note:
+            entry.fields["note"] = note
+        authors = entry.fields.get(f"author_{lang}")
+        if authors:
+            entry.persons["author"] = [Person(name.strip()) for name in authors.split(" and ")]
+
+
+def localise_bibliography(app):
+    lang = app.config.language
+    if lang in (None, "en"):
+        return
+    localise_entries(app.env.get_domain("cite").bibdata.data, lang)
+
+
 def use_localised_style(app, config):
     if config.language in (None, "en") or config.bibtex_default_style != BASE_STYLE:
         return
@@ -73,4 +98,6 @@ def use_localised_style(app, config):
 
 def setup(app):
     app.connect("config-inited", use_localised_style)
+    # after sphinxcontrib-bibtex has parsed the bibliography (its handler has priority 500)
+    app.connect("builder-inited", localise_bibliography, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
