@@ -60,8 +60,8 @@ def write(tmp_path, rows):
     return path
 
 
-GOOD = [["r", "1", "524901", "RUS", "", "true", "Мәскеу", "Moscow", "Москва", ""],
-        ["r", "2", "498817", "RUS", "rail", "true", "Санкт-Петербург", "Saint Petersburg", "Санкт-Петербург", ""]]
+GOOD = [["r", "1", "524901", "RUS", "", "true", "Мәскеу", "Moscow", "Москва", "above", ""],
+        ["r", "2", "498817", "RUS", "rail", "true", "Санкт-Петербург", "Saint Petersburg", "Санкт-Петербург", "above", ""]]
 
 
 def test_bad_mode_names_row_and_field(tmp_path):

@@ -22,7 +22,9 @@ from analysis.paths import DATA_DIR
 ROUTES_FILE = DATA_DIR / "reference" / "routes.csv"
 MODES = ("rail", "road", "sea")
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-COLUMNS = ["route", "seq", "geonameid", "iso3", "mode", "named_in_paper", "place_kk", "place_en", "place_ru", "note"]
+COLUMNS = ["route", "seq", "geonameid", "iso3", "mode", "named_in_paper", "place_kk", "place_en", "place_ru",
+           "label_side", "note"]
+LABEL_SIDES = ("above", "below", "left")
 
 
 @cache
@@ -34,6 +36,9 @@ def _geonames_cities() -> dict:
 
 def load_routes(path: Path = ROUTES_FILE) -> pd.DataFrame:
     """The route table with each place's latitude and longitude from GeoNames.
+
+    ``label_side`` says where the map writes the place's name (above, below or left of
+    the point), so that names of neighbouring places do not overlap.
 
     Checks, naming file, row and field on failure: known columns; ``seq`` runs 1, 2, ...
     within a route; the first place has no mode and every other place the mode of the
@@ -64,6 +69,9 @@ def load_routes(path: Path = ROUTES_FILE) -> pd.DataFrame:
             raise DataError(path, "the first place of a route has no incoming leg, so no mode", row=line, field="mode")
         if seq > 1 and row["mode"] not in MODES:
             raise DataError(path, f"mode {row['mode']!r} is not one of {MODES}", row=line, field="mode")
+        if row["label_side"] not in LABEL_SIDES:
+            raise DataError(path, f"label_side {row['label_side']!r} is not one of {LABEL_SIDES}", row=line,
+                            field="label_side")
         if row["named_in_paper"] not in ("true", "false"):
             raise DataError(path, "named_in_paper must be true or false", row=line, field="named_in_paper")
         city = cities.get(row["geonameid"])

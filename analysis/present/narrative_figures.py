@@ -36,8 +36,10 @@ def route_map(routes: pd.DataFrame, leg_table: pd.DataFrame, shapes: dict, lang:
                   linestyle=MODE_STYLES[leg.mode], linewidth=2.0)
     places = routes.drop_duplicates("geonameid")
     axes.scatter(places.lon, places.lat, s=14, color="black", zorder=3)
+    offsets = {"above": ((3, 3), "left"), "below": ((3, -10), "left"), "left": ((-4, 3), "right")}
     for place in places.itertuples():
-        axes.annotate(getattr(place, f"place_{lang}"), (place.lon, place.lat), xytext=(3, 3),
+        offset, align = offsets[place.label_side]
+        axes.annotate(getattr(place, f"place_{lang}"), (place.lon, place.lat), xytext=offset, ha=align,
                       textcoords="offset points", fontsize=7.5, zorder=4)
     axes.set_xlim(places.lon.min() - 4, places.lon.max() + 4)
     axes.set_ylim(places.lat.min() - 3, places.lat.max() + 3)
