@@ -113,3 +113,35 @@ def test_the_built_kazakh_references_page_shows_kazakh_notes(site_dir):
     assert "Рамазанов" in page and "Негізгі мәтіні қазақ тілінде" in page
     english = (site_dir / "en" / "chapters" / "references.html").read_text(encoding="utf-8")
     assert "Kazakh body with abstracts" in english
+
+
+def test_in_text_citations_use_the_edition_words(site_dir):
+    kk = (site_dir / "kk" / "chapters" / "introduction.html").read_text(encoding="utf-8")
+    ru = (site_dir / "ru" / "chapters" / "introduction.html").read_text(encoding="utf-8")
+    assert "Рамазанов және т.б." in kk and "et al." not in kk
+    assert "Рамазанов и др." in ru and "et al." not in ru
+
+
+def test_localised_reference_style_uses_catalogue_words():
+    import sys
+
+    sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
+    import bibliography_language
+
+    style = bibliography_language.localised_reference_style("ru")()
+    assert style.person.sep2 == " и " and style.person.other == " и др."
+
+
+def test_kk_and_ru_builds_get_registered_localised_styles():
+    import sys
+    from types import SimpleNamespace
+
+    from sphinxcontrib.bibtex.plugin import find_plugin
+
+    sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
+    import bibliography_language
+
+    config = SimpleNamespace(language="kk", bibtex_default_style="plain", bibtex_reference_style="author_year")
+    bibliography_language.use_localised_style(None, config)
+    assert config.bibtex_reference_style == "author_year_kk"
+    assert find_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_kk")().person.other == " және т.б."

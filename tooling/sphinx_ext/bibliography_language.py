@@ -17,6 +17,7 @@ changes only the style's own words.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
@@ -88,12 +89,38 @@ def localise_bibliography(app):
     localise_entries(app.env.get_domain("cite").bibdata.data, lang)
 
 
+def localised_reference_style(lang: str):
+    """sphinxcontrib-bibtex's author-year citations with the edition's "and" and "et al."
+    (in-text citations such as "Iskakov and Kegenbekov, 2023")."""
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    conjunction = f" {t('bib.and', lang)} "
+
+    def localised_person() -> PersonStyle:
+        return PersonStyle(sep2=conjunction, last_sep=conjunction, other=f" {t('narrative.et_al', lang)}")
+
+    @dataclass
+    class LocalisedAuthorYear(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=localised_person)
+
+    return LocalisedAuthorYear
+
+
 def use_localised_style(app, config):
-    if config.language in (None, "en") or config.bibtex_default_style != BASE_STYLE:
+    if config.language in (None, "en"):
         return
-    name = f"{BASE_STYLE}_{config.language}"
-    register_plugin("pybtex.style.formatting", name, localised_style(config.language), force=True)
-    config.bibtex_default_style = name
+    if config.bibtex_default_style == BASE_STYLE:
+        name = f"{BASE_STYLE}_{config.language}"
+        register_plugin("pybtex.style.formatting", name, localised_style(config.language), force=True)
+        config.bibtex_default_style = name
+    if config.bibtex_reference_style == "author_year":
+        name = f"author_year_{config.language}"
+        from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
+
+        register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", name,
+                               localised_reference_style(config.language), force=True)
+        config.bibtex_reference_style = name
 
 
 def setup(app):
