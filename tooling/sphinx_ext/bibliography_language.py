@@ -1,5 +1,10 @@
 """Bibliography entries in the edition's language.
 
+Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``; in
+the kk and ru editions they replace ``note`` and ``author`` (before any citation is
+resolved, so in-text labels and the list agree). The English edition uses ``note`` and
+``author`` as they are.
+
 pybtex's "plain" style writes its connecting words in English ("and", "In", "editor",
 "pages", ...). For the kk and ru editions this extension registers a variant of that
 style whose words come from the book's catalogue (``bib.*`` entries). Field values
@@ -12,7 +17,9 @@ changes only the style's own words.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
+from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
 from pybtex.style import template
 from pybtex.style.formatting.plain import Style as PlainStyle
@@ -63,14 +70,61 @@ def localised_style(lang: str) -> type[PlainStyle]:
     return LocalisedStyle
 
 
-def use_localised_style(app, config):
-    if config.language in (None, "en") or config.bibtex_default_style != BASE_STYLE:
+def localise_entries(bib_data: BibliographyData, lang: str) -> None:
+    """Swap in the ``note_<lang>`` and ``author_<lang>`` fields of every entry, in place.
+    Idempotent: the per-language fields stay, so a second call changes nothing."""
+    for entry in bib_data.entries.values():
+        note = entry.fields.get(f"note_{lang}")
+        if note:
+            entry.fields["note"] = note
+        authors = entry.fields.get(f"author_{lang}")
+        if authors:
+            entry.persons["author"] = [Person(name.strip()) for name in authors.split(" and ")]
+
+
+def localise_bibliography(app):
+    lang = app.config.language
+    if lang in (None, "en"):
         return
-    name = f"{BASE_STYLE}_{config.language}"
-    register_plugin("pybtex.style.formatting", name, localised_style(config.language), force=True)
-    config.bibtex_default_style = name
+    localise_entries(app.env.get_domain("cite").bibdata.data, lang)
+
+
+def localised_reference_style(lang: str):
+    """sphinxcontrib-bibtex's author-year citations with the edition's "and" and "et al."
+    (in-text citations such as "Iskakov and Kegenbekov, 2023")."""
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    conjunction = f" {t('bib.and', lang)} "
+
+    def localised_person() -> PersonStyle:
+        return PersonStyle(sep2=conjunction, last_sep=conjunction, other=f" {t('narrative.et_al', lang)}")
+
+    @dataclass
+    class LocalisedAuthorYear(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=localised_person)
+
+    return LocalisedAuthorYear
+
+
+def use_localised_style(app, config):
+    if config.language in (None, "en"):
+        return
+    if config.bibtex_default_style == BASE_STYLE:
+        name = f"{BASE_STYLE}_{config.language}"
+        register_plugin("pybtex.style.formatting", name, localised_style(config.language), force=True)
+        config.bibtex_default_style = name
+    if config.bibtex_reference_style == "author_year":
+        name = f"author_year_{config.language}"
+        from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
+
+        register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", name,
+                               localised_reference_style(config.language), force=True)
+        config.bibtex_reference_style = name
 
 
 def setup(app):
     app.connect("config-inited", use_localised_style)
+    # after sphinxcontrib-bibtex has parsed the bibliography (its handler has priority 500)
+    app.connect("builder-inited", localise_bibliography, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
