@@ -185,3 +185,9 @@ def test_built_pages_write_numbers_in_the_locale(site_dir, lang):
         problems += [f"{page.name}: {value!r}" for value in english_numbers(text)]
     assert checked > 100  # the tables and glued values were found at all
     assert problems == []
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("kk", "2016 жылғы 28 сәуір"), ("en", "28 April 2016"), ("ru", "28 апреля 2016 г.")])
+def test_dates_in_sentences_are_written_out(lang, expected):
+    assert i18n.format_date("2016-04-28", lang) == expected

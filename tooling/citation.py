@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from babel.dates import format_date
 
 from analysis.paths import REPO
-from analysis.present.i18n import t
+from analysis.present.i18n import format_date, t
 
 CITATION_FILE = REPO / "CITATION.cff"
 
@@ -66,12 +65,8 @@ def current_release(repo: Path = REPO) -> Release:
         return Release(version, os.environ.get("SOURCE_COMMIT", "unknown"), date)
 
 
-# Kazakh writes "2026 жылғы 1 желтоқсан"; Babel's long form abbreviates the year word.
-DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "en": "d MMMM y", "ru": "d MMMM y 'г.'"}
-
-
 def long_date(date: datetime.date, lang: str) -> str:
-    return format_date(date, DATE_PATTERNS[lang], locale=lang)
+    return format_date(date, lang)
 
 
 def version_line(lang: str, release: Release) -> str:

@@ -96,6 +96,18 @@ def format_year_range(first: int, last: int) -> str:
     return numbers.format_year_range(first, last)
 
 
+# A day in running text: Kazakh "2026 жылғы 1 желтоқсан", Russian "1 декабря 2026 г.";
+# never the all-digit form, whose points read as decimals in kk and ru.
+DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "en": "d MMMM y", "ru": "d MMMM y 'г.'"}
+
+
+def format_date(day, lang: str) -> str:
+    """``day`` (a date, or an ISO string) as the language writes it in a sentence."""
+    _check(lang)
+    from babel.dates import format_date as babel_date
+    return babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
+
+
 def plural(count: int, key: str, lang: str, **values) -> str:
     """The catalogue phrase ``key`` for ``count`` things, in the form that ``lang``'s plural
     rules (CLDR, via Babel) ask for: «1 случай», «54 случая», «111 случаев».
