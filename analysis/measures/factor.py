@@ -393,8 +393,10 @@ class Bootstrap:
     years: list[int]
 
     def interval(self, array: np.ndarray, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+        """Equal-tailed percentile interval; the bounds are values some replicate took."""
         tail = (1 - level) / 2
-        return np.quantile(array, tail, axis=0), np.quantile(array, 1 - tail, axis=0)
+        return (np.quantile(array, tail, axis=0, method="inverted_cdf"),
+                np.quantile(array, 1 - tail, axis=0, method="inverted_cdf"))
 
 
 def cluster_bootstrap(cube: np.ndarray, normalised: np.ndarray, reference: np.ndarray, n_boot: int, seed: int,

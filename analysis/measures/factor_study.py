@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
 from analysis.errors import DataError
@@ -125,7 +127,10 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     loadings = main.loadings
     scores = main.scores().set_axis(z.index)
 
-    ml = factor.extract(z, k, method="ml")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        ml = factor.extract(z, k, method="ml")
+    ml_converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     oblique = factor.extract(z, k, rotation="oblimin", max_iter=max_iter)
     periods = panel.standardise(panel.period_averages(filled[variables]))
     period_parallel = factor.parallel_analysis(periods, n_parallel, seed)
@@ -135,6 +140,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         matched = _matched(other.loadings, loadings)
         checks[label] = {"loadings": matched, "congruence": factor.congruence(matched, loadings),
                          "factor_correlation": other.factor_correlation}
+    checks["ml"]["converged"] = ml_converged
     checks["periods"].update(kmo=factor.kmo(periods)[0], bartlett=factor.bartlett_sphericity(periods),
                              n_factors=period_parallel.n_factors, n_obs=len(periods))
 
