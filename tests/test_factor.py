@@ -286,3 +286,34 @@ def test_results_invariant_to_rescaling_and_order(scales, shifts, order):
     scores = factor.composite(factor.min_max(data, direction), weights)
     other_scores = factor.composite(factor.min_max(reordered, direction), other_weights)
     np.testing.assert_allclose(other_scores, scores, atol=1e-6)
+
+
+# ---- the chapter's study: names and the disk cache -------------------------------------
+
+def test_factor_names_follow_the_two_highest_loadings(tmp_path):
+    from analysis.errors import DataError
+    from analysis.measures import factor_study
+
+    table = tmp_path / "names.csv"
+    table.write_text("defining_indicators,kk,en,ru\nb;a,Ааа,First,Первый\nc;d,Ввв,Second,Второй\n", encoding="utf-8")
+    loadings = pd.DataFrame({"F1": [0.9, -0.95, 0.1, 0.2], "F2": [0.1, 0.0, -0.7, 0.6]}, index=list("abcd"))
+    names = factor_study.factor_names(loadings, table)
+    assert list(names.en) == ["First", "Second"] and names.at["F2", "kk"] == "Ввв"
+    loadings.loc["c", "F1"] = 0.99  # now c (0.99) and b (0.95) define F1: no such row
+    with pytest.raises(DataError, match="F1 defined by c;b"):
+        factor_study.factor_names(loadings, table)
+
+
+def test_study_is_computed_once_and_then_read_from_disk(tmp_path, monkeypatch):
+    from analysis.measures import factor_study
+
+    calls = []
+    monkeypatch.setenv("SILKROAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(factor_study, "run", lambda extract: calls.append(1) or {"computed": len(calls)})
+    monkeypatch.setattr("analysis.data.load.load_extract", lambda: None)
+    first = factor_study.load_or_run()
+    again = factor_study.load_or_run()
+    assert first == again == {"computed": 1} and len(calls) == 1
+    assert len(list((tmp_path / "factor").glob("study-*.pickle"))) == 1
+    monkeypatch.setattr(factor_study, "content_key", lambda: "another-key")
+    assert factor_study.load_or_run() == {"computed": 2}

@@ -3,6 +3,7 @@ style (:mod:`analysis.present.plotting`)."""
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import cache
 
 import matplotlib.pyplot as plt
@@ -21,6 +22,10 @@ from analysis.present.plotting import PALETTE
 
 SHAPES = DATA_DIR / "country_shapes.geojson"
 KIND_COLOURS = ["#2b6a99", "#8fbcd9", "#f0b45a", "#c4463a"]  # observed, interpolated, extended, median
+
+
+def wrapped(text: str, width: int) -> str:
+    return textwrap.fill(text, width, break_long_words=False)
 
 
 def variable_label(name: str, lang: str) -> str:
@@ -47,6 +52,12 @@ def signed(value: float, lang: str, decimals: int = 2) -> str:
     return text.replace("-", "\u2212")
 
 
+def localise_colorbar(axes, lang: str, decimals: int = 2) -> None:
+    """Tick labels of a seaborn heatmap's colour bar in the language's number format."""
+    axes.collections[0].colorbar.ax.yaxis.set_major_formatter(
+        plt.FuncFormatter(lambda value, _: signed(value, lang, decimals)))
+
+
 def coverage_map(kinds: pd.DataFrame, lang: str):
     """One small panel per characteristic: countries (rows) by years (columns), each
     cell coloured by how it was obtained (observed, interpolated, extended, median)."""
@@ -55,12 +66,12 @@ def coverage_map(kinds: pd.DataFrame, lang: str):
     years = sorted(codes.index.get_level_values("year").unique())
     columns = 4
     rows = -(-len(codes.columns) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(12, 3.6 * rows), sharey=True)
+    figure, axes = plt.subplots(rows, columns, figsize=(12, 3.9 * rows), sharey=True)
     cmap = ListedColormap(KIND_COLOURS)
     for axis, name in zip(axes.flat, codes.columns):
         table = codes[name].unstack("year").reindex(index=countries, columns=years)
         axis.imshow(table.to_numpy(), cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
-        axis.set_title(variable_label(name, lang), fontsize=9, wrap=True)
+        axis.set_title(wrapped(variable_label(name, lang), 30), fontsize=9)
         axis.set_xticks([0, len(years) - 1], [years[0], years[-1]], fontsize=8)
         axis.set_yticks(range(len(countries)), [country_name(c, lang) for c in countries], fontsize=6.5)
         axis.grid(False)
@@ -79,6 +90,7 @@ def correlation_heatmap(corr: pd.DataFrame, lang: str):
     sns.heatmap(corr.to_numpy(), ax=axes, cmap="vlag", vmin=-1, vmax=1, center=0, annot=annotations, fmt="",
                 annot_kws={"fontsize": 7.5}, square=True, linewidths=0.3, linecolor="white",
                 xticklabels=labels, yticklabels=labels, cbar_kws={"shrink": 0.7, "label": t("factor.label.correlation", lang)})
+    localise_colorbar(axes, lang, 2)
     axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     axes.tick_params(axis="y", labelsize=8)
     plt.setp(axes.get_xticklabels(), ha="right", rotation_mode="anchor")
@@ -108,12 +120,13 @@ def loadings_heatmap(loadings: pd.DataFrame, communalities: pd.Series, names: pd
     table = loadings.copy()
     table[t("factor.col.communality", lang)] = communalities
     annotations = np.vectorize(lambda value: signed(value, lang, 2))(table.to_numpy())
-    columns = [factor_label(f, names, lang).replace(": ", ":\n", 1) for f in loadings.columns] + [table.columns[-1]]
-    figure, axes = plt.subplots(figsize=(9, 0.45 * len(table) + 2.2))
+    columns = [wrapped(factor_label(f, names, lang), 16) for f in loadings.columns] + [table.columns[-1]]
+    figure, axes = plt.subplots(figsize=(10.5, 0.45 * len(table) + 2.8))
     sns.heatmap(table.to_numpy(), ax=axes, cmap="vlag", vmin=-1, vmax=1, center=0, annot=annotations, fmt="",
                 linewidths=0.5, linecolor="white", xticklabels=columns,
                 yticklabels=[variable_label(v, lang) for v in table.index],
                 cbar_kws={"label": t("factor.label.loading", lang)})
+    localise_colorbar(axes, lang, 2)
     axes.tick_params(axis="x", labelsize=8, labelrotation=0)
     axes.axvline(len(loadings.columns), color="black", linewidth=1.5)
     figure.tight_layout()
@@ -170,9 +183,9 @@ def rank_intervals(ranks: pd.DataFrame, lang: str):
     axes.plot(data["rank"], y, "o", color="black", markersize=4, label=t("factor.label.rank", lang))
     axes.set_yticks(y, labels, fontsize=8)
     axes.set_xlabel(t("factor.label.rank", lang))
-    axes.invert_xaxis()
+    axes.set_xlim(len(data) + 0.5, 0.5)  # best rank on the right
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(frameon=False, loc="lower left", fontsize=8)
+    axes.legend(frameon=False, loc="lower right", fontsize=8)
     figure.tight_layout()
     return figure
 
@@ -193,20 +206,27 @@ def rank_heatmap(index: pd.DataFrame, lang: str):
 
 
 def driver_coefficients(regressions: pd.DataFrame, names: pd.DataFrame, lang: str):
-    """Coefficient and interval of each factor (rows) for each outcome (panels)."""
+    """Coefficient and interval of each factor (rows) for each outcome (panels, 2 x 2)."""
     outcomes = list(dict.fromkeys(regressions.outcome))
-    figure, axes = plt.subplots(1, len(outcomes), figsize=(3.1 * len(outcomes), 3.8), sharey=True, sharex=True)
+    columns = 2
+    rows = -(-len(outcomes) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(10, 3.1 * rows + 0.8), sharey=True, sharex=True,
+                                squeeze=False)
     colours = sns.color_palette(PALETTE, len(names))
     factors = list(names.index)
-    for axis, outcome in zip(np.atleast_1d(axes), outcomes):
-        rows = regressions[regressions.outcome == outcome].set_index("factor").reindex(factors)
-        y = np.arange(len(factors))[::-1]
-        axis.hlines(y, rows.ci_low, rows.ci_high, color=colours, linewidth=3)
-        axis.scatter(rows.coefficient, y, color="black", zorder=3, s=18)
+    y = np.arange(len(factors))[::-1]
+    for axis, outcome in zip(axes.flat, outcomes):
+        data = regressions[regressions.outcome == outcome].set_index("factor").reindex(factors)
+        axis.hlines(y, data.ci_low, data.ci_high, color=colours, linewidth=3)
+        axis.scatter(data.coefficient, y, color="black", zorder=3, s=18)
         axis.axvline(0, color="grey", linewidth=0.8)
-        axis.set_title(t(f"factor.outcome.{outcome}", lang), fontsize=9, wrap=True)
-        axis.set_yticks(y, [factor_label(f, names, lang).replace(": ", ":\n", 1) for f in factors], fontsize=8)
+        axis.set_title(wrapped(t(f"factor.outcome.{outcome}", lang), 45), fontsize=10)
+        axis.set_yticks(y, [wrapped(factor_label(f, names, lang), 28) for f in factors], fontsize=8)
+        axis.set_ylim(-0.6, len(factors) - 0.4)
+        axis.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
         axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: signed(value, lang, 1)))
+    for axis in list(axes.flat)[len(outcomes):]:
+        axis.set_visible(False)
     figure.supxlabel(t("factor.label.std_coefficient", lang), fontsize=9)
     figure.tight_layout()
     return figure
