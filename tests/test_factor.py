@@ -141,6 +141,12 @@ def test_parallel_analysis_is_seeded_and_on_data():
     assert first.n_factors == 1  # one size factor in the tree measures
 
 
+def test_parallel_analysis_stops_at_the_first_failure():
+    assert factor.leading_count([True, True, False, True]) == 2
+    assert factor.leading_count([False, True]) == 0
+    assert factor.leading_count([True, True]) == 2
+
+
 def test_scree_elbow_by_acceleration():
     assert factor.scree_elbow(np.array([5.0, 1.2, 1.0, 0.9, 0.8])) == 1
     assert factor.scree_elbow(np.array([4.0, 3.0, 0.5, 0.4, 0.3])) == 2
@@ -167,6 +173,13 @@ def test_vectorised_extraction_matches_r_and_statsmodels():
     one_step = factor.principal_axis_batch(corr, 2, max_iter=1)[0]
     reference = factor.extract(TREES, 2, rotation="none", max_iter=1).loadings.to_numpy()
     same_up_to_sign(one_step, reference, atol=1e-10)
+
+
+def test_factors_ordered_by_variance_and_signed_by_their_peak():
+    loadings = np.array([[0.1, -0.9], [0.2, -0.8], [0.7, 0.1]])
+    order, signs = factor.arrange(loadings)
+    assert list(order) == [1, 0]
+    assert list(signs) == [-1, 1]
 
 
 def test_oblique_check_gives_factor_correlation():
@@ -198,6 +211,15 @@ def test_handbook_weights_by_hand():
     np.testing.assert_allclose(weights.weight, np.array([0.64, 0.36, 0.81, 0.16]) / 1.97)
 
 
+def test_handbook_weights_assign_by_scaled_not_raw_squares():
+    loadings = pd.DataFrame([[0.9, 0.0], [0.8, 0.1], [0.5, 0.45], [0.1, 0.6]], index=list("abcd"),
+                            columns=["F1", "F2"])
+    weights = factor.handbook_weights(loadings)
+    # c: raw squares .25 (F1) > .2025 (F2), but scaled .25/1.71 = .146 < .2025/.5725 = .354
+    assert list(weights.factor) == ["F1", "F1", "F2", "F2"]
+    np.testing.assert_allclose(weights.weight, np.array([0.81, 0.64, 0.2025, 0.36]) / 2.0125)
+
+
 def test_polarity_min_max_and_composite():
     loadings = pd.DataFrame([[0.8, 0.0], [-0.7, 0.1], [0.0, 0.9]], index=list("abc"), columns=["F1", "F2"])
     weights = factor.handbook_weights(loadings)
@@ -226,6 +248,18 @@ def _toy_cube(seed=0, countries=12, years=5):
     common = rng.standard_normal((countries, years, 2))
     mix = np.array([[0.9, 0.0], [0.8, 0.1], [0.7, 0.0], [0.0, 0.9], [0.1, 0.8], [0.0, 0.7]])
     return common @ mix.T + 0.5 * rng.standard_normal((countries, years, 6))
+
+
+def test_bootstrap_resamples_whole_countries():
+    countries, years, variables = 7, 4, 3
+    cube = np.arange(countries * years * variables, dtype=float).reshape(countries, years, variables)
+    samples = factor.cluster_resample(cube, 50, seed=2)
+    assert samples.shape == (50, countries * years, variables)
+    blocks = samples.reshape(50, countries, years, variables)
+    # every block of consecutive rows is one original country with all its years, in order
+    drawn = blocks[:, :, 0, 0] // (years * variables)
+    np.testing.assert_array_equal(blocks, cube[drawn.astype(int)])
+    assert len(np.unique(drawn)) == countries  # over 50 draws every country appears
 
 
 def test_bootstrap_identical_for_a_fixed_seed():

@@ -36,9 +36,10 @@ def test_interpolation_follows_the_year_gap():
 
 def test_coverage_decides_entry():
     kinds = pd.DataFrame({"a": ["observed"] * 6 + ["extended"] * 3, "b": ["observed"] * 5 + ["median"] * 4,
-                          "c": ["observed"] * 3 + ["interpolated"] * 3 + ["extended"] * 3})
+                          "c": ["observed"] * 3 + ["interpolated"] * 3 + ["extended"] * 3,
+                          "d": ["observed"] * 5 + ["extended"] * 4})
     table = panel.coverage_table(kinds)
-    assert list(table.enters) == [True, False, True]
+    assert list(table.enters) == [True, False, True, False]  # carried values do not count
     assert table.loc["b", "median"] == pytest.approx(4 / 9)
     np.testing.assert_allclose(table[panel.KINDS].sum(axis=1), 1)
 

@@ -155,6 +155,12 @@ def _random_eigenvalues(n_obs: int, n_vars: int, n_iter: int, seed: int, chunk: 
     return np.concatenate(out)
 
 
+def leading_count(beats: np.ndarray) -> int:
+    """How many leading entries are true (a later true after a false does not count)."""
+    beats = np.asarray(beats, dtype=bool)
+    return int(np.argmin(beats)) if not beats.all() else len(beats)
+
+
 def parallel_analysis_from_correlation(corr: np.ndarray, n_obs: int, n_iter: int = 1000, seed: int = 0,
                                        quantile: float = PARALLEL_QUANTILE) -> ParallelAnalysis:
     """Horn's (1965) parallel analysis of an observed correlation matrix from ``n_obs``
@@ -164,7 +170,7 @@ def parallel_analysis_from_correlation(corr: np.ndarray, n_obs: int, n_iter: int
     random = _random_eigenvalues(n_obs, len(observed), n_iter, seed)
     threshold = np.quantile(random, quantile, axis=0)
     beats = observed > threshold
-    n_factors = int(np.argmin(beats)) if not beats.all() else len(beats)
+    n_factors = leading_count(beats)
     table = pd.DataFrame({"component": np.arange(1, len(observed) + 1), "observed": observed,
                           "random_mean": random.mean(axis=0), "random_quantile": threshold,
                           "keep": np.arange(len(observed)) < n_factors})
@@ -399,6 +405,14 @@ class Bootstrap:
                 np.quantile(array, 1 - tail, axis=0, method="inverted_cdf"))
 
 
+def cluster_resample(cube: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """``n_boot`` samples of whole countries drawn with replacement from ``cube``
+    (country x year x variable); each sample is (countries * years) x variables."""
+    n_countries, n_years, n_vars = cube.shape
+    drawn = np.random.default_rng(seed).integers(0, n_countries, size=(n_boot, n_countries))
+    return cube[drawn].reshape(n_boot, n_countries * n_years, n_vars)
+
+
 def cluster_bootstrap(cube: np.ndarray, normalised: np.ndarray, reference: np.ndarray, n_boot: int, seed: int,
                       variables: list[str], countries: list[str], years: list[int], max_iter: int = 50) -> Bootstrap:
     """Resample countries with replacement (each keeps all its years), re-extract by
@@ -409,10 +423,7 @@ def cluster_bootstrap(cube: np.ndarray, normalised: np.ndarray, reference: np.nd
 
     ``cube`` is country x year x variable (the analysed values), ``normalised`` the
     oriented min-max panel in the same layout. Vectorised over replicates."""
-    n_countries, n_years, n_vars = cube.shape
-    rng = np.random.default_rng(seed)
-    drawn = rng.integers(0, n_countries, size=(n_boot, n_countries))
-    samples = cube[drawn].reshape(n_boot, n_countries * n_years, n_vars)
+    samples = cluster_resample(cube, n_boot, seed)
     k = reference.shape[1]
     loadings = match_factors(varimax_batch(principal_axis_batch(batch_correlation(samples), k, max_iter)), reference)
     weights = handbook_weights_batch(loadings)
