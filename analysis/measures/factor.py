@@ -220,13 +220,14 @@ def arrange(loadings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def extract(data: pd.DataFrame, n_factors: int, method: str = "pa", rotation: str = "varimax",
-            max_iter: int = 50) -> Extraction:
+            max_iter: int = 50, seed: int = 0) -> Extraction:
     """Factor extraction with statsmodels: ``method`` "pa" (principal axis, communalities
     starting from squared multiple correlations and iterated at most ``max_iter`` times;
     ``max_iter=1`` keeps the SMC communalities) or "ml"; ``rotation`` "varimax" (no
-    Kaiser normalisation), "oblimin" (quartimin, oblique), "promax" or "none"."""
+    Kaiser normalisation), "oblimin" (quartimin, oblique), "promax" or "none". ``seed``
+    fixes the random start of the maximum-likelihood fit."""
     model = Factor(np.asarray(data, dtype=float), n_factors, method=method, smc=True)
-    result = model.fit(**({"tol": 1e-10, "maxiter": max_iter} if method == "pa" else {}))
+    result = model.fit(**({"tol": 1e-10, "maxiter": max_iter} if method == "pa" else {"rng": seed}))
     if rotation != "none":
         result.rotate(rotation)
     loadings = np.asarray(result.loadings)

@@ -129,7 +129,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        ml = factor.extract(z, k, method="ml")
+        ml = factor.extract(z, k, method="ml", seed=seed)
     ml_converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     oblique = factor.extract(z, k, rotation="oblimin", max_iter=max_iter)
     periods = panel.standardise(panel.period_averages(filled[variables]))
@@ -140,7 +140,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         matched = _matched(other.loadings, loadings)
         checks[label] = {"loadings": matched, "congruence": factor.congruence(matched, loadings),
                          "factor_correlation": other.factor_correlation}
-    checks["ml"]["converged"] = ml_converged
+    checks["ml"].update(converged=ml_converged, max_communality=float(ml.communalities.max()))
     checks["periods"].update(kmo=factor.kmo(periods)[0], bartlett=factor.bartlett_sphericity(periods),
                              n_factors=period_parallel.n_factors, n_obs=len(periods))
 
