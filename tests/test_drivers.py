@@ -49,3 +49,22 @@ def test_strongest_prefers_clear_intervals():
                           "ci_high": [1.9, 0.8, -0.3, 0.15]})
     top = drivers.strongest(table, 3)
     assert list(top.coefficient) == [-0.6, 0.5, 0.1]
+
+
+def test_country_share_and_intensity_by_hand():
+    from analysis.measures.results import IntegrationResults
+
+    bilateral = pd.DataFrame({"exporter": ["A", "B", "A", "C"], "importer": ["B", "A", "C", "A"], "year": 2000,
+                              "value_usd_m": [10.0, 5.0, 2.0, 3.0], "source": "exporter", "estimate": False})
+    totals = pd.DataFrame({"iso3": ["A", "B", "C"], "year": 2000, "exports": [40.0, 20.0, 10.0],
+                           "imports": [30.0, 20.0, 10.0], "exports_estimate_share": 0.0,
+                           "imports_estimate_share": 0.0})
+    membership = pd.DataFrame({"grouping": "g", "iso3": ["A", "B", "C"]})
+    integration = IntegrationResults(bilateral, totals, pd.DataFrame(), pd.DataFrame(), membership)
+    values = drivers.country_integration(integration, "g", pd.Series({2000: 1000.0})).set_index("iso3")
+    # A trades 10 + 5 with B and 2 + 3 with C out of 70; its partners trade 40 + 20 = 60 of
+    # the 1000 - 70 = 930 that the rest of the world trades
+    assert values.at["A", "share"] == pytest.approx(20 / 70)
+    assert values.at["A", "intensity"] == pytest.approx((20 / 70) / (60 / 930))
+    assert values.at["B", "share"] == pytest.approx(15 / 40)
+    assert values.at["C", "intensity"] == pytest.approx((5 / 20) / (110 / 980))
