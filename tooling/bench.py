@@ -1,8 +1,10 @@
 """Benchmark: clean build, no-op rebuild, rebuild after a one-line prose edit, loading
-the data extract, and computing every indicator. Prints timings, notebook executions and the site's size.
+the data extract, computing every indicator, and the factor analysis (computed once per
+build, then only rendered per language). Prints timings, notebook executions and the site's size.
 Run ``python -m tooling.bench`` (``make bench``); it builds in its own folder."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,8 +17,10 @@ from analysis.paths import REPO
 
 def run_build(build_dir: Path) -> tuple[float, int, str]:
     started = time.perf_counter()
+    # the factor study's disk cache lives in the scratch build too, so the clean build is clean
+    env = {**os.environ, "SILKROAD_CACHE_DIR": str(build_dir / "cache")}
     result = subprocess.run([sys.executable, "-m", "tooling.build", "--build-dir", str(build_dir)],
-                            cwd=REPO, capture_output=True, text=True)
+                            cwd=REPO, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"bench: build failed\n{result.stdout[-3000:]}")
@@ -37,11 +41,16 @@ def heaviest_pages(site: Path, count: int = 5) -> list[tuple[str, float]]:
         weights.append((page.relative_to(site).as_posix(),
                         (page.stat().st_size + sum(i.stat().st_size for i in images if i.is_file())) / 1e6))
     return sorted(weights, key=lambda item: -item[1])[:count]
+def chapter_executions(log: str, chapter: str) -> dict[str, float]:
+    """Seconds each language's execution of ``chapter`` took, from the build's log."""
+    return {lang: float(seconds) for lang, seconds in
+            re.findall(rf"\[execute\] (\w+) {re.escape(chapter)}: done in ([\d.]+) s", log)}
 
 
 def time_call(statement: str, repeat: int = 5) -> float:
     """Mean seconds of ``statement`` in a fresh interpreter, after one warm-up run."""
-    code = ("import time\nfrom analysis.measures import results\nfrom analysis.data.load import load_extract\n"
+    code = ("import time\nfrom analysis.measures import results, factor_study\n"
+            "from analysis.data.load import load_extract\n"
             f"extract = load_extract()\n{statement}\nt = time.perf_counter()\n"
             f"for _ in range({repeat}): {statement}\nprint((time.perf_counter() - t) / {repeat})")
     return float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
@@ -53,7 +62,9 @@ def main() -> int:
     original = page.read_bytes()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         build_dir = Path(scratch)
-        rows = [("clean build", *run_build(build_dir)[:2])]
+        seconds, executed, log = run_build(build_dir)
+        rows = [("clean build", seconds, executed)]
+        factor_runs = chapter_executions(log, "factors.md")
         rows.append(("no-op rebuild", *run_build(build_dir)[:2]))
         try:
             page.write_bytes(original + b"\nOne more sentence for the benchmark.\n")
@@ -71,6 +82,10 @@ def main() -> int:
         print(f"  {name:<38}{weight:>9.2f} MB with its images")
     print(f"{'load whole extract (verified, warm)':<40}{time_call('load_extract()'):>10.3f}")
     print(f"{'all indicators, groupings and pairs':<40}{time_call('results.compute(extract)'):>10.3f}")
+    print(f"{'factor analysis, bootstrap, robustness':<40}"
+          f"{time_call('factor_study.run(extract)', repeat=2):>10.3f}")
+    for lang, seconds in factor_runs.items():
+        print(f"{'factor chapter execution, ' + lang:<40}{seconds:>10.1f}")
     return 0
 
 

@@ -1,0 +1,252 @@
+"""The whole analysis of the chapter "What drives integration", computed once per build.
+
+:func:`run` goes from the extract to every table the chapter shows: panel and
+imputation, suitability, number of factors, extraction and its checks, factor names,
+composite index, bootstrap, robustness and drivers. :func:`load_or_run` keeps the
+result on disk under a key made of the data extract and the ``analysis`` package, so
+the three language editions compute it once and then only render it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+from analysis.data import reference
+from analysis.errors import DataError
+from analysis.measures import drivers, factor, mirror, panel, results
+from analysis.paths import DATA_DIR, REPO
+
+SEED = 20231
+N_BOOT = 1000
+N_PARALLEL = 1000
+FACTOR_NAMES = DATA_DIR / "reference" / "factor_names.csv"
+NAMING_LOADINGS = 2  # a factor is named after its two highest absolute loadings
+
+
+@dataclass
+class FactorStudy:
+    observed: pd.DataFrame
+    filled: pd.DataFrame
+    kinds: pd.DataFrame
+    coverage: pd.DataFrame
+    candidates: list[str]
+    dropped_msa: list[tuple[str, float]]
+    variables: list[str]
+    correlation: pd.DataFrame
+    kmo_all: float
+    msa_all: pd.Series
+    kmo: float
+    msa: pd.Series
+    bartlett: tuple[float, int, float]
+    eigenvalues: np.ndarray
+    kaiser: int
+    scree: int
+    parallel: factor.ParallelAnalysis
+    n_factors: int
+    iterated_max_communality: float
+    max_iter: int
+    loadings: pd.DataFrame
+    communalities: pd.Series
+    variance: pd.DataFrame
+    scores: pd.DataFrame
+    checks: dict
+    names: pd.DataFrame
+    weights: pd.DataFrame
+    polarity: pd.Series
+    index: pd.DataFrame
+    bootstrap: dict
+    robustness: pd.DataFrame
+    scenario_ranks: pd.DataFrame
+    outcomes: pd.DataFrame
+    regressions: pd.DataFrame
+    strongest: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+
+def factor_names(loadings: pd.DataFrame, table_path: Path = FACTOR_NAMES) -> pd.DataFrame:
+    """Each factor's name in kk, en and ru: the row of ``factor_names.csv`` whose
+    ``defining_indicators`` are the factor's :data:`NAMING_LOADINGS` indicators with
+    the highest absolute loadings (in any order)."""
+    table = pd.read_csv(table_path, dtype=str, keep_default_na=False)
+    keys = {frozenset(row.defining_indicators.split(";")): row for row in table.itertuples()}
+    rows = []
+    for name in loadings.columns:
+        top = loadings[name].abs().sort_values(ascending=False).index[:NAMING_LOADINGS].tolist()
+        row = keys.get(frozenset(top))
+        if row is None:
+            raise DataError(table_path, f"no name for factor {name} defined by {';'.join(top)}: add a row",
+                            field="defining_indicators")
+        rows.append({"factor": name, "defining_indicators": top, "kk": row.kk, "en": row.en, "ru": row.ru})
+    return pd.DataFrame(rows).set_index("factor")
+
+
+def _solution(z: pd.DataFrame, n_factors: int, max_iter: int) -> tuple[factor.Extraction, pd.DataFrame]:
+    extraction = factor.extract(z, n_factors, max_iter=max_iter)
+    return extraction, factor.handbook_weights(extraction.loadings)
+
+
+def _matched(loadings: pd.DataFrame, reference_loadings: pd.DataFrame) -> pd.DataFrame:
+    values = factor.match_factors(loadings.to_numpy()[None], reference_loadings.to_numpy())[0]
+    return pd.DataFrame(values, index=loadings.index, columns=reference_loadings.columns)
+
+
+def _ranked(scores: pd.Series, years: pd.Series) -> pd.Series:
+    return factor.ranks(scores, years)
+
+
+def run(extract, integration: results.IntegrationResults | None = None, n_boot: int = N_BOOT,
+        n_parallel: int = N_PARALLEL, seed: int = SEED) -> FactorStudy:
+    integration = integration or results.compute(extract)
+    observed = panel.observed_panel(extract.wdi, extract.hdi)
+    filled, kinds = panel.impute(observed)
+    coverage = panel.coverage_table(kinds)
+    candidates = coverage.index[coverage.enters].tolist()
+    z_all = panel.standardise(filled[candidates])
+    kmo_all, msa_all = factor.kmo(z_all)
+    variables, dropped = factor.drop_low_msa(z_all)
+    z = z_all[variables]
+    corr = pd.DataFrame(factor.correlation(z), index=variables, columns=variables)
+    kmo_value, msa = factor.kmo(z)
+    values = factor.eigenvalues(corr.to_numpy())
+    parallel = factor.parallel_analysis(z, n_parallel, seed)
+    k = parallel.n_factors
+
+    # iterated principal axis unless it runs into a Heywood case (a communality above one)
+    iterated = factor.extract(z, k)
+    iterated_max = float(iterated.communalities.max())
+    max_iter = 50 if iterated_max < 1 else 1
+    main, weights = _solution(z, k, max_iter)
+    loadings = main.loadings
+    scores = main.scores().set_axis(z.index)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        ml = factor.extract(z, k, method="ml", seed=seed)
+    ml_converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    oblique = factor.extract(z, k, rotation="oblimin", max_iter=max_iter)
+    periods = panel.standardise(panel.period_averages(filled[variables]))
+    period_parallel = factor.parallel_analysis(periods, n_parallel, seed)
+    period_solution = factor.extract(periods, k, max_iter=max_iter)
+    checks = {}
+    for label, other in [("ml", ml), ("oblimin", oblique), ("periods", period_solution)]:
+        matched = _matched(other.loadings, loadings)
+        checks[label] = {"loadings": matched, "congruence": factor.congruence(matched, loadings),
+                         "factor_correlation": other.factor_correlation}
+    checks["ml"].update(converged=ml_converged, max_communality=float(ml.communalities.max()))
+    checks["periods"].update(kmo=factor.kmo(periods)[0], bartlett=factor.bartlett_sphericity(periods),
+                             n_factors=period_parallel.n_factors, n_obs=len(periods))
+
+    names = factor_names(loadings)
+    direction = factor.polarity(loadings, weights)
+    normalised = factor.min_max(filled[variables], direction)
+    years = pd.Series(filled.index.get_level_values("year"), index=filled.index)
+    score = factor.composite(normalised, weights.weight)
+    index = pd.DataFrame({"score": score, "rank": _ranked(score, years)})
+
+    cube, countries, year_list = panel.cube(z)
+    normalised_cube, _, _ = panel.cube(normalised)
+    boot = factor.cluster_bootstrap(cube, normalised_cube, loadings.to_numpy(), n_boot, seed, variables, countries,
+                                    year_list, max_iter)
+    low_l, high_l = boot.interval(boot.loadings)
+    low_w, high_w = boot.interval(boot.weights)
+    low_r, high_r = boot.interval(boot.ranks)
+    grid = pd.MultiIndex.from_product([countries, year_list], names=["iso3", "year"])
+    rank_interval = pd.DataFrame({"low": low_r.reshape(-1), "median": np.median(boot.ranks, axis=0).reshape(-1),
+                                  "high": high_r.reshape(-1)}, index=grid)
+    bootstrap = {
+        "n_boot": n_boot, "seed": seed,
+        "loadings_low": pd.DataFrame(low_l, index=variables, columns=loadings.columns),
+        "loadings_high": pd.DataFrame(high_l, index=variables, columns=loadings.columns),
+        "weights_low": pd.Series(low_w, index=variables), "weights_high": pd.Series(high_w, index=variables),
+        "ranks": rank_interval,
+    }
+
+    scenarios = {"bootstrap_median": (rank_interval["median"].reindex(index.index), None)}
+    equal = pd.Series(1 / len(variables), index=variables)
+    scenarios["equal_weights"] = (None, factor.composite(normalised, equal))
+    first_component = np.linalg.eigh(corr.to_numpy())[1][:, -1]
+    pc_score = pd.Series(z.to_numpy() @ first_component, index=z.index)
+    if np.corrcoef(pc_score, score)[0, 1] < 0:
+        pc_score = -pc_score
+    scenarios["first_component"] = (None, pc_score)
+    for left_out in variables:
+        kept = [v for v in variables if v != left_out]
+        _, alt_weights = _solution(z[kept], k, max_iter)
+        scenarios[f"without:{left_out}"] = (None, factor.composite(normalised[kept], alt_weights.weight))
+    summary_rows, rank_columns = [], {}
+    for label, (given_ranks, alt_scores) in scenarios.items():
+        alt_ranks = given_ranks if given_ranks is not None else _ranked(alt_scores, years)
+        rank_columns[label] = alt_ranks
+        shift = (alt_ranks - index["rank"]).abs()
+        summary = {"scenario": label, "median_abs_shift": float(shift.median()), "max_abs_shift": float(shift.max())}
+        if alt_scores is not None:
+            summary["spearman"] = factor.rank_shift_summary(index["rank"], alt_ranks, score, alt_scores,
+                                                            years)["spearman"]
+        else:
+            summary["spearman"] = factor.rank_shift_summary(index["rank"], alt_ranks, -index["rank"].astype(float),
+                                                            -alt_ranks.astype(float), years)["spearman"]
+        summary_rows.append(summary)
+    robustness = pd.DataFrame(summary_rows)
+    scenario_ranks = pd.DataFrame(rank_columns).assign(base=index["rank"])
+
+    flows = extract.trade_flows[extract.trade_flows.year.isin(results.PERIOD)]
+    world = mirror.total_trade(flows, [reference.WORLD])
+    world_total = world.set_index("year").eval("exports + imports")
+    outcome_table = drivers.outcomes(integration, world_total)
+    data = outcome_table.join(scores, how="inner").reset_index()
+    regressions = drivers.all_regressions(data, list(loadings.columns))
+    return FactorStudy(
+        observed=observed, filled=filled, kinds=kinds, coverage=coverage, candidates=candidates,
+        dropped_msa=dropped, variables=variables, correlation=corr, kmo_all=kmo_all, msa_all=msa_all,
+        kmo=kmo_value, msa=msa, bartlett=factor.bartlett_sphericity(z), eigenvalues=values,
+        kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel, n_factors=k,
+        iterated_max_communality=iterated_max, max_iter=max_iter, loadings=loadings,
+        communalities=main.communalities, variance=main.variance, scores=scores, checks=checks, names=names,
+        weights=weights, polarity=direction, index=index, bootstrap=bootstrap, robustness=robustness,
+        scenario_ranks=scenario_ranks, outcomes=outcome_table, regressions=regressions,
+        strongest=drivers.strongest(regressions),
+        settings={"seed": seed, "n_boot": n_boot, "n_parallel": n_parallel, "msa_threshold": factor.MSA_THRESHOLD,
+                  "min_coverage": panel.MIN_COVERAGE, "quantile": factor.PARALLEL_QUANTILE})
+
+
+# ---- the on-disk cache ----------------------------------------------------------------
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("SILKROAD_CACHE_DIR", REPO / "_build" / "cache")) / "factor"
+
+
+def content_key() -> str:
+    """sha256 of the data extract and the analysis package's code and tables."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in (REPO / "analysis").rglob("*") if p.is_file() and p.suffix in {".py", ".csv"}
+                   and "notebooks" not in p.parts and "__pycache__" not in p.parts)
+    files += sorted(p for p in DATA_DIR.rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(REPO).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def load_or_run() -> FactorStudy:
+    """The study from the cache if its key matches, else computed and stored."""
+    path = cache_dir() / f"study-{content_key()}.pickle"
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    from analysis.data.load import load_extract
+
+    study = run(load_extract())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as handle:
+        pickle.dump(study, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # atomic: a parallel run never reads half a file
+    return study

@@ -1,0 +1,71 @@
+"""The country-year panel: transformations, the imputation rule cell by cell, coverage,
+period averages."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.measures import panel
+
+
+def grid(values: dict[str, list[float]], years=range(2000, 2005)) -> pd.DataFrame:
+    index = pd.MultiIndex.from_product([list(values), list(years)], names=["iso3", "year"])
+    return pd.DataFrame({"x": np.concatenate([values[c] for c in values])}, index=index)
+
+
+def test_imputation_rule_cell_by_cell():
+    observed = grid({"AAA": [np.nan, 1.0, np.nan, 3.0, np.nan],
+                     "BBB": [np.nan] * 5,
+                     "CCC": [10.0, 10.0, 10.0, 10.0, 10.0]})
+    filled, kinds = panel.impute(observed)
+    assert list(kinds.loc["AAA", "x"]) == ["extended", "observed", "interpolated", "observed", "extended"]
+    np.testing.assert_allclose(filled.loc["AAA", "x"], [1.0, 1.0, 2.0, 3.0, 3.0])
+    assert list(kinds.loc["BBB", "x"]) == ["median"] * 5
+    # the median of the other countries' (filled) values in the same year
+    np.testing.assert_allclose(filled.loc["BBB", "x"], [5.5, 5.5, 6.0, 6.5, 6.5])
+    assert list(kinds.loc["CCC", "x"]) == ["observed"] * 5
+    imputed = panel.imputed_cells(kinds)
+    assert len(imputed) == 3 + 5
+    assert set(imputed.columns) == {"iso3", "year", "characteristic", "kind"}
+
+
+def test_interpolation_follows_the_year_gap():
+    observed = grid({"AAA": [0.0, np.nan, np.nan, np.nan, 8.0]})
+    filled, _ = panel.impute(observed)
+    np.testing.assert_allclose(filled.x, [0, 2, 4, 6, 8])
+
+
+def test_coverage_decides_entry():
+    kinds = pd.DataFrame({"a": ["observed"] * 6 + ["extended"] * 3, "b": ["observed"] * 5 + ["median"] * 4,
+                          "c": ["observed"] * 3 + ["interpolated"] * 3 + ["extended"] * 3,
+                          "d": ["observed"] * 5 + ["extended"] * 4})
+    table = panel.coverage_table(kinds)
+    assert list(table.enters) == [True, False, True, False]  # carried values do not count
+    assert table.loc["b", "median"] == pytest.approx(4 / 9)
+    np.testing.assert_allclose(table[panel.KINDS].sum(axis=1), 1)
+
+
+def test_transformations():
+    wdi = pd.DataFrame({"iso3": ["AAA"] * 4, "indicator": ["BX.TRF.PWKR.CD.DT", "NY.GDP.MKTP.CD",
+                                                           "FP.CPI.TOTL.ZG", "NY.GDP.PCAP.PP.CD"],
+                        "year": [2000] * 4, "value": [5.0, 200.0, 100.0, np.e ** 3]})
+    hdi = pd.DataFrame({"iso3": ["AAA"], "year": [2000], "hdi": [0.7]})
+    by_name = {spec.name: spec for spec in panel.CHARACTERISTICS}
+    assert panel.raw_characteristic(by_name["remittances"], wdi, hdi).iloc[0] == pytest.approx(2.5)
+    assert panel.raw_characteristic(by_name["inflation"], wdi, hdi).iloc[0] == pytest.approx(np.log(2))
+    assert panel.raw_characteristic(by_name["gdp_per_head_ppp"], wdi, hdi).iloc[0] == pytest.approx(3)
+    assert panel.raw_characteristic(by_name["human_development"], wdi, hdi).iloc[0] == pytest.approx(0.7)
+    # a sum of series is missing when a part is missing
+    assert panel.raw_characteristic(by_name["merchandise_openness"], wdi, hdi).empty
+
+
+def test_standardise_period_averages_and_cube():
+    data = grid({"AAA": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "BBB": [2.0] * 6}, years=range(2003, 2009))
+    z = panel.standardise(data)
+    assert z.x.mean() == pytest.approx(0) and z.x.std() == pytest.approx(1)
+    averages = panel.period_averages(data, [(2003, 2004), (2005, 2008)])
+    assert averages.loc[("AAA", "2003\u20132004"), "x"] == pytest.approx(1.5)
+    assert averages.loc[("AAA", "2005\u20132008"), "x"] == pytest.approx(4.5)
+    cube, countries, years = panel.cube(data)
+    assert cube.shape == (2, 6, 1) and countries == ["AAA", "BBB"] and years[0] == 2003
+    with pytest.raises(ValueError, match="complete"):
+        panel.cube(data.iloc[1:])
