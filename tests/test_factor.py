@@ -351,3 +351,28 @@ def test_study_is_computed_once_and_then_read_from_disk(tmp_path, monkeypatch):
     assert len(list((tmp_path / "factor").glob("study-*.pickle"))) == 1
     monkeypatch.setattr(factor_study, "content_key", lambda: "another-key")
     assert factor_study.load_or_run() == {"computed": 2}
+
+
+def test_parallel_language_runs_compute_the_study_once(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from analysis.measures import factor_study
+
+    calls = []
+
+    def slow_run(extract):
+        calls.append(1)
+        time.sleep(0.3)  # long enough for the other run to arrive while this one computes
+        return {"computed": len(calls)}
+
+    monkeypatch.setenv("SILKROAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(factor_study, "run", slow_run)
+    monkeypatch.setattr("analysis.data.load.load_extract", lambda: None)
+    results = []
+    runs = [threading.Thread(target=lambda: results.append(factor_study.load_or_run())) for _ in range(3)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join()
+    assert len(calls) == 1 and results == [{"computed": 1}] * 3

@@ -8,6 +8,7 @@ the three language editions compute it once and then only render it.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import warnings
@@ -236,17 +237,21 @@ def content_key() -> str:
 
 
 def load_or_run() -> FactorStudy:
-    """The study from the cache if its key matches, else computed and stored."""
+    """The study from the cache if its key matches, else computed and stored. The book's
+    language runs execute in parallel: the first takes a lock and computes, the others
+    wait for it and read its result, so the study is computed once per build."""
     path = cache_dir() / f"study-{content_key()}.pickle"
-    if path.is_file():
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    from analysis.data.load import load_extract
-
-    study = run(load_extract())
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.partial")
-    with partial.open("wb") as handle:
-        pickle.dump(study, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)  # atomic: a parallel run never reads half a file
-    return study
+    with path.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        from analysis.data.load import load_extract
+
+        study = run(load_extract())
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            pickle.dump(study, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)  # atomic: a reader without the lock never sees half a file
+        return study
