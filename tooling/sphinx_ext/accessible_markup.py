@@ -7,6 +7,9 @@ violation on any page).
   become list items, as DPUB-ARIA now recommends.
 * The sidebar's book title sat outside every landmark (axe's ``region`` rule):
   ``book-title.html`` puts it in a region labelled from the catalogue.
+* myst-nb puts the "show code" / "hide code" labels of hidden cells in ``<p>``
+  inside ``<summary>``, which allows only phrasing content (invalid HTML): they
+  become ``<span>``, styled as the ``<p>`` were (``accessibility.css``).
 * In dark mode the theme shows notebook HTML outputs on a light background, where
   the theme's link colour is too faint (axe's ``color-contrast``): ``accessibility.css``.
 """
@@ -17,13 +20,15 @@ import re
 from analysis.present.i18n import LANGUAGES, t
 
 BIBLIOGRAPHY_ENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"')
+HIDDEN_CELL_LABEL = re.compile(r'<p class="((?:collapsed|expanded) admonition-title)">(.*?)</p>', re.DOTALL)
 
 
 def fix_page(app, pagename, templatename, context, doctree):
     if app.config.language in LANGUAGES:
         context["book_title_label"] = t("ui.book_title_region", app.config.language)
     if "body" in context:
-        context["body"] = BIBLIOGRAPHY_ENTRY.sub(r'\1 role="listitem"', context["body"])
+        body = BIBLIOGRAPHY_ENTRY.sub(r'\1 role="listitem"', context["body"])
+        context["body"] = HIDDEN_CELL_LABEL.sub(r'<span class="\1">\2</span>', body)
 
 
 def setup(app):
