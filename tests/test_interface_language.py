@@ -309,6 +309,7 @@ def test_every_interface_message_has_russian(domain):
 @pytest.mark.parametrize(("domain", "msgid", "wrong"), [
     ("booktheme", "Download this page", "Загрузите эту страницу"),
     ("sphinx", "© Copyright %(copyright)s.", "© Копирайт %(copyright)s."),
+    ("sphinx", "Dark", "темная"),
 ])
 def test_wrong_shipped_russian_is_overridden(domain, msgid, wrong):
     assert shipped_russian(domain)[msgid].string == wrong, "upstream changed: review the override"
