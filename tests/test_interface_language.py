@@ -34,7 +34,7 @@ from test_kazakh_ui import (
     read_catalog,
     upstream_ids,
 )
-from test_site_browser import browser, open_page, watched  # noqa: F401 - fixtures reused
+from test_site_browser import SEARCH_WORDS, browser, open_page, watched  # noqa: F401 - fixtures reused
 
 from analysis.paths import REPO
 from analysis.present.i18n import t
@@ -145,12 +145,22 @@ def collect(page, excluded_here: str = "") -> list[list[str]]:
     return page.evaluate(COLLECT, [EXCLUDED, list(ATTRIBUTES), excluded_here])
 
 
+def wait_for_search_results(page) -> None:
+    """Sphinx's searchtools.js replaces its heading's progress dots (a <span>) when done."""
+    page.wait_for_function(
+        "() => { const heading = document.querySelector('#search-results h2');"
+        " return heading !== null && heading.querySelector('span') === null; }")
+
+
 def check_edition(watched, served_site, site_dir, lang, excluded_here="", color_scheme="light") -> None:
     allowlist = Allowlist.read()
     watched.page.emulate_media(color_scheme=color_scheme)
     problems = []
-    for path in edition_pages(site_dir, lang):
+    # every page, and the search page with results (its messages come from translations.js)
+    for path in [*edition_pages(site_dir, lang), f"search.html?q={SEARCH_WORDS[lang]}"]:
         open_page(watched.page, urljoin(served_site, f"{lang}/{path}"))
+        if path.startswith("search.html?"):
+            wait_for_search_results(watched.page)
         problems += [f"{lang}/{path}: {problem}" for problem in offending(collect(watched.page, excluded_here),
                                                                            allowlist)]
     assert not problems, f"{len(problems)} texts with Latin-script words:\n  " + "\n  ".join(problems)
@@ -314,6 +324,19 @@ def test_every_interface_message_has_russian(domain):
 def test_wrong_shipped_russian_is_overridden(domain, msgid, wrong):
     assert shipped_russian(domain)[msgid].string == wrong, "upstream changed: review the override"
     assert read_catalog(RU_PO_DIR / f"{domain}.po")[msgid].string != wrong
+
+
+def test_project_messages_win_over_empty_shipped_ones():
+    from babel.messages.catalog import Catalog
+
+    from tooling.sphinx_ext.interface_language import js_messages, merged_catalog
+
+    shipped = Catalog(locale="ru")
+    shipped.add("Back to top", "", locations=[("layout.html", 1)])
+    shipped.add("Search", "Поиск", locations=[("search.js", 2)])
+    project = Catalog(locale="ru")
+    project.add("Back to top", "Наверх")
+    assert js_messages(merged_catalog(project, shipped)) == {"Back to top": "Наверх", "Search": "Поиск"}
 
 
 def test_kazakh_index_is_not_the_word_for_indicator():

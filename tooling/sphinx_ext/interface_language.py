@@ -101,6 +101,8 @@ def merged_catalog(project: Catalog, shipped: Catalog | None) -> Catalog:
             replaced = shipped.get(message.id)
             # keep the shipped source locations: js_messages selects by them
             locations = [*message.locations, *(replaced.locations if replaced else [])]
+            if replaced is not None:
+                del shipped[message.id]  # adding over an entry would keep its (empty) string
             shipped.add(message.id, message.string, locations=locations, flags=message.flags)
     return shipped
 
