@@ -250,6 +250,26 @@ def test_copy_button_speaks_the_edition_language(watched, served_site, site_dir,
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_toggle_buttons_speak_the_edition_language(watched, served_site, lang):
+    """sphinx-togglebutton labels the buttons it adds to dropdown admonitions in
+    English; no page has one yet, so one is added to a page as it is served."""
+    page = watched.page
+    url = urljoin(served_site, f"{lang}/chapters/index.html")
+    dropdown = '<div class="admonition dropdown"><p class="admonition-title">ы</p><p>ы</p></div>'
+
+    def with_dropdown(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace("</article>", dropdown + "</article>", 1))
+
+    page.route(url, with_dropdown)
+    open_page(page, url)
+    labels = page.locator("article .admonition.dropdown button.toggle-button").evaluate_all(
+        "buttons => buttons.map(b => b.getAttribute('aria-label'))")
+    assert labels == [t("ui.toggle_hidden", lang)], labels
+
+
+@pytest.mark.slow
 def test_russian_theme_strings_are_corrected(watched, served_site):
     page = watched.page
     open_page(page, urljoin(served_site, "ru/chapters/index.html"))
