@@ -25,10 +25,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(STAMP) node_modules/.package-lock.json
 
-## system packages the tests need (Debian): a browser, and tools to build without a network
+## system packages the tests need (Debian): a browser, Java for the HTML validator, and tools to build without a network
 system-deps:
-	@command -v chromium >/dev/null && command -v ip >/dev/null && command -v unshare >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver iproute2 util-linux >/dev/null; }
+	@command -v chromium >/dev/null && command -v ip >/dev/null && command -v unshare >/dev/null && command -v java >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver iproute2 util-linux default-jre-headless >/dev/null; }
 
 ## XeLaTeX with Cyrillic support and GNU FreeFont (Debian), for the PDF editions
 TEX_PACKAGES := texlive-xetex latexmk texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf \

@@ -22,7 +22,7 @@ from sphinx.util.i18n import date_format_mappings
 
 REPO = Path(__file__).resolve().parents[1]
 PO_DIR = REPO / "locale" / "kk" / "LC_MESSAGES"
-EXTENSION = REPO / "tooling" / "sphinx_ext" / "kazakh_ui.py"
+EXTENSION = REPO / "tooling" / "sphinx_ext" / "interface_language.py"
 
 JINJA = "jinja2.ext:babel_extract"
 # silent=false: a template Jinja cannot parse must fail, not be skipped.
@@ -40,7 +40,7 @@ def package_dir(name: str) -> Path:
 
 
 def load_extension():
-    spec = importlib.util.spec_from_file_location("kazakh_ui", EXTENSION)
+    spec = importlib.util.spec_from_file_location("interface_language", EXTENSION)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

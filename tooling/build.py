@@ -110,6 +110,8 @@ class Builder:
         sphinx["config"]["locale_dirs"] = [str(self.build_dir.resolve() / "locale")]
         sphinx["config"]["nb_code_prompt_show"] = t("notebook.show_code", lang)
         sphinx["config"]["nb_code_prompt_hide"] = t("notebook.hide_code", lang)
+        # captions numbered as the language writes them: «2-сурет.», «Рис. 2.», "Fig. 2."
+        sphinx["config"]["numfig_format"] = {kind: t(f"caption.{kind}", lang, number="%s") for kind in ("figure", "table")}
         # merged into Jupyter Book's own theme options rather than replacing them
         sphinx["recursive_update"] = True
         sphinx["config"]["html_theme_options"] = {"search_bar_text": t("search.placeholder", lang)}
