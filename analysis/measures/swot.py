@@ -211,6 +211,7 @@ class Finding:
     for the small multiples (indexed by year, or by country for cross-sections)."""
     values: dict[str, float]
     series: dict[str, pd.Series] = field(default_factory=dict)
+    lines: dict[str, float] = field(default_factory=dict)   # a comparison line per series
 
 
 def _wdi(extract, code: str) -> pd.DataFrame:
@@ -240,7 +241,8 @@ def countries_beyond_world(extract, integration, scopes, params) -> Finding:
     members = scopes[params["scope"]]
     share = share_beyond(means.reindex(members), means.get(reference.WORLD, np.nan), params["direction"])
     by_country = means.reindex(members).dropna()
-    return Finding({"share": share}, {"share": by_country.sort_values()})
+    return Finding({"share": share}, {"share": by_country.sort_values()},
+                   {"share": float(means.get(reference.WORLD, np.nan))})
 
 
 def countries_beyond_scope_median(extract, integration, scopes, params) -> Finding:
@@ -251,7 +253,7 @@ def countries_beyond_scope_median(extract, integration, scopes, params) -> Findi
     latest = _latest(table, members + others, params["since"])
     bar = float(latest.reindex(others).median())
     share = share_beyond(latest.reindex(members), bar, params["direction"])
-    return Finding({"share": share}, {"share": latest.reindex(members).dropna().sort_values()})
+    return Finding({"share": share}, {"share": latest.reindex(members).dropna().sort_values()}, {"share": bar})
 
 
 def dispersion(extract, integration, scopes, params) -> Finding:
@@ -264,7 +266,7 @@ def grouping_indicator_positive(extract, integration, scopes, params) -> Finding
     """Share of the groupings whose indicator is positive in the last year."""
     table = integration.grouping_series(params["indicator"])
     last = table.iloc[-1]
-    return Finding({"share": share_beyond(last, 0.0, "above")}, {"share": last.sort_values()})
+    return Finding({"share": share_beyond(last, 0.0, "above")}, {"share": last.sort_values()}, {"share": 0.0})
 
 
 def grouping_trend(extract, integration, scopes, params) -> Finding:
@@ -335,7 +337,8 @@ def macro_instability(extract, integration, scopes, params) -> Finding:
     depreciation = (rate / rate.shift(1) - 1).loc[rate.index.isin(list(years))].max()
     return Finding({"inflation": share_beyond(inflation, params["inflation_above"], "above"),
                     "depreciation": share_beyond(depreciation, params["depreciation_above"], "above")},
-                   {"inflation": inflation.dropna().sort_values(), "depreciation": depreciation.dropna().sort_values()})
+                   {"inflation": inflation.dropna().sort_values(), "depreciation": depreciation.dropna().sort_values()},
+                   {"inflation": float(params["inflation_above"]), "depreciation": float(params["depreciation_above"])})
 
 
 EXPORT_CATEGORIES = {"fuel": "TX.VAL.FUEL.ZS.UN", "ores_metals": "TX.VAL.MMTL.ZS.UN",
