@@ -293,3 +293,46 @@ def test_sensitivity_is_seeded_and_matches_the_plain_computation(assessed):
     assert first.item_ranks.iloc[0][expected.index].tolist() == expected.tolist()
     scores = swot.measure_scores(tows, plain.global_).rank(ascending=False, method="min").astype(int)
     assert first.measure_ranks.iloc[0][scores.index].tolist() == scores.tolist()
+
+
+# ---------------------------------------------------------------- the chapter with another judgements file
+
+def _run_chapter(tmp_path, judgements_file, lang="ru"):
+    import jupytext
+    import nbformat
+    import papermill
+
+    from analysis.paths import REPO
+    source = tmp_path / "swot.ipynb"
+    nbformat.write(jupytext.read(REPO / "analysis" / "notebooks" / "swot.md"), source)
+    output = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(source), str(output), cwd=str(REPO), progress_bar=False,
+                               parameters={"lang": lang, "judgements_file": str(judgements_file), "draws": 200})
+    glued = {}
+    for cell in nbformat.read(output, as_version=4).cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and "application/papermill.record/text/plain" in out.get("data", {}):
+                glued[name] = out["data"]["application/papermill.record/text/plain"].strip("'")
+    return glued
+
+
+@pytest.mark.slow
+def test_chapter_runs_with_the_alternative_judgements(tmp_path):
+    glued = _run_chapter(tmp_path, DATA_DIR / "reference" / "swot_judgements_alternative.csv")
+    assert glued["judgements_name"] == "swot_judgements_alternative.csv"
+    assert glued["n_items"] == "49" and glued["n_judgements"] == "27"
+    # the alternative view puts logistics (O6) first; the book's own file puts W9 first
+    assert glued["top_item"] == "O6"
+    assert "," in glued["cr_max"]  # Russian decimal comma
+
+
+@pytest.mark.slow
+def test_chapter_refuses_an_inconsistent_judgements_file(tmp_path):
+    import papermill
+
+    text = (DATA_DIR / "reference" / "swot_judgements_alternative.csv").read_text(encoding="utf-8")
+    path = tmp_path / "inconsistent.csv"
+    path.write_text(text.replace("W,W1,W9,3,", "W,W1,W9,1/9,", 1), encoding="utf-8")
+    with pytest.raises(papermill.PapermillExecutionError, match="inconsistent.csv: W.*exceeds 0.10"):
+        _run_chapter(tmp_path, path)
