@@ -55,12 +55,17 @@ def value_text(value: float, unit: str, lang: str) -> str:
     return number(value, lang, 2)
 
 
+SIGNED = {"change", "gap"}  # differences: a plus sign says which way they go
+
+
 def finding_text(finding: swot.Finding, unit: str, lang: str) -> str:
-    """All values of a finding: "63.5%" or "WTO: 63.5%; DESTA: 61.9%"."""
+    """All values of a finding: "63.5%", "+11.6%" or "WTO: 63.5%; DESTA: 61.9%"."""
+    def shown(key, value):
+        text = value_text(value, unit, lang)
+        return "+" + text if key in SIGNED and value > 0 else text
     if len(finding.values) == 1:
-        return value_text(next(iter(finding.values.values())), unit, lang)
-    return "; ".join(f"{t(f'swot.value.{key}', lang)}: {value_text(value, unit, lang)}"
-                     for key, value in finding.values.items())
+        return shown(*next(iter(finding.values.items())))
+    return "; ".join(f"{t(f'swot.value.{key}', lang)}: {shown(key, value)}" for key, value in finding.values.items())
 
 
 def threshold_text(evidence: swot.Evidence, lang: str) -> str:
