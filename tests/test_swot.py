@@ -272,10 +272,14 @@ def test_inconsistent_judgements_are_refused_naming_the_level():
 
 def test_perturbation_moves_every_judgement_one_step():
     judgements = _judgements([("S", "S1", "S2", "1"), ("S", "S1", "S3", "9"), ("S", "S2", "S3", "1/3")])
-    moved = swot.perturbed_values(judgements, np.random.default_rng(1))
-    assert moved[0] in (0.5, 2.0)
-    assert moved[1] in (8.0, 9.0)
-    assert moved[2] in (0.25, 0.5)
+    seen = set()
+    for seed in range(20):
+        moved = swot.perturbed_values(judgements, np.random.default_rng(seed))
+        assert moved[0] in (0.5, 2.0)
+        assert moved[1] in (8.0, 9.0)  # 9 is the top of the scale: it stays or moves down
+        assert moved[2] in (0.25, 0.5)
+        seen.add(moved[0])
+    assert seen == {0.5, 2.0}
 
 
 def test_sensitivity_is_seeded_and_matches_the_plain_computation(assessed):
@@ -336,3 +340,14 @@ def test_chapter_refuses_an_inconsistent_judgements_file(tmp_path):
     path.write_text(text.replace("W,W1,W9,3,", "W,W1,W9,1/9,", 1), encoding="utf-8")
     with pytest.raises(papermill.PapermillExecutionError, match="inconsistent.csv: W.*exceeds 0.10"):
         _run_chapter(tmp_path, path)
+
+
+def test_values_are_written_as_each_language_writes_numbers():
+    from analysis.present import swot_figures
+    finding = swot.Finding({"change": -0.0333})
+    assert swot_figures.finding_text(finding, "share", "ru") == "\u22123,3\u00a0%"
+    assert swot_figures.finding_text(swot.Finding({"change": 0.116}), "share", "en") == "+11.6%"
+    two = swot.Finding({"wto": 0.635, "desta": 0.619})
+    assert swot_figures.finding_text(two, "share", "kk") == "ДСҰ: 63,5\u00a0%; DESTA: 61,9\u00a0%"
+    assert swot_figures.value_text(4.279, "points", "en") == "4.3 pp"
+    assert swot_figures.value_text(1234.0, "count", "ru") == "1\u202f234"

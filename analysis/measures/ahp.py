@@ -17,7 +17,7 @@ import numpy as np
 # Saaty (1980): mean consistency index of random reciprocal matrices, n = 1..15.
 RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 CONSISTENCY_LIMIT = 0.10
-# Saaty's scale as an ordered ladder: one "step" moves to the neighbouring rung.
+# Saaty's scale as an ordered ladder: one step moves to the neighbouring rung.
 SCALE = tuple([Fraction(1, k) for k in range(9, 1, -1)] + [Fraction(k) for k in range(1, 10)])
 
 
@@ -74,12 +74,6 @@ def parse_judgement(text: str) -> Fraction:
     if value not in SCALE:
         raise ValueError(f"{text!r} is not on Saaty's scale (1..9 or 1/2..1/9)")
     return value
-
-
-def step(value: Fraction, steps: int) -> Fraction:
-    """``value`` moved ``steps`` rungs along Saaty's scale, stopping at 1/9 and 9."""
-    position = SCALE.index(value) + steps
-    return SCALE[min(max(position, 0), len(SCALE) - 1)]
 
 
 def judgement_matrix(items: list[str], judgements: dict[tuple[str, str], float]) -> np.ndarray:
