@@ -89,6 +89,19 @@ def _label(index_value, lang: str) -> str:
     return t(f"swot.value.{text}", lang) if text in ("bilateral", "other", "inside", "across") else text
 
 
+def evidence_series(findings: dict[str, swot.Finding], lang: str) -> pd.DataFrame:
+    """The series of the evidence panels in long form, for download: item, series,
+    point (year, month, country or category) and value, with the comparison line."""
+    rows = []
+    for code, finding in findings.items():
+        for key, series in finding.series.items():
+            for point, value in series.dropna().items():
+                rows.append({"swot.col.code": code, "swot.col.series": t(f"swot.value.{key}", lang),
+                             "swot.col.point": _label(point, lang), "swot.col.value": float(value),
+                             "swot.col.comparison_line": finding.lines.get(key, np.nan)})
+    return pd.DataFrame(rows).rename(columns=lambda key: t(key, lang))
+
+
 def evidence_multiples(table: swot.SwotTable, findings: dict[str, swot.Finding], lang: str):
     """One small panel per series behind a verdict: a line over time, or sorted bars for
     a cross-section of countries or groupings, with the comparison line where there is one."""
