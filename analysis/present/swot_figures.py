@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from analysis.measures import swot
-from analysis.present.i18n import country_name, format_number, format_percent, t
+from analysis.present.i18n import catalogue, country_name, format_number, format_percent, t
 from analysis.present.plotting import PALETTE
 
 MINUS = "\u2212"
@@ -83,10 +83,15 @@ def group_summary(assessment: pd.DataFrame, group: str, lang: str) -> str:
 
 
 def _label(index_value, lang: str) -> str:
+    """A point of an evidence series in the reader's language: a country, a grouping, a
+    category of the catalogue, or a year or month as it is."""
     text = str(index_value)
     if len(text) == 3 and text.isupper():
         return country_name(text, lang)
-    return t(f"swot.value.{text}", lang) if text in ("bilateral", "other", "inside", "across") else text
+    for key in (f"grouping.{text}", f"swot.value.{text}"):
+        if key in catalogue():
+            return t(key, lang)
+    return text
 
 
 def evidence_series(findings: dict[str, swot.Finding], lang: str) -> pd.DataFrame:
@@ -96,7 +101,8 @@ def evidence_series(findings: dict[str, swot.Finding], lang: str) -> pd.DataFram
     for code, finding in findings.items():
         for key, series in finding.series.items():
             for point, value in series.dropna().items():
-                rows.append({"swot.col.code": code, "swot.col.series": t(f"swot.value.{key}", lang),
+                name = t(f"swot.value.{key}", lang) if len(finding.series) > 1 else ""
+                rows.append({"swot.col.code": code, "swot.col.series": name,
                              "swot.col.point": _label(point, lang), "swot.col.value": float(value),
                              "swot.col.comparison_line": finding.lines.get(key, np.nan)})
     return pd.DataFrame(rows).rename(columns=lambda key: t(key, lang))
