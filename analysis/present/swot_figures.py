@@ -17,7 +17,7 @@ from analysis.present.plotting import PALETTE
 
 MINUS = "\u2212"
 VERDICT_COLOURS = dict(zip(["supported", "mixed", "contradicted", "no_data"],
-                           [sns.color_palette(PALETTE)[i] for i in (2, 1, 3, 7)]))
+                           [sns.color_palette(PALETTE)[i] for i in (2, 1, 4, 7)]))
 
 
 def number(value: float, lang: str, decimals: int = 2) -> str:
@@ -39,7 +39,9 @@ def locale_ticks(axis, lang: str, which: str = "y") -> None:
     def label(value, _position):
         ticks = (axis.get_yticks() if which == "y" else axis.get_xticks())
         step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
-        decimals = 0 if step >= 1 else 1 if step >= 0.1 else 2 if step >= 0.01 else 3
+        decimals = 0
+        while decimals < 4 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-6:
+            decimals += 1
         return number(value, lang, decimals)
     (axis.yaxis if which == "y" else axis.xaxis).set_major_formatter(FuncFormatter(label))
 
@@ -112,9 +114,9 @@ def evidence_multiples(table: swot.SwotTable, findings: dict[str, swot.Finding],
     """One small panel per series behind a verdict: a line over time, or sorted bars for
     a cross-section of countries or groupings, with the comparison line where there is one."""
     panels = [(code, key) for code, finding in findings.items() for key in finding.series]
-    columns = 5
+    columns = 4
     rows = -(-len(panels) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(13, 2.3 * rows), squeeze=False)
+    figure, axes = plt.subplots(rows, columns, figsize=(10, 2.3 * rows), squeeze=False)
     colour = sns.color_palette(PALETTE)[0]
     for axis, (code, key) in zip(axes.flat, panels):
         finding = findings[code]
@@ -147,15 +149,17 @@ def evidence_multiples(table: swot.SwotTable, findings: dict[str, swot.Finding],
 def swot_board(table: swot.SwotTable, assessment: pd.DataFrame, global_priorities: pd.Series, lang: str):
     """The 2x2 board: each quadrant one group, one row per item with a square in its
     verdict's colour and symbol, and a bar for its global priority when it is ranked."""
-    figure = plt.figure(figsize=(12, 13))
-    grid = figure.add_gridspec(2, 2, height_ratios=[11, 20], hspace=0.18, wspace=0.25)
+    figure = plt.figure(figsize=(9, 11.5))
+    grid = figure.add_gridspec(2, 2, height_ratios=[11, 20], hspace=0.2, wspace=0.3)
     verdict_of = dict(zip(assessment.code, assessment.verdict))
     limit = float(global_priorities.max()) * 1.35
     for position, group in zip([(0, 0), (0, 1), (1, 0), (1, 1)], swot.GROUPS):
         axis = figure.add_subplot(grid[position])
         codes = [code for code in table.items if code.startswith(group)][::-1]
         values = [global_priorities.get(code, 0.0) for code in codes]
-        axis.barh(range(len(codes)), values, height=0.7, color=[VERDICT_COLOURS[verdict_of[c]] for c in codes],
+        # bars as thick on the page in every quadrant, whatever the number of items
+        tallest = max(swot.GROUP_SIZES[other] for other in (("S", "W") if group in "SW" else ("O", "T")))
+        axis.barh(range(len(codes)), values, height=0.7 * len(codes) / tallest, color=[VERDICT_COLOURS[verdict_of[c]] for c in codes],
                   edgecolor="black", linewidth=0.4)
         axis.scatter([-limit * 0.03] * len(codes), range(len(codes)), marker="s", s=60, clip_on=False, zorder=3,
                      color=[VERDICT_COLOURS[verdict_of[c]] for c in codes], edgecolor="black", linewidth=0.4)
@@ -174,7 +178,7 @@ def swot_board(table: swot.SwotTable, assessment: pd.DataFrame, global_prioritie
                       label=f"{SYMBOLS[name]} {t(f'swot.verdict.{name}', lang)}")
                for name, colour in VERDICT_COLOURS.items()]
     figure.legend(handles=handles, loc="lower center", ncol=4, frameon=False, bbox_to_anchor=(0.5, 0.0))
-    figure.subplots_adjust(left=0.07, right=0.97, top=0.96, bottom=0.08)
+    figure.subplots_adjust(left=0.1, right=0.97, top=0.96, bottom=0.08)
     return figure
 
 
