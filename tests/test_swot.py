@@ -351,3 +351,15 @@ def test_values_are_written_as_each_language_writes_numbers():
     assert swot_figures.finding_text(two, "share", "kk") == "ДСҰ: 63,5\u00a0%; DESTA: 61,9\u00a0%"
     assert swot_figures.value_text(4.279, "points", "en") == "4.3 pp"
     assert swot_figures.value_text(1234.0, "count", "ru") == "1\u202f234"
+
+
+def test_cheap_skilled_labour_needs_both_conditions():
+    hdi = pd.DataFrame({"iso3": ["KAZ", "KGZ", "TJK", "KAZ"], "year": [2018, 2018, 2018, 2010],
+                        "hdi": [0.80, 0.65, 0.75, 0.60]})
+    wdi = _wdi([(c, "NY.GDP.PCAP.PP.CD", 2018, v) for c, v in
+                [("KAZ", 20000.0), ("KGZ", 5000.0), ("TJK", 50000.0), ("DEU", 40000.0), ("FRA", 30000.0)]])
+    params = {"scope": "s", "reference_scope": "eu", "since": 2016, "years": [2018, 2018], "hdi_at_least": 0.7}
+    found = swot.cheap_skilled_labour(_extract(hdi=hdi, wdi=wdi), None, {"s": ["KAZ", "KGZ", "TJK"],
+                                                                        "eu": ["DEU", "FRA"]}, params)
+    # KAZ: skilled and below the median 35 000; KGZ: not skilled; TJK: not cheap
+    assert found.values == {"share": pytest.approx(1 / 3)}

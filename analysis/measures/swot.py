@@ -256,6 +256,22 @@ def countries_beyond_scope_median(extract, integration, scopes, params) -> Findi
     return Finding({"share": share}, {"share": latest.reindex(members).dropna().sort_values()}, {"share": bar})
 
 
+def cheap_skilled_labour(extract, integration, scopes, params) -> Finding:
+    """Share of the scope's countries whose latest Human Development Index reaches a bar
+    (skilled) while their GDP per person at PPP lies below a comparison scope's median
+    (cheap)."""
+    members, others = scopes[params["scope"]], scopes[params["reference_scope"]]
+    hdi = extract.hdi[extract.hdi.year >= params["since"]].sort_values("year").groupby("iso3").hdi.last()
+    income = _window_mean(_wdi(extract, "NY.GDP.PCAP.PP.CD"), _years(params))
+    bar = float(income.reindex(others).median())
+    both = pd.DataFrame({"hdi": hdi.reindex(members), "income": income.reindex(members)}).dropna()
+    if both.empty:
+        return Finding({"share": float("nan")})
+    qualifies = (both.hdi >= params["hdi_at_least"]) & (both.income < bar)
+    return Finding({"share": float(qualifies.mean())}, {"share": both.hdi.sort_values()},
+                   {"share": float(params["hdi_at_least"])})
+
+
 def dispersion(extract, integration, scopes, params) -> Finding:
     """Coefficient of variation across the scope's countries of a WDI series' mean."""
     means = _window_mean(_wdi(extract, params["series"]), _years(params)).reindex(scopes[params["scope"]])
@@ -402,6 +418,7 @@ EVIDENCE = {
     "countries_beyond_world": countries_beyond_world,
     "countries_beyond_scope_median": countries_beyond_scope_median,
     "dispersion": dispersion,
+    "cheap_skilled_labour": cheap_skilled_labour,
     "grouping_indicator_positive": grouping_indicator_positive,
     "grouping_trend": grouping_trend,
     "agreements_bilateral_share": agreements_bilateral_share,
