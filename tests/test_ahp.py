@@ -1,0 +1,121 @@
+"""The AHP computation against published examples, and its properties."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.measures.ahp import (RANDOM_INDEX, SCALE, InconsistentJudgements, ahp, judgement_matrix,
+                                   parse_judgement, require_consistent)
+
+# Saaty (1977), J. Math. Psychology 15(3), and Saaty (1980), The Analytic Hierarchy
+# Process: relative wealth of seven nations (US, USSR, China, France, UK, Japan,
+# West Germany). Published: eigenvector .427 .230 .021 .052 .052 .123 .094,
+# lambda_max = 7.61, C.R. = 0.08.
+WEALTH = [[1, 4, 9, 6, 6, 5, 5],
+          [1 / 4, 1, 7, 5, 5, 3, 4],
+          [1 / 9, 1 / 7, 1, 1 / 5, 1 / 5, 1 / 7, 1 / 5],
+          [1 / 6, 1 / 5, 5, 1, 1, 1 / 3, 1 / 3],
+          [1 / 6, 1 / 5, 5, 1, 1, 1 / 3, 1 / 3],
+          [1 / 5, 1 / 3, 7, 3, 3, 1, 2],
+          [1 / 5, 1 / 4, 5, 3, 3, 1 / 2, 1]]
+
+# Saaty (1977), the same paper: relative brightness of four chairs at different
+# distances from a light, judged by eye. Published: eigenvector 0.61 0.24 0.10 0.05,
+# lambda_max = 4.39, C.I. = 0.13, so C.R. = 0.13 / 0.90 = 0.14 > 0.10 (inconsistent).
+BRIGHTNESS = [[1, 5, 6, 7],
+              [1 / 5, 1, 4, 6],
+              [1 / 6, 1 / 4, 1, 4],
+              [1 / 7, 1 / 6, 1 / 4, 1]]
+
+
+def test_wealth_of_nations_matches_saaty():
+    priorities, lambda_max, ratio = ahp(WEALTH)
+    assert priorities == pytest.approx([0.427, 0.230, 0.021, 0.052, 0.052, 0.123, 0.094], abs=5e-4)
+    assert lambda_max == pytest.approx(7.61, abs=5e-3)
+    assert ratio == pytest.approx(0.08, abs=5e-3)
+    require_consistent(ahp(WEALTH), "wealth")
+
+
+def test_brightness_matches_saaty_and_is_rejected_as_inconsistent():
+    priorities, lambda_max, ratio = ahp(BRIGHTNESS)
+    assert priorities == pytest.approx([0.61, 0.24, 0.10, 0.05], abs=0.01)
+    assert lambda_max == pytest.approx(4.39, abs=5e-3)
+    assert (lambda_max - 4) / 3 == pytest.approx(0.13, abs=5e-3)
+    assert ratio == pytest.approx(0.14, abs=0.01)
+    with pytest.raises(InconsistentJudgements, match="brightness.*0.14"):
+        require_consistent(ahp(BRIGHTNESS), "brightness")
+
+
+def test_random_index_is_saatys_table():
+    assert RANDOM_INDEX[2:10] == (0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
+    assert len(RANDOM_INDEX) == 15
+
+
+@pytest.mark.parametrize("bad", [[[1, 2], [2, 1]], [[1, 2, 3], [0.5, 1, 1]], [[1, -2], [-0.5, 1]], np.ones((16, 16))])
+def test_bad_matrices_are_refused(bad):
+    with pytest.raises(ValueError):
+        ahp(bad)
+
+
+def test_scale_and_parsing():
+    assert parse_judgement("1/3") == SCALE[6] and parse_judgement("3") == SCALE[10]
+    assert SCALE[0] == parse_judgement("1/9") and SCALE[-1] == 9 and len(SCALE) == 17
+    with pytest.raises(ValueError):
+        parse_judgement("10")
+
+
+def test_judgement_matrix_needs_every_pair_once():
+    matrix = judgement_matrix(["a", "b", "c"], {("a", "b"): 3, ("c", "a"): 2, ("b", "c"): 1})
+    assert matrix[0, 1] == 3 and matrix[1, 0] == pytest.approx(1 / 3) and matrix[0, 2] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="not judged: a-c"):
+        judgement_matrix(["a", "b", "c"], {("a", "b"): 3, ("b", "c"): 1})
+
+
+weights = st.lists(st.floats(min_value=0.05, max_value=20), min_size=3, max_size=9)
+scale_values = st.sampled_from([float(value) for value in SCALE])
+
+
+def reciprocal(draw_values, n):
+    matrix = np.ones((n, n))
+    upper = iter(draw_values)
+    for i in range(n):
+        for j in range(i + 1, n):
+            matrix[i, j] = next(upper)
+            matrix[j, i] = 1 / matrix[i, j]
+    return matrix
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 8).flatmap(lambda n: st.tuples(st.just(n), st.lists(scale_values, min_size=n * (n - 1) // 2,
+                                                                          max_size=n * (n - 1) // 2))))
+def test_priorities_sum_to_one_and_are_positive(case):
+    n, values = case
+    priorities, lambda_max, ratio = ahp(reciprocal(values, n))
+    assert priorities.sum() == pytest.approx(1.0)
+    assert np.all(priorities > 0)
+    assert lambda_max >= n - 1e-9 and ratio >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(weights)
+def test_consistent_matrix_has_zero_ratio_and_recovers_the_weights(values):
+    w = np.array(values)
+    priorities, lambda_max, ratio = ahp(np.outer(w, 1 / w))
+    assert ratio == pytest.approx(0.0, abs=1e-9)
+    assert lambda_max == pytest.approx(len(w))
+    assert priorities == pytest.approx(w / w.sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 7).flatmap(lambda n: st.tuples(
+    st.lists(scale_values, min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2), st.permutations(range(n)))))
+def test_reordering_items_reorders_priorities_only(case):
+    values, order = case
+    n = len(order)
+    matrix = reciprocal(values, n)
+    base = ahp(matrix)
+    moved = ahp(matrix[np.ix_(order, order)])
+    assert moved.priorities == pytest.approx(base.priorities[list(order)])
+    assert moved.consistency_ratio == pytest.approx(base.consistency_ratio)

@@ -1,0 +1,365 @@
+"""The SWOT table as data, the verdict rules on hand-made data, judgements, TOWS scoring."""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.errors import DataError
+from analysis.measures import swot
+from analysis.paths import DATA_DIR
+
+
+# ---------------------------------------------------------------- the table as data
+
+def test_all_49_items_and_seven_measures_in_three_languages():
+    table = swot.load_items()
+    assert len(table.items) == 49
+    assert [sum(code.startswith(g) for code in table.items) for g in swot.GROUPS] == [9, 11, 20, 9]
+    assert sorted(table.measures) == [f"M{n}" for n in range(1, 8)]
+    for item in table.items.values():
+        texts = [item.label] + ([item.no_data] if item.no_data else
+                                [item.evidence.text["describe"], item.evidence.text["compare"]])
+        for text in texts:
+            assert all(text[lang].strip() for lang in ("kk", "en", "ru")), item.code
+            assert text["kk"] != text["en"] and text["ru"] != text["en"], item.code
+    for text in table.measures.values():
+        assert all(text[lang].strip() for lang in ("kk", "en", "ru"))
+
+
+def test_the_brief_items_have_evidence():
+    table = swot.load_items()
+    for code in ["W1", "W3", "W8", "W9", "W10", "S1", "O10", "S3", "T3", "T4", "T5"]:
+        assert table.items[code].evidence is not None, code
+
+
+def _write_items(tmp_path, edit):
+    text = (DATA_DIR / "reference" / "swot_items.yml").read_text(encoding="utf-8")
+    path = tmp_path / "items.yml"
+    path.write_text(edit(text), encoding="utf-8")
+    return path
+
+
+def test_missing_language_is_an_error_naming_item_and_field(tmp_path):
+    path = _write_items(tmp_path, lambda text: text.replace(
+        '      ru: "Двусторонние зоны свободной торговли"\n', "", 1))
+    with pytest.raises(DataError, match=r"row S3, field 'label'.*ru"):
+        swot.load_items(path)
+
+
+def test_missing_item_is_an_error(tmp_path):
+    text = (DATA_DIR / "reference" / "swot_items.yml").read_text(encoding="utf-8")
+    start, end = text.index("  O19:\n"), text.index("  O20:\n")
+    path = tmp_path / "items.yml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(DataError, match=r"missing \['O19'\]"):
+        swot.load_items(path)
+
+
+def test_unknown_measure_is_an_error(tmp_path):
+    path = _write_items(tmp_path, lambda text: text.replace("measure: dispersion", "measure: dispersal", 1))
+    with pytest.raises(DataError, match=r"row W3, field 'evidence.measure'"):
+        swot.load_items(path)
+
+
+# ---------------------------------------------------------------- the verdict rule
+
+@pytest.mark.parametrize("values, expected", [
+    ({"a": 0.7}, "supported"), ({"a": 0.6}, "supported"), ({"a": 0.5}, "mixed"),
+    ({"a": 0.4}, "contradicted"), ({"a": 0.1}, "contradicted"),
+    ({"a": 0.7, "b": 0.3}, "mixed"), ({"a": 0.7, "b": 0.65}, "supported"),
+    ({"a": float("nan")}, "no_data"), ({}, "no_data"),
+])
+def test_verdict_larger_values_support(values, expected):
+    assert swot.verdict(values, supported_at=0.6, contradicted_at=0.4) == expected
+
+
+@pytest.mark.parametrize("value, expected", [(-0.1, "supported"), (0.0, "mixed"), (0.1, "contradicted")])
+def test_verdict_smaller_values_support_when_thresholds_are_reversed(value, expected):
+    assert swot.verdict({"x": value}, supported_at=-0.05, contradicted_at=0.05) == expected
+
+
+# ---------------------------------------------------------------- measures on hand-made data
+
+def test_share_beyond():
+    values = pd.Series([1.0, 5.0, 7.0, np.nan])
+    assert swot.share_beyond(values, 4.0, "above") == pytest.approx(2 / 3)
+    assert swot.share_beyond(values, 4.0, "below") == pytest.approx(1 / 3)
+    assert math.isnan(swot.share_beyond(values, float("nan"), "above"))
+
+
+def test_coefficient_of_variation():
+    assert swot.coefficient_of_variation(pd.Series([1.0, 3.0])) == pytest.approx(0.5)
+    assert swot.coefficient_of_variation(pd.Series([2.0, 2.0, 2.0])) == 0.0
+    assert math.isnan(swot.coefficient_of_variation(pd.Series([2.0])))
+
+
+def test_relative_change_compares_first_and_last_windows():
+    series = pd.Series([1.0, 2.0, 3.0, 10.0, 4.0, 5.0, 6.0], index=range(2000, 2007))
+    assert swot.relative_change(series) == pytest.approx(5 / 2 - 1)
+    assert swot.relative_change(series, window=1) == pytest.approx(5.0)
+    assert math.isnan(swot.relative_change(series.iloc[:5]))
+
+
+def test_annualised_volatility():
+    steady = pd.Series(100 * np.exp(0.01 * np.arange(24)))
+    assert swot.annualised_volatility(steady) == pytest.approx(0.0, abs=1e-12)
+    zigzag = pd.Series([100.0, 110.0] * 6)
+    change = math.log(1.1)
+    assert swot.annualised_volatility(zigzag) == pytest.approx(
+        np.std([change, -change] * 5 + [change], ddof=1) * math.sqrt(12))
+
+
+def test_export_similarity():
+    a = pd.Series({"fuel": 0.5, "ores": 0.3, "other": 0.2})
+    b = pd.Series({"fuel": 0.1, "ores": 0.3, "other": 0.6})
+    assert swot.export_similarity(a, b) == pytest.approx(0.1 + 0.3 + 0.2)
+    assert swot.export_similarity(a, a) == pytest.approx(1.0)
+
+
+def _extract(**tables):
+    return SimpleNamespace(**tables)
+
+
+def test_agreements_counted_once_and_only_among_the_scope():
+    wto = pd.DataFrame({
+        "rta_id": [1, 2, 3, 4], "status": ["In Force", "In Force", "Inactive", "In Force"],
+        "composition": ["Bilateral", "Plurilateral", "Bilateral", "Bilateral"],
+        "signatories": ["KAZ;KGZ", "KAZ;KGZ;RUS", "KAZ;RUS", "KAZ;CHL"]})
+    desta = pd.DataFrame({  # treaty 7 is plurilateral and appears as three dyads
+        "base_treaty": [5, 7, 7, 7, 9], "iso3_a": ["KAZ", "KAZ", "KAZ", "KGZ", "KAZ"],
+        "iso3_b": ["KGZ", "KGZ", "RUS", "RUS", "RUS"], "entry_into_force_year": [2000, 2001, 2001, 2001, None],
+        "typememb": [1, 2, 2, 2, 1]})
+    extract = _extract(trade_agreements_wto=wto, trade_agreements_desta=desta)
+    scopes = {"s": ["KAZ", "KGZ", "RUS"]}
+    shares = swot.agreements_bilateral_share(extract, None, scopes, {"scope": "s"}).values
+    assert shares == {"wto": pytest.approx(0.5), "desta": pytest.approx(0.5)}
+    counts = swot.agreements_bilateral_count(extract, None, scopes, {"scope": "s"}).values
+    assert counts == {"wto": 1.0, "desta": 1.0}
+
+
+def _wdi(rows):
+    return pd.DataFrame(rows, columns=["iso3", "indicator", "year", "value"])
+
+
+def test_countries_beyond_world_sums_series_and_averages_years():
+    wdi = _wdi([("WLD", "A", 2019, 10.0), ("WLD", "A", 2020, 10.0), ("WLD", "B", 2019, 10.0), ("WLD", "B", 2020, 10.0),
+                ("KAZ", "A", 2019, 30.0), ("KAZ", "A", 2020, 10.0), ("KAZ", "B", 2019, 5.0), ("KAZ", "B", 2020, 5.0),
+                ("KGZ", "A", 2019, 5.0), ("KGZ", "A", 2020, 5.0), ("KGZ", "B", 2019, 5.0), ("KGZ", "B", 2020, 5.0)])
+    params = {"series": ["A", "B"], "years": [2019, 2020], "scope": "s", "direction": "above"}
+    found = swot.countries_beyond_world(_extract(wdi=wdi), None, {"s": ["KAZ", "KGZ"]}, params)
+    assert found.values == {"share": pytest.approx(0.5)}  # KAZ 25 > 20, KGZ 10 < 20
+
+
+def test_growth_slowdown_per_scope():
+    rows = [("CHN", "NY.GDP.MKTP.KD.ZG", year, 10.0 if year < 2002 else 6.0) for year in range(2000, 2004)]
+    rows += [(c, "NY.GDP.MKTP.KD.ZG", year, 2.0) for c in ("DEU", "FRA") for year in range(2000, 2004)]
+    params = {"scopes": ["china", "west"], "early": [2000, 2001], "late": [2002, 2003]}
+    found = swot.growth_slowdown(_extract(wdi=_wdi(rows)), None, {"china": ["CHN"], "west": ["DEU", "FRA"]}, params)
+    assert found.values == {"china": pytest.approx(4.0), "west": pytest.approx(0.0)}
+    assert swot.verdict(found.values, 1.0, 0.0) == "mixed"
+
+
+def test_macro_instability_shares():
+    rows = []
+    for country, inflation, rates in [("KAZ", 8.0, [100, 150]), ("KGZ", 3.0, [50, 55])]:
+        rows += [(country, "FP.CPI.TOTL.ZG", year, inflation) for year in (2014, 2015)]
+        rows += [(country, "PA.NUS.FCRF", year, rate) for year, rate in zip((2014, 2015), rates)]
+    params = {"scope": "s", "years": [2014, 2015], "inflation_above": 5, "depreciation_above": 0.2}
+    found = swot.macro_instability(_extract(wdi=_wdi(rows)), None, {"s": ["KAZ", "KGZ"]}, params)
+    assert found.values == {"inflation": 0.5, "depreciation": 0.5}
+
+
+# ---------------------------------------------------------------- judgements, ranking, scoring
+
+@pytest.fixture(scope="module")
+def assessed():
+    from analysis.data.load import load_extract
+    from analysis.measures import results
+    extract = load_extract()
+    table = swot.load_items()
+    assessment, findings = swot.assess(table, extract, results.compute(extract))
+    return table, assessment, findings, swot.load_tows(table=table)
+
+
+def test_assessment_covers_every_item(assessed):
+    table, assessment, findings, _ = assessed
+    assert list(assessment.code) == list(table.items)
+    assert set(assessment.verdict) <= set(swot.VERDICTS)
+    evidenced = {code for code, item in table.items.items() if item.evidence}
+    assert set(findings) == evidenced
+    assert set(assessment.loc[assessment.verdict == "no_data", "code"]) == set(table.items) - evidenced
+
+
+def test_book_judgements_are_consistent_and_global_priorities_sum_to_one(assessed):
+    _, assessment, _, tows = assessed
+    judgements = swot.load_judgements()
+    chosen = swot.ranked_items(assessment, judgements, tows)
+    result = swot.priorities(judgements, chosen["selected"])
+    assert (result.consistency.consistency_ratio <= 0.1).all()
+    assert result.global_.sum() == pytest.approx(1.0)
+    for group in swot.GROUPS:
+        members = chosen["selected"][group]
+        assert result.local[members].sum() == pytest.approx(1.0)
+        assert result.global_[members].sum() == pytest.approx(result.groups[group])
+    assert set(chosen["not_ranked"]) | set(result.global_.index) == set(assessment.code)
+
+
+def test_contradicted_items_are_never_ranked(assessed):
+    _, assessment, _, tows = assessed
+    chosen = swot.ranked_items(assessment, swot.load_judgements(), tows)
+    for code in assessment.loc[assessment.verdict == "contradicted", "code"]:
+        assert chosen["not_ranked"][code] == "contradicted"
+
+
+def _judgements(rows):
+    frame = pd.DataFrame(rows, columns=["level", "first", "second", "judgement"])
+    for lang in swot.LANGUAGES:
+        frame[f"reason_{lang}"] = "a reason"
+    return frame.assign(value=[float(eval(text)) for text in frame.judgement])
+
+
+def test_ranked_items_rule_on_hand_made_verdicts():
+    assessment = pd.DataFrame({"code": ["S1", "S2", "S3", "S4", "S5"], "group": "S",
+                               "verdict": ["mixed", "supported", "contradicted", "no_data", "supported"]})
+    tows = pd.DataFrame({"measure": ["M1"], "strategy": ["SO"], "items": ["S5;O1"]})
+    rows = [("S", "S5", "S2", "1"), ("S", "S5", "S1", "1"), ("S", "S2", "S1", "1")]
+    judgements = _judgements(rows + [(g, f"{g}1", f"{g}2", "1") for g in "WOT"] +
+                             [(g, f"{g}1", f"{g}3", "1") for g in "WOT"] + [(g, f"{g}2", f"{g}3", "1") for g in "WOT"])
+    groups = {g: pd.DataFrame({"code": [f"{g}1", f"{g}2", f"{g}3"], "group": g, "verdict": "supported"}) for g in "WOT"}
+    full = pd.concat([assessment] + list(groups.values()), ignore_index=True)
+    chosen = swot.ranked_items(full, judgements, tows)
+    # supported before mixed; S5 before S2 because a measure addresses it
+    assert chosen["selected"]["S"] == ["S5", "S2", "S1"]
+    assert chosen["not_ranked"] == {"S3": "contradicted", "S4": "no_data"}
+    wrong = judgements.replace({"S1": "S4"})
+    with pytest.raises(DataError, match="group S"):
+        swot.ranked_items(full, wrong, tows)
+
+
+def test_measure_scores_count_each_item_once():
+    tows = pd.DataFrame({"measure": ["M1", "M1", "M2"], "strategy": ["SO", "WO", "ST"],
+                         "items": ["S1;O1", "W1;O1", "S2;T1"]})
+    scores = swot.measure_scores(tows, pd.Series({"S1": 0.1, "O1": 0.3, "W1": 0.2, "T1": 0.4}))
+    assert scores.to_dict() == {"M1": pytest.approx(0.6), "M2": pytest.approx(0.4)}
+    assert list(scores.index) == ["M1", "M2"]
+
+
+def test_judgement_file_errors_name_file_row_and_field(tmp_path):
+    text = (DATA_DIR / "reference" / "swot_judgements.csv").read_text(encoding="utf-8")
+    path = tmp_path / "judgements.csv"
+    path.write_text(text.replace("S,S3,S5,3,", "S,S3,S5,11,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"judgements.csv, row 2, field 'judgement'"):
+        swot.load_judgements(path)
+    path.write_text(text.replace("S,S3,S5,3,", "S,S3,W5,3,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, field 'level'"):
+        swot.load_judgements(path)
+
+
+def test_inconsistent_judgements_are_refused_naming_the_level():
+    from analysis.measures.ahp import InconsistentJudgements
+    rows = [("S", "S1", "S2", "9"), ("S", "S2", "S3", "9"), ("S", "S3", "S1", "9")]  # a cycle
+    rows += [(g, f"{g}{a}", f"{g}{b}", "1") for g in "WOT" for a, b in [(1, 2), (1, 3), (2, 3)]]
+    rows += [("groups", a, b, "1") for a, b in [("S", "W"), ("S", "O"), ("S", "T"), ("W", "O"), ("W", "T"), ("O", "T")]]
+    selected = {g: [f"{g}1", f"{g}2", f"{g}3"] for g in swot.GROUPS}
+    with pytest.raises(InconsistentJudgements, match="student: S"):
+        swot.priorities(_judgements(rows), selected, name="student")
+    assert swot.priorities(_judgements(rows), selected, enforce=False).consistency.consistency_ratio[0] > 0.1
+
+
+def test_perturbation_moves_every_judgement_one_step():
+    judgements = _judgements([("S", "S1", "S2", "1"), ("S", "S1", "S3", "9"), ("S", "S2", "S3", "1/3")])
+    seen = set()
+    for seed in range(20):
+        moved = swot.perturbed_values(judgements, np.random.default_rng(seed))
+        assert moved[0] in (0.5, 2.0)
+        assert moved[1] in (8.0, 9.0)  # 9 is the top of the scale: it stays or moves down
+        assert moved[2] in (0.25, 0.5)
+        seen.add(moved[0])
+    assert seen == {0.5, 2.0}
+
+
+def test_sensitivity_is_seeded_and_matches_the_plain_computation(assessed):
+    _, assessment, _, tows = assessed
+    judgements = swot.load_judgements()
+    selected = swot.ranked_items(assessment, judgements, tows)["selected"]
+    first = swot.sensitivity(judgements, selected, tows, draws=30, seed=7)
+    again = swot.sensitivity(judgements, selected, tows, draws=30, seed=7)
+    pd.testing.assert_frame_equal(first.item_ranks, again.item_ranks)
+    # the vectorised draws equal priorities() on the same perturbed values
+    rng = np.random.default_rng(7)
+    values = swot.perturbed_values(judgements, rng)
+    plain = swot.priorities(judgements, selected, enforce=False, values=values)
+    expected = plain.global_.rank(ascending=False, method="min").astype(int)
+    assert first.item_ranks.iloc[0][expected.index].tolist() == expected.tolist()
+    scores = swot.measure_scores(tows, plain.global_).rank(ascending=False, method="min").astype(int)
+    assert first.measure_ranks.iloc[0][scores.index].tolist() == scores.tolist()
+
+
+# ---------------------------------------------------------------- the chapter with another judgements file
+
+def _run_chapter(tmp_path, judgements_file, lang="ru"):
+    import jupytext
+    import nbformat
+    import papermill
+
+    from analysis.paths import REPO
+    source = tmp_path / "swot.ipynb"
+    nbformat.write(jupytext.read(REPO / "analysis" / "notebooks" / "swot.md"), source)
+    output = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(source), str(output), cwd=str(REPO), progress_bar=False,
+                               parameters={"lang": lang, "judgements_file": str(judgements_file), "draws": 200})
+    glued = {}
+    for cell in nbformat.read(output, as_version=4).cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and "application/papermill.record/text/plain" in out.get("data", {}):
+                glued[name] = out["data"]["application/papermill.record/text/plain"].strip("'")
+    return glued
+
+
+@pytest.mark.slow
+def test_chapter_runs_with_the_alternative_judgements(tmp_path):
+    glued = _run_chapter(tmp_path, DATA_DIR / "reference" / "swot_judgements_alternative.csv")
+    assert glued["judgements_name"] == "swot_judgements_alternative.csv"
+    assert glued["n_items"] == "49" and glued["n_judgements"] == "27"
+    # the alternative view puts logistics (O6) first; the book's own file puts W9 first
+    assert glued["top_item"] == "O6"
+    assert "," in glued["cr_max"]  # Russian decimal comma
+
+
+@pytest.mark.slow
+def test_chapter_refuses_an_inconsistent_judgements_file(tmp_path):
+    import papermill
+
+    text = (DATA_DIR / "reference" / "swot_judgements_alternative.csv").read_text(encoding="utf-8")
+    path = tmp_path / "inconsistent.csv"
+    path.write_text(text.replace("W,W1,W9,3,", "W,W1,W9,1/9,", 1), encoding="utf-8")
+    with pytest.raises(papermill.PapermillExecutionError, match="inconsistent.csv: W.*exceeds 0.10"):
+        _run_chapter(tmp_path, path)
+
+
+def test_values_are_written_as_each_language_writes_numbers():
+    from analysis.present import swot_figures
+    finding = swot.Finding({"change": -0.0333})
+    assert swot_figures.finding_text(finding, "share", "ru") == "\u22123,3\u00a0%"
+    assert swot_figures.finding_text(swot.Finding({"change": 0.116}), "share", "en") == "+11.6%"
+    two = swot.Finding({"wto": 0.635, "desta": 0.619})
+    assert swot_figures.finding_text(two, "share", "kk") == "ДСҰ: 63,5\u00a0%; DESTA: 61,9\u00a0%"
+    assert swot_figures.value_text(4.279, "points", "en") == "4.3 pp"
+    assert swot_figures.value_text(1234.0, "count", "ru") == "1\u202f234"
+
+
+def test_cheap_skilled_labour_needs_both_conditions():
+    hdi = pd.DataFrame({"iso3": ["KAZ", "KGZ", "TJK", "KAZ"], "year": [2018, 2018, 2018, 2010],
+                        "hdi": [0.80, 0.65, 0.75, 0.60]})
+    wdi = _wdi([(c, "NY.GDP.PCAP.PP.CD", 2018, v) for c, v in
+                [("KAZ", 20000.0), ("KGZ", 5000.0), ("TJK", 50000.0), ("DEU", 40000.0), ("FRA", 30000.0)]])
+    params = {"scope": "s", "reference_scope": "eu", "since": 2016, "years": [2018, 2018], "hdi_at_least": 0.7}
+    found = swot.cheap_skilled_labour(_extract(hdi=hdi, wdi=wdi), None, {"s": ["KAZ", "KGZ", "TJK"],
+                                                                        "eu": ["DEU", "FRA"]}, params)
+    # KAZ: skilled and below the median 35 000; KGZ: not skilled; TJK: not cheap
+    assert found.values == {"share": pytest.approx(1 / 3)}
