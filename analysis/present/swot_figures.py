@@ -9,52 +9,27 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
 
 from analysis.measures import swot
 from analysis.present.i18n import catalogue, country_name, format_number, format_percent, t
-from analysis.present.plotting import PALETTE
+from analysis.present.plotting import PALETTE, locale_axis
 
-MINUS = "\u2212"
 VERDICT_COLOURS = dict(zip(["supported", "mixed", "contradicted", "no_data"],
                            [sns.color_palette(PALETTE)[i] for i in (2, 1, 4, 7)]))
-
-
-def number(value: float, lang: str, decimals: int = 2) -> str:
-    """``format_number`` with a true minus sign."""
-    return format_number(value, lang, decimals).replace("-", MINUS)
-
-
-def percent(value: float, lang: str, decimals: int = 1) -> str:
-    """``format_percent`` with a true minus sign."""
-    return format_percent(value, lang, decimals).replace("-", MINUS)
 
 
 SYMBOLS = {"supported": "✓", "mixed": "±", "contradicted": "✗", "no_data": "·"}
 
 
-def locale_ticks(axis, lang: str, which: str = "y") -> None:
-    """Tick labels as the language writes numbers (decimal comma, thin-space thousands,
-    true minus), with as many decimals as the tick spacing needs."""
-    def label(value, _position):
-        ticks = (axis.get_yticks() if which == "y" else axis.get_xticks())
-        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
-        decimals = 0
-        while decimals < 4 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-6:
-            decimals += 1
-        return number(value, lang, decimals)
-    (axis.yaxis if which == "y" else axis.xaxis).set_major_formatter(FuncFormatter(label))
-
-
 def value_text(value: float, unit: str, lang: str) -> str:
     """One evidence value as the reader sees it."""
     if unit == "share":
-        return percent(value, lang)
+        return format_percent(value, lang)
     if unit == "count":
-        return number(value, lang, 0)
+        return format_number(value, lang, 0)
     if unit == "points":
-        return t("swot.unit.points", lang, value=number(value, lang, 1))
-    return number(value, lang, 2)
+        return t("swot.unit.points", lang, value=format_number(value, lang, 1))
+    return format_number(value, lang, 2)
 
 
 SIGNED = {"change", "gap"}  # differences: a plus sign says which way they go
@@ -80,8 +55,8 @@ def threshold_text(evidence: swot.Evidence, lang: str) -> str:
 def group_summary(assessment: pd.DataFrame, group: str, lang: str) -> str:
     rows = assessment[assessment.group == group]
     measured = int((rows.verdict != "no_data").sum())
-    return t("swot.group_summary", lang, measured=number(measured, lang, 0),
-             supported=number(int((rows.verdict == "supported").sum()), lang, 0))
+    return t("swot.group_summary", lang, measured=format_number(measured, lang, 0),
+             supported=format_number(int((rows.verdict == "supported").sum()), lang, 0))
 
 
 def _label(index_value, lang: str) -> str:
@@ -139,7 +114,7 @@ def evidence_multiples(table: swot.SwotTable, findings: dict[str, swot.Finding],
         verdict = t(f"swot.verdict.{swot.verdict(finding.values, table.items[code].evidence.supported_at, table.items[code].evidence.contradicted_at)}", lang)
         axis.set_title(f"{code}{' · ' + name if name else ''}\n{verdict}", fontsize=8.5)
         axis.tick_params(labelsize=7)
-        locale_ticks(axis, lang)
+        locale_axis(axis.yaxis, lang)
     for axis in list(axes.flat)[len(panels):]:
         axis.set_visible(False)
     figure.tight_layout()
@@ -164,7 +139,7 @@ def swot_board(table: swot.SwotTable, assessment: pd.DataFrame, global_prioritie
         axis.scatter([-limit * 0.03] * len(codes), range(len(codes)), marker="s", s=60, clip_on=False, zorder=3,
                      color=[VERDICT_COLOURS[verdict_of[c]] for c in codes], edgecolor="black", linewidth=0.4)
         for row, (code, value) in enumerate(zip(codes, values)):
-            text = number(value, lang, 3) if code in global_priorities.index else t("swot.not_ranked_short", lang)
+            text = format_number(value, lang, 3) if code in global_priorities.index else t("swot.not_ranked_short", lang)
             axis.text(value + limit * 0.01, row, text, va="center", fontsize=8)
         axis.set_yticks(range(len(codes)), [f"{c} {SYMBOLS[verdict_of[c]]}" for c in codes], fontsize=9)
         axis.tick_params(axis="y", pad=14)
@@ -173,7 +148,7 @@ def swot_board(table: swot.SwotTable, assessment: pd.DataFrame, global_prioritie
         axis.set_title(t(f"swot.group.{group}", lang), fontsize=11)
         axis.set_xlabel(t("swot.label.global_priority", lang), fontsize=8.5)
         axis.tick_params(axis="x", labelsize=7.5)
-        locale_ticks(axis, lang, "x")
+        locale_axis(axis.xaxis, lang)
     handles = [Line2D([], [], linestyle="", marker="s", markersize=9, markerfacecolor=colour, markeredgecolor="black",
                       label=f"{SYMBOLS[name]} {t(f'swot.verdict.{name}', lang)}")
                for name, colour in VERDICT_COLOURS.items()]
@@ -191,7 +166,7 @@ def rank_intervals(stability: pd.DataFrame, labels: dict[str, str], lang: str, a
     for row, (code, entry) in zip(rows, stability.iterrows()):
         axis.plot([entry.low, entry.high], [row, row], color=colour, linewidth=3, alpha=0.5, solid_capstyle="round")
         axis.plot(entry["rank"], row, "o", color="black", markersize=5)
-        axis.text(len(stability) + 0.8, row, percent(entry.kept, lang, 0), va="center", fontsize=8)
+        axis.text(len(stability) + 0.8, row, format_percent(entry.kept, lang, 0), va="center", fontsize=8)
     axis.set_yticks(list(rows), ["\n".join(textwrap.wrap(labels[c], 60)) for c in stability.index], fontsize=8)
     axis.set_xlim(0.5, len(stability) + 2.2)
     axis.set_xticks(range(1, len(stability) + 1), [str(rank) for rank in range(1, len(stability) + 1)])
