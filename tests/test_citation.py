@@ -94,7 +94,7 @@ def test_references_name_title_edition_version_and_date(lang):
 
 
 def test_paper_reference_uses_each_language_s_title_and_script():
-    assert citation.paper_reference("ru").startswith("Рамазанов А. А.")
+    assert citation.paper_reference("ru").startswith("Рамазанов А., ")  # as the Russian abstract prints it
     assert "Regional economic integration on the New Silk Road" in citation.paper_reference("en")
     assert "Жаңа Жібек жолындағы" in citation.paper_reference("kk")
 
