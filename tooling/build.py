@@ -8,6 +8,7 @@ succeeded. Run ``python -m tooling.build``.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import html
 import os
@@ -53,6 +54,14 @@ class Builder:
         self.jobs = jobs
         self.with_pdf = with_pdf
         self.counts = {"executed": 0, "cached": 0, "built": 0, "unchanged": 0}
+
+    @functools.cached_property
+    def release(self) -> citation.Release:
+        """The version and the commit being built, dated by the commit."""
+        try:
+            return citation.current_release()
+        except citation.CitationError as error:
+            raise BuildError(str(error)) from None
 
     # ---- staging -------------------------------------------------------------------
     def toc_files(self) -> list[str]:
@@ -269,10 +278,7 @@ class Builder:
     def run(self) -> None:
         started = time.perf_counter()
         self.inputs = notebooks.inputs_fingerprint()
-        try:
-            self.release = citation.current_release()
-        except citation.CitationError as error:
-            raise BuildError(str(error)) from None
+        self.release  # fails early, before any notebook runs, when the build cannot be dated
         self.execute_all()
         stages = {}
         for lang in LANGUAGES:

@@ -90,13 +90,11 @@ def embedded_figure(figure, alt: str):
     text."""
     import base64
     import html
-    import io
 
     from IPython.display import HTML
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(figure)
-    payload = base64.b64encode(buffer.getvalue()).decode("ascii")
+    from analysis.present.plotting import png_bytes
+
+    payload = base64.b64encode(png_bytes(figure)).decode("ascii")
     return HTML(f'<img class="embedded-figure" style="max-width:100%" alt="{html.escape(alt)}" '
                 f'src="data:image/png;base64,{payload}"/>')

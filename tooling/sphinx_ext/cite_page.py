@@ -56,7 +56,7 @@ class BookCitation(SphinxDirective):
         for kind in formats:
             text = texts[kind]()
             if kind == "reference":
-                result.append(nodes.paragraph(text, text, classes=["formatted-reference"]))
+                result.append(_with_release_as_code(text, release, ["formatted-reference"]))
             else:
                 result.append(_code(text, "bibtex" if kind == "bibtex" else "text"))
         return result
@@ -81,6 +81,17 @@ class PdfEdition(SphinxDirective):
         return [paragraph]
 
 
+def _with_release_as_code(text: str, release: citation.Release, classes: list[str]) -> nodes.paragraph:
+    """A paragraph of ``text`` with the release label (version and commit id) set as code."""
+    before, _, after = text.partition(release.label)
+    paragraph = nodes.paragraph(text, "", classes=classes)
+    paragraph += nodes.Text(before)
+    if _:
+        paragraph += nodes.literal(release.label, release.label)
+        paragraph += nodes.Text(after)
+    return paragraph
+
+
 def _page_title(doctree: nodes.document) -> str:
     section = next(doctree.findall(nodes.section), None)
     return section[0].astext() if section is not None and isinstance(section[0], nodes.title) else ""
@@ -98,11 +109,11 @@ def _append_cite_block(app, doctree: nodes.document, docname: str) -> None:
     block = nodes.container(classes=["cite-this-page"])
     heading = t("cite.this_page", lang)
     block += nodes.rubric(heading, heading)
-    reference = citation.page_reference(lang, release, title)
-    block += nodes.paragraph(reference, reference, classes=["formatted-reference"])
+    block += _with_release_as_code(citation.page_reference(lang, release, title), release, ["formatted-reference"])
     path = app.builder.get_target_uri(docname)
+    # the address is code, like the commit id: the same characters in every language
     address = (f'<p class="cite-address">{t("cite.address", lang)} '
-               f'<span class="cite-url" data-path="{path}">{path}</span></p>')
+               f'<code class="cite-url" data-path="{path}">{path}</code></p>')
     block += nodes.raw("", address, format="html")
     sections = list(doctree.findall(nodes.section))
     (sections[0] if sections else doctree).append(block)
@@ -111,7 +122,7 @@ def _append_cite_block(app, doctree: nodes.document, docname: str) -> None:
 def _footer(app, config) -> None:
     from analysis.present.i18n import t
     release = _release(config)
-    line = t("cite.footer", config.language, version=release.label,
+    line = t("cite.footer", config.language, version=f"<code>{release.label}</code>",
              date=citation.long_date(release.date, config.language))
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = f'<p class="book-release">{line}</p>'

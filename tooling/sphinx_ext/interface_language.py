@@ -199,8 +199,14 @@ def button_labels_script(language: str) -> str:
     toggle = t("ui.toggle_hidden", language)
     return (
         "if (typeof messages === 'object' && typeof locale === 'string') {\n"
+        "  const loaded = messages[locale];\n"
         f"  messages[{json.dumps(language)}] = {json.dumps(copy, ensure_ascii=False)};\n"
         f"  locale = {json.dumps(language)};\n"
+        # the icons' <title>s were written when copybutton.js loaded, in its language then
+        "  for (const key of ['copy_to_clipboard', 'copy_success']) {\n"
+        "    if (typeof iconCopy === 'string') iconCopy = iconCopy.split(loaded[key]).join(messages[locale][key]);\n"
+        "    if (typeof iconCheck === 'string') iconCheck = iconCheck.split(loaded[key]).join(messages[locale][key]);\n"
+        "  }\n"
         "}\n"
         "document.addEventListener('DOMContentLoaded', () => {\n"
         "  for (const button of document.querySelectorAll('button.toggle-button')) {\n"
