@@ -132,6 +132,18 @@ def format_date(day, lang: str) -> str:
     return babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
 
 
+# A month of a year in the same style: «2022 жылғы ақпан», «февраль 2022 г.», "February 2022"
+# (the month in the nominative; Kazakh CLDR capitalises its standalone form, so kk takes MMMM).
+MONTH_PATTERNS = {"kk": "y 'жылғы' MMMM", "en": "LLLL y", "ru": "LLLL y 'г.'"}
+
+
+def format_month(day, lang: str) -> str:
+    """The month of ``day`` (a date, or an ISO string such as ``2022-02``) with its year."""
+    _check(lang)
+    from babel.dates import format_date as babel_date
+    return babel_date(pd.Timestamp(day).date(), MONTH_PATTERNS[lang], locale=lang)
+
+
 def plural(count: int, key: str, lang: str, **values) -> str:
     """The catalogue phrase ``key`` for ``count`` things, in the form that ``lang``'s plural
     rules (CLDR, via Babel) ask for: «1 случай», «54 случая», «111 случаев».
