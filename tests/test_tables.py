@@ -2,6 +2,7 @@
 valid HTML, and a frame that scrolls with the first column kept in view."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -131,3 +132,49 @@ def test_every_unit_licence_and_dataset_in_the_manifest_is_translated():
             tables.phrase(choice["unit"], "unit", lang)
             tables.phrase(choice["indicator"], "wdi", lang)
     assert all(key in catalogue() for key in (f"table.{name}" for name in manifest["tables"]))
+
+
+class _PageCells(HTMLParser):
+    """Text of every table cell of a whole page (lenient: void elements, nested tags)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self._depth = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"td", "th"}:
+            self._depth += 1
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag in {"td", "th"} and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.cells[-1] += data
+
+
+def truncation_marks(page_html: str) -> list[str]:
+    """Cells cut short by pandas' notebook display ("…" or "..." at the end) and its
+    "N rows × M columns" footer."""
+    parser = _PageCells()
+    parser.feed(page_html)
+    cut = [cell.strip() for cell in parser.cells if cell.strip().endswith(("...", "…"))]
+    return cut + [f"footer {m}" for m in re.findall(r"\d+ rows × \d+ columns", page_html)]
+
+
+def test_the_page_check_finds_truncated_cells_and_the_pandas_footer():
+    page = ('<table><tr><th>Route</th><td>Kazakhstan, Russia, Bel...</td><td>Ақтау…</td><td>1 ...2</td></tr>'
+            '</table><br><p>3 rows × 5 columns</p>')
+    assert truncation_marks(page) == ["Kazakhstan, Russia, Bel...", "Ақтау…", "footer 3 rows × 5 columns"]
+    assert truncation_marks(tables.render_html(pd.DataFrame({"a": ["x" * 80], "b": ["y" * 120]}), "kk")) == []
+
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_no_built_page_cuts_a_table_cell(site_dir, lang):
+    pages = sorted((site_dir / lang).rglob("*.html"))
+    assert pages, f"no pages in {site_dir / lang}"
+    problems = [f"{page.relative_to(site_dir)}: {mark!r}" for page in pages
+                for mark in truncation_marks(page.read_text(encoding="utf-8"))]
+    assert problems == []
