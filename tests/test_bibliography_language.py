@@ -86,3 +86,9 @@ def test_edition_numbers():
     assert [bibliography_language.edition_number(e) for e in ["Second", "2nd", "3", " tenth "]] == [2, 2, 3, 10]
     with pytest.raises(ValueError, match="Revised"):
         bibliography_language.edition_number("Revised")
+
+
+def test_in_text_citations_keep_their_person_style():
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    person = bibliography_language.localised_reference_style("ru")().person
+    assert isinstance(person, PersonStyle) and person.sep2 == " и "

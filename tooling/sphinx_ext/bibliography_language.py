@@ -27,7 +27,7 @@ from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
 from pybtex.style import template
 from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.template import field, names, optional, sentence
+from pybtex.style.template import names, optional, sentence
 
 from analysis.present.i18n import format_date, t
 
@@ -83,11 +83,12 @@ def localised_style(lang: str) -> type[PlainStyle]:
             return sentence[formatted] if as_sentence else formatted
 
         def format_edition(self, e):
-            return optional[field("edition", apply_func=lambda text: t(
+            return optional[template.field("edition", apply_func=lambda text: t(
                 "bib.numbered_edition", lang, number=edition_number(str(text))))]
 
         def format_web_refs(self, e):
-            visited = field("urldate", apply_func=lambda day: t("bib.visited", lang, date=format_date(str(day), lang)))
+            visited = template.field("urldate", apply_func=lambda day: t(
+                "bib.visited", lang, date=format_date(str(day), lang)))
             return sentence[
                 optional[self.format_url(e), optional[" (", visited, ")"]],
                 optional[self.format_eprint(e)],
