@@ -92,3 +92,10 @@ def test_in_text_citations_keep_their_person_style():
     from sphinxcontrib.bibtex.style.referencing import PersonStyle
     person = bibliography_language.localised_reference_style("ru")().person
     assert isinstance(person, PersonStyle) and person.sep2 == " и "
+
+
+def test_every_note_has_its_kazakh_and_russian_form():
+    data = pybtex.database.parse_file(str(REPO / "references.bib"))
+    missing = [key for key, entry in data.entries.items()
+               if "note" in entry.fields and not all(f"note_{lang}" in entry.fields for lang in ("kk", "ru"))]
+    assert missing == []
