@@ -41,3 +41,17 @@ def test_estimate_table_headers_follow_the_language():
     assert table.iloc[0, 0] == "Қазақстан"
     assert list(table.iloc[0, 1:]) == [0.25, 0.5, 0.0, 0.0]
     assert "Экспорт" in table.columns[1]
+
+
+def test_country_coverage_lists_countries_in_the_alphabet_of_the_language():
+    from types import SimpleNamespace
+    codes = ["BGR", "AFG", "KAZ", "AZE", "UZB", "CHN", "KGZ"]
+    n = len(codes)
+    extract = SimpleNamespace(
+        wdi=pd.DataFrame({"iso3": codes, "indicator": ["SP.POP.TOTL"] * n, "year": [2000] * n, "value": [1.0] * n}),
+        trade_flows=pd.DataFrame({"reporter": codes, "partner": ["WLD"] * n, "year": [2001] * n}),
+        migrant_stock_bilateral=pd.DataFrame({"destination": codes, "year": [2005] * n}))
+    kk = coverage.country_coverage(extract, ["SP.POP.TOTL"], "kk").iloc[:, 0].tolist()
+    assert kk == ["Ауғанстан", "Әзірбайжан", "Болгария", "Қазақстан", "Қырғызстан", "Қытай", "Өзбекстан"]
+    ru = coverage.country_coverage(extract, ["SP.POP.TOTL"], "ru").iloc[:, 0].tolist()
+    assert ru == ["Азербайджан", "Афганистан", "Болгария", "Казахстан", "Китай", "Кыргызстан", "Узбекистан"]

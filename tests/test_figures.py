@@ -111,3 +111,18 @@ def test_long_titles_wrap_within_their_panel():
     assert "\n" in axes[1].get_title() and axes[1].get_title().replace("\n", " ") == long
     assert plotting.text_overlaps(figure) == []
     plt.close(figure)
+
+
+def test_factor_coverage_rows_follow_the_kazakh_alphabet():
+    import pandas as pd
+
+    from analysis.present import factor_figures
+    from analysis.present.i18n import catalogue
+
+    variable = next(key for key in catalogue() if key.startswith("factor.var.")).removeprefix("factor.var.")
+    codes = ["KAZ", "BGR", "CHN", "AFG", "UZB", "AZE", "KGZ"]
+    index = pd.MultiIndex.from_product([codes, [2000, 2001]], names=["iso3", "year"])
+    figure = factor_figures.coverage_map(pd.DataFrame({variable: "observed"}, index=index), "kk")
+    rows = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    plt.close(figure)
+    assert rows == ["Ауғанстан", "Әзірбайжан", "Болгария", "Қазақстан", "Қырғызстан", "Қытай", "Өзбекстан"]

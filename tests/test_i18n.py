@@ -89,3 +89,22 @@ def test_parity_check_detects_a_missing_language():
 def test_numbers_are_written_the_language_s_way(lang, number, percent):
     assert i18n.format_number(12345.67, lang) == number
     assert i18n.format_percent(0.0941, lang) == percent
+
+
+def test_collation_puts_kazakh_and_russian_letters_in_their_alphabet_place():
+    from analysis.present.i18n import collation_key
+    kk = ["Өзбекстан", "Болгария", "Қытай", "Ауғанстан", "Әзірбайжан", "Ұлыбритания", "Үндістан", "Ірак",
+          "Қазақстан", "Қырғызстан", "Ыстық", "Украина", "Кения", "Оман"]
+    assert sorted(kk, key=lambda n: collation_key(n, "kk")) == [
+        "Ауғанстан", "Әзірбайжан", "Болгария", "Кения", "Қазақстан", "Қырғызстан", "Қытай", "Оман",
+        "Өзбекстан", "Украина", "Ұлыбритания", "Үндістан", "Ыстық", "Ірак"]
+    ru = ["Ямайка", "Ёлка", "Египет", "Жук", "Армения", "эстония"]
+    assert sorted(ru, key=lambda n: collation_key(n, "ru")) == ["Армения", "Египет", "Ёлка", "Жук", "эстония", "Ямайка"]
+
+
+def test_sorted_countries_orders_by_name_not_code():
+    from analysis.present.i18n import sorted_countries
+    order = sorted_countries(["KAZ", "BGR", "AFG", "AZE", "UZB", "KGZ", "CHN"], "kk")
+    names = [i18n.country_name(c, "kk") for c in order]
+    assert order[0] == "AFG" and order[1] == "AZE" and order[2] == "BGR", names
+    assert order[-1] == "UZB", names

@@ -2,6 +2,7 @@
 valid HTML, and a frame that scrolls with the first column kept in view."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -99,10 +100,13 @@ def test_phrases_come_from_the_catalogue_by_their_english_text():
 
 
 @pytest.mark.parametrize("text, lang, expected", [
-    ("2026-07-01", "ru", f"1 июля 2026{NNBSP}г."),  # CLDR keeps the year and its abbreviation together
-    ("2026-07-01", "en", "July 1, 2026"),
-    ("2022-02 (last full year 2020)", "ru", f"февраль 2022{NNBSP}г. (последний полный год – 2020)"),
-    ("2024-03", "kk", f"2024{NNBSP}ж. наурыз"),
+    # the same style as dates in running text (i18n.format_date), never «2024 ж. наурыз»
+    ("2026-07-01", "ru", "1 июля 2026 г."),
+    ("2026-07-01", "kk", "2026 жылғы 1 шілде"),
+    ("2026-07-01", "en", "1 July 2026"),
+    ("2022-02 (last full year 2020)", "ru", "февраль 2022 г. (последний полный год – 2020)"),
+    ("2024-03", "kk", "2024 жылғы наурыз"),
+    ("2024-03", "en", "March 2024"),
     ("2.02", "ru", "версия 2.02"),
     ("2019", "kk", "2019"),
 ])
@@ -128,3 +132,49 @@ def test_every_unit_licence_and_dataset_in_the_manifest_is_translated():
             tables.phrase(choice["unit"], "unit", lang)
             tables.phrase(choice["indicator"], "wdi", lang)
     assert all(key in catalogue() for key in (f"table.{name}" for name in manifest["tables"]))
+
+
+class _PageCells(HTMLParser):
+    """Text of every table cell of a whole page (lenient: void elements, nested tags)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self._depth = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"td", "th"}:
+            self._depth += 1
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag in {"td", "th"} and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.cells[-1] += data
+
+
+def truncation_marks(page_html: str) -> list[str]:
+    """Cells cut short by pandas' notebook display ("…" or "..." at the end) and its
+    "N rows × M columns" footer."""
+    parser = _PageCells()
+    parser.feed(page_html)
+    cut = [cell.strip() for cell in parser.cells if cell.strip().endswith(("...", "…"))]
+    return cut + [f"footer {m}" for m in re.findall(r"\d+ rows × \d+ columns", page_html)]
+
+
+def test_the_page_check_finds_truncated_cells_and_the_pandas_footer():
+    page = ('<table><tr><th>Route</th><td>Kazakhstan, Russia, Bel...</td><td>Ақтау…</td><td>1 ...2</td></tr>'
+            '</table><br><p>3 rows × 5 columns</p>')
+    assert truncation_marks(page) == ["Kazakhstan, Russia, Bel...", "Ақтау…", "footer 3 rows × 5 columns"]
+    assert truncation_marks(tables.render_html(pd.DataFrame({"a": ["x" * 80], "b": ["y" * 120]}), "kk")) == []
+
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_no_built_page_cuts_a_table_cell(site_dir, lang):
+    pages = sorted((site_dir / lang).rglob("*.html"))
+    assert pages, f"no pages in {site_dir / lang}"
+    problems = [f"{page.relative_to(site_dir)}: {mark!r}" for page in pages
+                for mark in truncation_marks(page.read_text(encoding="utf-8"))]
+    assert problems == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.present.i18n import country_name, t
+from analysis.present.i18n import country_name, sorted_countries, t
 
 TRADE_PERIOD = range(2000, 2021)
 
@@ -30,14 +30,15 @@ def year_span(years: pd.Series) -> str:
 
 
 def country_coverage(extract, indicators: list[str], lang: str) -> pd.DataFrame:
-    """First and last year with data, for each study country and each chosen series."""
+    """First and last year with data, for each study country and each chosen series;
+    countries in the dictionary order of their names in ``lang``."""
     wdi = extract.wdi[extract.wdi.indicator.isin(indicators) & (extract.wdi.iso3 != "WLD")]
     spans = wdi.groupby(["iso3", "indicator"]).year.agg(year_span).unstack("indicator").reindex(columns=indicators)
     trade = extract.trade_flows[(extract.trade_flows.partner == "WLD") & (extract.trade_flows.reporter != "WLD")]
     spans.insert(0, t("col.imf_trade", lang), trade.groupby("reporter").year.agg(year_span))
     migration = extract.migrant_stock_bilateral
     spans.insert(1, t("col.migration", lang), migration.groupby("destination").year.agg(year_span))
-    spans = spans.fillna("—")
+    spans = spans.fillna("—").loc[sorted_countries(spans.index, lang)]
     spans.index = [country_name(code, lang) for code in spans.index]
     spans.index.name = t("col.country", lang)
     return spans.reset_index()

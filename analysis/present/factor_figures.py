@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.measures import panel
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import country_name, format_number, t
+from analysis.present.i18n import country_name, format_number, sorted_countries, t
 from analysis.present.plotting import PALETTE
 
 SHAPES = DATA_DIR / "country_shapes.geojson"
@@ -62,7 +62,7 @@ def coverage_map(kinds: pd.DataFrame, lang: str):
     """One small panel per characteristic: countries (rows) by years (columns), each
     cell coloured by how it was obtained (observed, interpolated, extended, median)."""
     codes = kinds.replace({kind: i for i, kind in enumerate(panel.KINDS)}).astype(int)
-    countries = sorted(codes.index.get_level_values("iso3").unique(), key=lambda c: country_name(c, lang))
+    countries = sorted_countries(codes.index.get_level_values("iso3").unique(), lang)
     years = sorted(codes.index.get_level_values("year").unique())
     columns = 4
     rows = -(-len(codes.columns) // columns)

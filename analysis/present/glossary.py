@@ -10,21 +10,12 @@ from pathlib import Path
 
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import LANGUAGES, t
+from analysis.present.i18n import LANGUAGES, collation_key, t
 
 GLOSSARY = DATA_DIR / "reference" / "glossary.csv"
 COLUMNS = ["term", *LANGUAGES, *(f"abbr_{lang}" for lang in LANGUAGES),
            *(f"definition_{lang}" for lang in LANGUAGES), "source", *(f"rejected_{lang}" for lang in LANGUAGES)]
 REQUIRED = ["term", *LANGUAGES, *(f"definition_{lang}" for lang in LANGUAGES)]
-
-# alphabetical order as each language's dictionaries sort (Kazakh letters in their place,
-# ё after е); other characters sort after the alphabet, by code point
-ALPHABETS = {
-    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
-    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    "en": "abcdefghijklmnopqrstuvwxyz",
-}
-
 
 @dataclass(frozen=True)
 class Term:
@@ -69,13 +60,6 @@ def terms(path: Path = GLOSSARY) -> tuple[Term, ...]:
     return tuple(result)
 
 
-def sort_key(text: str, lang: str) -> tuple:
-    """Dictionary order in ``lang`` (ignoring case, quotation marks and brackets)."""
-    alphabet = ALPHABETS[lang]
-    letters = [c for c in text.casefold() if c.isalnum()]
-    return tuple(alphabet.index(c) if c in alphabet else len(alphabet) + ord(c) for c in letters)
-
-
 def term(term_id: str, lang: str) -> str:
     """The accepted name of ``term_id`` in ``lang``."""
     for entry in terms():
@@ -114,7 +98,7 @@ def glossary_markdown(lang: str) -> str:
     each term with its abbreviation, its definition and, where the term is standard, the
     work that defines it (a citation the bibliography resolves)."""
     blocks = []
-    for entry in sorted(terms(), key=lambda e: sort_key(e.names[lang], lang)):
+    for entry in sorted(terms(), key=lambda e: collation_key(e.names[lang], lang)):
         name = entry.names[lang][:1].upper() + entry.names[lang][1:]
         abbreviation = entry.abbreviations[lang]
         if abbreviation and abbreviation != name:

@@ -72,6 +72,30 @@ def country_name(iso3: str, lang: str) -> str:
     return translated
 
 
+# Each language's alphabet in dictionary order (Kazakh letters in their place, ё after е).
+# Sorting by code point would put Ә, Қ, Ө, Ұ, Ү, І after Я and ё after я.
+ALPHABETS = {
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "en": "abcdefghijklmnopqrstuvwxyz",
+}
+
+
+def collation_key(text: str, lang: str) -> tuple:
+    """Sort key for dictionary order in ``lang`` (ignoring case, spaces, punctuation):
+    ``sorted(names, key=lambda n: collation_key(n, "kk"))`` puts Әзірбайжан after Ауғанстан
+    and before Болгария. Characters outside the alphabet sort after it, by code point."""
+    _check(lang)
+    alphabet = ALPHABETS[lang]
+    letters = [c for c in text.casefold() if c.isalnum()]
+    return tuple(alphabet.index(c) if c in alphabet else len(alphabet) + ord(c) for c in letters)
+
+
+def sorted_countries(codes, lang: str) -> list[str]:
+    """ISO3 ``codes`` in the dictionary order of their names in ``lang``."""
+    return sorted(codes, key=lambda code: collation_key(country_name(code, lang), lang))
+
+
 def format_number(value: float, lang: str, decimals: int = 1) -> str:
     """A number as the language writes it: −1,234.5 in English, −1 234,5 in Kazakh and
     Russian (narrow no-break space between thousands, decimal comma, true minus)."""
@@ -106,6 +130,18 @@ def format_date(day, lang: str) -> str:
     _check(lang)
     from babel.dates import format_date as babel_date
     return babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
+
+
+# A month of a year in the same style: «2022 жылғы ақпан», «февраль 2022 г.», "February 2022"
+# (the month in the nominative; Kazakh CLDR capitalises its standalone form, so kk takes MMMM).
+MONTH_PATTERNS = {"kk": "y 'жылғы' MMMM", "en": "LLLL y", "ru": "LLLL y 'г.'"}
+
+
+def format_month(day, lang: str) -> str:
+    """The month of ``day`` (a date, or an ISO string such as ``2022-02``) with its year."""
+    _check(lang)
+    from babel.dates import format_date as babel_date
+    return babel_date(pd.Timestamp(day).date(), MONTH_PATTERNS[lang], locale=lang)
 
 
 def plural(count: int, key: str, lang: str, **values) -> str:

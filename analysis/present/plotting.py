@@ -23,7 +23,7 @@ import seaborn as sns
 from IPython.display import HTML
 
 from analysis.present import numbers
-from analysis.present.i18n import country_name, t
+from analysis.present.i18n import country_name, sorted_countries, t
 
 PALETTE = "colorblind"
 BOOK_WIDTH = 8.0  # inches: the page's text column (about 880 px at the figures' 110 dpi)
@@ -194,8 +194,8 @@ def estimate_heatmap(shares: pd.DataFrame, lang: str):
     """Heatmap of the share of partner cells that are IMF estimates, by reporter (rows)
     and year (columns); ``shares`` comes from :func:`analysis.data.coverage.estimate_shares`."""
     table = shares.pivot(index="reporter", columns="year", values="cell_share")
+    table = table.loc[sorted_countries(table.index, lang)]
     table.index = [country_name(code, lang) for code in table.index]
-    table = table.sort_index()
     figure, axes = _book_figure(BOOK_WIDTH, 7.5)
     sns.heatmap(table, ax=axes, cmap="rocket_r", vmin=0, vmax=1, linewidths=0.3, linecolor="white",
                 cbar_kws={"label": t("label.estimate_share", lang)})

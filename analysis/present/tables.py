@@ -9,18 +9,16 @@ sideways inside its frame while the first column stays in view).
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Callable, Mapping
 from functools import partial
 
 import pandas as pd
-from babel.dates import format_date, format_skeleton
 from IPython.display import HTML
 
 from analysis.present import numbers
-from analysis.present.i18n import MissingTranslation, catalogue, format_number, format_percent, t
+from analysis.present.i18n import MissingTranslation, catalogue, format_date, format_month, format_number, format_percent, t
 
 Formatter = Callable[[object, str], str]  # (value, lang) -> text
 
@@ -43,16 +41,17 @@ def phrase(english: str, namespace: str, lang: str) -> str:
 
 
 def format_vintage(text: str, lang: str) -> str:
-    """A release date or version as ``lang`` writes it: ``2026-07-01`` as «1 июля 2026 г.»,
-    ``2022-02 (last full year 2020)`` as «февраль 2022 г. (последний полный год – 2020)»;
+    """A release date or version as ``lang`` writes it in running text (:func:`format_date`,
+    :func:`format_month`): ``2026-07-01`` as «1 июля 2026 г.», ``2022-02`` as «2022 жылғы
+    ақпан», ``2022-02 (last full year 2020)`` as «февраль 2022 г. (последний полный год – 2020)»;
     a bare version number (``2.02``) is labelled as a version so it never reads as a decimal."""
     text = str(text).strip()
     if match := re.fullmatch(r"(\d{4}-\d{2}(?:-\d{2})?) \(last full year (\d{4})\)", text):
         return t("vintage.last_full_year", lang, date=format_vintage(match[1], lang), year=match[2])
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return format_date(dt.date.fromisoformat(text), format="long", locale=numbers.locale(lang))
+        return format_date(text, lang)
     if re.fullmatch(r"\d{4}-\d{2}", text):
-        return format_skeleton("yMMMM", dt.date.fromisoformat(text + "-01"), locale=numbers.locale(lang))
+        return format_month(text + "-01", lang)
     if re.fullmatch(r"\d{4}", text):
         return text
     if re.fullmatch(r"\d+(\.\d+)+", text):

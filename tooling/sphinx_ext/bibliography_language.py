@@ -8,7 +8,10 @@ resolved, so in-text labels and the list agree). The English edition uses ``note
 pybtex's "plain" style writes its connecting words in English ("and", "In", "editor",
 "pages", ...). For the kk and ru editions this extension registers a variant of that
 style whose words come from the book's catalogue (``bib.*`` entries). Field values
-(titles, names, notes) are left exactly as the bibliography gives them.
+(titles, names, notes) are left exactly as the bibliography gives them. Two phrases
+carry a value and are built whole: the access date («қаралған күні: 2023 жылғы
+23 ақпан», «дата обращения: 23 февраля 2023 г.», dated as in running text) and the
+edition («2-басылым», «2-е изд.»), whose ``edition`` field may be an English ordinal.
 
 pybtex templates hold those words as plain strings, while field values reach the
 template as rich text, so swapping the plain strings while an entry is formatted
@@ -16,6 +19,7 @@ changes only the style's own words.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -23,9 +27,9 @@ from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
 from pybtex.style import template
 from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.template import names, sentence
+from pybtex.style.template import names, optional, sentence
 
-from analysis.present.i18n import t
+from analysis.present.i18n import format_date, t
 
 BASE_STYLE = "plain"
 # The English words of pybtex's plain/unsrt templates, and their catalogue keys.
@@ -35,6 +39,21 @@ STYLE_WORDS = {
     "in": "bib.in_series", "Master's thesis": "bib.masters_thesis", "PhD thesis": "bib.phd_thesis",
     "Technical Report": "bib.technical_report",
 }
+
+
+ORDINALS = {word: n for n, word in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=1)}
+
+
+def edition_number(edition: str) -> int:
+    """The number of an ``edition`` field: "Second", "2nd" and "2" all give 2."""
+    text = edition.strip().lower()
+    if text in ORDINALS:
+        return ORDINALS[text]
+    if match := re.fullmatch(r"(\d+)(st|nd|rd|th)?", text):
+        return int(match[1])
+    raise ValueError(f"references.bib: edition {edition!r} is neither a number nor an English ordinal "
+                     "(first to tenth); write it as a number")
 
 
 @contextmanager
@@ -62,6 +81,20 @@ def localised_style(lang: str) -> type[PlainStyle]:
             # no serial comma before the conjunction in Kazakh or Russian
             formatted = names(role, sep=", ", sep2=conjunction, last_sep=conjunction)
             return sentence[formatted] if as_sentence else formatted
+
+        def format_edition(self, e):
+            return optional[template.field("edition", apply_func=lambda text: t(
+                "bib.numbered_edition", lang, number=edition_number(str(text))))]
+
+        def format_web_refs(self, e):
+            visited = template.field("urldate", apply_func=lambda day: t(
+                "bib.visited", lang, date=format_date(str(day), lang)))
+            return sentence[
+                optional[self.format_url(e), optional[" (", visited, ")"]],
+                optional[self.format_eprint(e)],
+                optional[self.format_pubmed(e)],
+                optional[self.format_doi(e)],
+            ]
 
         def format_entry(self, label, entry, bib_data=None):
             with words_in(translations):
