@@ -170,7 +170,10 @@ def check_edition(watched, served_site, site_dir, lang, excluded_here="", color_
 
 def test_allowlist_is_short_and_reasoned():
     allowlist = Allowlist.read()
-    assert 0 < len(allowlist) <= 40, f"the allowlist has {len(allowlist)} entries: review it"
+    # a tripwire, not a target: 73 entries were reviewed one by one when the whole book's
+    # chapters were added (names of data sets, methods and cited authors); growth past it
+    # means another review
+    assert 0 < len(allowlist) <= 80, f"the allowlist has {len(allowlist)} entries: review it"
 
 
 @pytest.mark.parametrize(("text", "words"), [

@@ -156,7 +156,9 @@ def render_html(frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatt
         body.append("<tr>" + "".join(cells) + "</tr>")
     caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="book-table" role="region" tabindex="0" aria-label="{esc(caption or str(columns[0]))}">'
-            f'<table>{caption_html}<thead>{"".join(head)}</thead><tbody>{"".join(body)}</tbody></table></div>')
+            # a line break between rows: text taken from the page (the search's excerpts) keeps
+            # the last cell of a row and the first of the next as separate words
+            f'<table>{caption_html}<thead>{"".join(head)}</thead><tbody>{chr(10).join(body)}</tbody></table></div>')
 
 
 def render(frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatter] | None = None, *,
