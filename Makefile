@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench extract preview setup system-deps clean
+.PHONY: book test bench extract preview setup system-deps clean mutation
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test: setup system-deps book
 
 bench: setup
 	$(PY) -m tooling.bench
+
+## mutation testing of the mirror rule, the indicators, the DOTS reader and the schemas
+## against their fast tests (configured in pyproject.toml); not part of `make test`
+mutation: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
+	$(VENV)/bin/mutmut export-cicd-stats
+	cat mutants/mutmut-cicd-stats.json
 
 extract: setup
 	$(PY) -m analysis.data.extract

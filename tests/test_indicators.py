@@ -261,6 +261,26 @@ def test_bad_members_are_rejected():
         ind.trade_share(bilateral, pd.concat([totals, totals.iloc[:1]]), R)
 
 
+@pytest.mark.parametrize("function", [
+    lambda b, t, w, m: ind.intra_trade(b, m),
+    lambda b, t, w, m: ind.trade_share(b, t, m),
+    lambda b, t, w, m: ind.introversion(b, t, w, m),
+    lambda b, t, w, m: ind.member_contributions(b, m, t),
+    lambda b, t, w, m: ind.indicators_for_groupings(b, t, w, pd.DataFrame(columns=["iso3", "indicator", "year", "value"]),
+                                                    pd.DataFrame(columns=["origin", "destination", "year", "migrants"]),
+                                                    pd.DataFrame({"grouping": "r", "iso3": m})),
+], ids=["intra_trade", "trade_share", "introversion", "member_contributions", "groupings"])
+def test_a_flow_given_twice_is_rejected_not_summed(function):
+    # A second value for the ordered pair A->B in 2000 (a mirror matrix built wrongly)
+    # would silently double-count the flow: 2 * (60 + 10) = 140 instead of T_RR = 120.
+    bilateral, totals, world, *_ = hand_world()
+    repeated = pd.concat([bilateral, bilateral.iloc[[0]].assign(source="importer")], ignore_index=True)
+    with pytest.raises(ValueError, match="more than one value for an ordered pair and year"):
+        function(repeated, totals, world, R)
+    # a pair and its reverse, or the same pair in another year, are not repeats
+    assert value(ind.intra_trade(bilateral, R), "mutual_trade_usd_m", 2001)[0] == 120.0
+
+
 # ---------------------------------------------------------------------------------
 # Random consistent worlds
 # ---------------------------------------------------------------------------------
@@ -333,9 +353,6 @@ def test_shares_and_indices_stay_in_range(world):
     assert (merged.value_x.dropna() <= bound[merged.value_x.notna()] * (1 + 1e-12)).all()
     # NaN and never inf
     assert not np.isinf(table.value).any()
-    parts = ind.member_contributions(world[0], world[-1], world[1])
-    c = parts.contribution.dropna()
-    assert ((c >= 0) & (c <= 1 + 1e-12)).all()
 
 
 @settings(max_examples=60, deadline=None)
@@ -367,9 +384,34 @@ def test_group_share_is_the_trade_weighted_mean_of_member_shares(world):
     combined = (parts.weight * parts.own_share).groupby(parts.year).sum()
     share = ind.trade_share(bilateral, totals, members).set_index("year").value
     np.testing.assert_allclose(combined.sort_index(), share.sort_index(), rtol=1e-12, atol=1e-15)
-    # and the contributions add up to one wherever there is mutual trade
-    sums = parts.groupby("year").contribution.sum(min_count=1).dropna()
-    np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds())
+def test_member_contributions_match_a_flow_by_flow_count(world):
+    # T_iR counted flow by flow in plain Python; the contribution is T_iR over T_RR as
+    # intra_trade computes it (twice the one-way flows among members).
+    bilateral, _, _, _, _, _, members = world
+    parts = ind.member_contributions(bilateral, members).set_index(["year", "iso3"])
+    mutual = ind.intra_trade(bilateral, members).set_index("year").value
+    for year in sorted(bilateral.year.unique()):
+        for code in members:
+            t_ir = sum(row.value_usd_m for row in bilateral[bilateral.year == year].itertuples()
+                       if row.exporter in members and row.importer in members
+                       and code in (row.exporter, row.importer))
+            estimated = sum(row.value_usd_m for row in bilateral[bilateral.year == year].itertuples()
+                            if row.estimate and row.exporter in members and row.importer in members
+                            and code in (row.exporter, row.importer))
+            got = parts.loc[(year, code)]
+            assert got.mutual_trade_usd_m == pytest.approx(t_ir)
+            if mutual[year] > 0:
+                assert got.contribution == pytest.approx(t_ir / mutual[year])
+            else:
+                assert math.isnan(got.contribution)
+            if t_ir > 0:
+                assert got.estimate_share == pytest.approx(estimated / t_ir)
+            else:
+                assert math.isnan(got.estimate_share)
 
 
 @settings(max_examples=40, deadline=None)
@@ -468,6 +510,53 @@ def test_introversion_at_the_edges(k):
     assert rtii["a=1"] == pytest.approx(-1.0, abs=1e-12)
     assert rtii["a=0"] == pytest.approx(1.0, abs=1e-12)
     assert math.isnan(rtii["world"])
+
+
+@pytest.mark.parametrize("members", [["C3", "C0", "C2", "C1"], ["C2", "C1", "C3", "C0"],
+                                     ["C1", "C3", "C0", "C2"]])
+def test_whole_world_introversion_is_undefined_with_decimal_flows(members):
+    # Decimal flows whose sums are not exact in binary floating point (0.1 + 0.2 !=
+    # 0.3), members listed out of order: T_W - T_R and T_R - T_RR are rounding noise,
+    # T_o is zero, and introversion is undefined, not 0.9999999999999996.
+    flows = {("C0", "C1"): 0.1, ("C1", "C0"): 0.2, ("C1", "C2"): 0.7, ("C2", "C3"): 1.1,
+             ("C3", "C0"): 2.3, ("C3", "C1"): 0.3, ("C0", "C2"): 5.05}
+    bilateral = pd.DataFrame([(e, i, 2000, v, "exporter", False) for (e, i), v in flows.items()],
+                             columns=["exporter", "importer", "year", "value_usd_m", "source", "estimate"])
+    totals = totals_from(bilateral, ["C0", "C1", "C2", "C3"])
+    world = world_from(totals)
+    rtii = ind.introversion(bilateral, totals, world, members)
+    assert math.isnan(value(rtii, "introversion", 2000)[0])
+    assert value(ind.trade_share(bilateral, totals, members), "trade_share", 2000)[0] == pytest.approx(1.0)
+    assert value(ind.trade_intensity(bilateral, totals, world, members), "trade_intensity", 2000)[0] \
+        == pytest.approx(1.0)
+
+
+decimals = st.integers(1, 10**7).map(lambda cents: cents / 100) | st.sampled_from([0.1, 0.2, 0.3, 0.7, 1.1])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(2, 6), st.data())
+def test_whole_world_introversion_is_undefined_whatever_the_order(n, data):
+    # Any world of decimal flows; the group of every country, in any order, has no
+    # "rest of the world": introversion is NaN, in the one-group function and in the
+    # groupings table alike.
+    codes = [f"C{k}" for k in range(n)]
+    cells = data.draw(st.lists(st.none() | decimals, min_size=n * n, max_size=n * n))
+    rows = [(e, i, 2000, cells[a * n + b], "exporter", False)
+            for a, e in enumerate(codes) for b, i in enumerate(codes)
+            if a != b and cells[a * n + b] is not None]
+    assume(rows)
+    bilateral = pd.DataFrame(rows, columns=["exporter", "importer", "year", "value_usd_m",
+                                            "source", "estimate"])
+    totals = totals_from(bilateral, codes)
+    world = world_from(totals)
+    members = data.draw(st.permutations(codes))
+    assert math.isnan(value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0])
+    table = ind.indicators_for_groupings(
+        bilateral, totals, world, pd.DataFrame(columns=["iso3", "indicator", "year", "value"]),
+        pd.DataFrame(columns=["origin", "destination", "year", "migrants"]),
+        pd.DataFrame({"grouping": "world", "iso3": members}))
+    assert math.isnan(value(table, "introversion", 2000, grouping="world")[0])
 
 
 def test_introversion_is_minus_one_without_mutual_trade():

@@ -185,9 +185,14 @@ def test_bilateral_matches_the_rule_case_by_case(cases):
            for r in result.itertuples()}
     assert got == expected
     assert not result.duplicated(["exporter", "importer", "year"]).any()
-    if len(result):
-        share = estimate_share(result)
-        assert math.isnan(share) or 0.0 <= share <= 1.0
+    # the share of the matrix's value that rests on estimates, counted case by case
+    total = sum(v for v, _, _ in expected.values())
+    estimated = sum(v for v, _, flagged in expected.values() if flagged)
+    share = estimate_share(result)
+    if total > 0:
+        assert share == pytest.approx(estimated / total)
+    else:
+        assert math.isnan(share)
 
 
 def test_empty_flows_give_empty_frames():
