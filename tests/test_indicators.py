@@ -568,3 +568,56 @@ def test_introversion_is_minus_one_without_mutual_trade():
     totals2 = totals_from(without, COUNTRIES)
     rtii = ind.introversion(without, totals2, world_from(totals2), R)
     assert value(rtii, "introversion", 2000)[0] == -1.0
+
+
+def test_inputs_without_their_columns_are_named():
+    bilateral, totals, world, wdi, migrants = hand_world()
+    population = wdi[wdi.indicator == ind.POPULATION]
+    with pytest.raises(ValueError, match=r"^groupings lacks columns \['iso3'\]$"):
+        ind.indicators_for_groupings(bilateral, totals, world, wdi, migrants,
+                                     pd.DataFrame({"grouping": ["r"]}))
+    with pytest.raises(ValueError, match=r"^migrants lacks columns \['migrants'\]$"):
+        ind.migration_share(migrants.drop(columns="migrants"), population, R)
+    with pytest.raises(ValueError, match=r"^population lacks columns \['value'\]$"):
+        ind.migration_share(migrants, population.drop(columns="value"), R)
+    with pytest.raises(ValueError, match=r"^bilateral lacks columns \['estimate'\]$"):
+        ind.intra_trade(bilateral.drop(columns="estimate"), R)
+    with pytest.raises(ValueError, match=r"^totals lacks columns \['imports'\]$"):
+        ind.trade_share(bilateral, totals.drop(columns="imports"), R)
+    with pytest.raises(ValueError, match=r"^world lacks columns \['exports'\]$"):
+        ind.introversion(bilateral, totals, world.drop(columns="exports"), R)
+    with pytest.raises(ValueError, match=r"^wdi lacks columns \['indicator'\]$"):
+        ind.investment_proxy(wdi.drop(columns="indicator"), R)
+
+
+def test_a_migrant_stock_given_twice_is_rejected():
+    _, _, _, wdi, migrants = hand_world()
+    twice = pd.concat([migrants, migrants.iloc[[0]].assign(migrants=5.0)], ignore_index=True)
+    with pytest.raises(ValueError, match="^migrants has more than one value for an origin, "
+                                         "destination and year$"):
+        ind.migration_share(twice, wdi[wdi.indicator == ind.POPULATION], R)
+
+
+def test_a_group_without_migrants_among_its_members_has_share_zero():
+    # B and C send migrants only to A: none live in the other member, 0 / (50 + 50) = 0
+    _, _, _, wdi, migrants = hand_world()
+    share = ind.migration_share(migrants, wdi[wdi.indicator == ind.POPULATION], ["B", "C"])
+    assert share[["year", "value"]].values.tolist() == [[2015, 0.0]]
+
+
+def test_trade_to_gdp_names_another_gdp_series_by_its_code():
+    bilateral, _, _, wdi, _ = hand_world()
+    other = wdi[wdi.indicator == ind.GDP_USD].assign(indicator="NY.GDP.OTHER")
+    ratio = ind.trade_to_gdp(bilateral, other, R, "NY.GDP.OTHER")
+    assert set(ratio.indicator) == {"trade_to_gdp[NY.GDP.OTHER]"}
+    assert value(ratio, "trade_to_gdp[NY.GDP.OTHER]", 2000)[0] == pytest.approx(0.12)
+
+
+def test_pairs_default_to_every_country_in_the_totals_and_refuse_the_world():
+    bilateral, totals, world, wdi, migrants = hand_world()
+    with_world = pd.concat([totals, world[totals.columns]], ignore_index=True)
+    pairs = ind.indicators_for_pairs(bilateral, with_world, world, wdi, migrants)
+    assert sorted(set(zip(pairs.iso3_a, pairs.iso3_b))) == [
+        (a, b) for a in COUNTRIES for b in COUNTRIES if a < b]
+    with pytest.raises(ValueError, match="WLD"):
+        ind.indicators_for_pairs(bilateral, totals, world, wdi, migrants, countries=["A", "WLD"])

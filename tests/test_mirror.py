@@ -201,3 +201,16 @@ def test_empty_flows_give_empty_frames():
     assert list(bilateral_trade(empty, ["A", "B"]).columns) == BILATERAL_COLUMNS
     assert total_trade(empty, ["A"]).empty
     assert np.isnan(estimate_share(bilateral_trade(empty, ["A", "B"])))
+
+
+def test_total_trade_years_are_integers_and_a_missing_flag_means_national():
+    # an estimate flag left blank on a reported total counts as a national figure (share
+    # 0.0); the years keep their integer type
+    flows = pd.DataFrame.from_records([
+        ("A", "WLD", "exports", 2000, 500.0, None), ("A", "WLD", "imports", 2000, 400.0, True),
+        ("A", "WLD", "exports", 2001, 50.0, False)], columns=FLOW_COLUMNS)
+    result = total_trade(flows, ["A"])
+    assert result.year.dtype == "int64" and result.year.tolist() == [2000, 2001]
+    assert result.exports_estimate_share.tolist() == [0.0, 0.0]
+    assert result.imports_estimate_share.tolist()[0] == 1.0
+    assert math.isnan(result.imports_estimate_share.tolist()[1])

@@ -87,9 +87,11 @@ def test_rows_without_a_code_or_a_name_are_skipped_and_blank_year_columns_ignore
 
 
 def test_an_identical_repeat_is_dropped_and_recorded(tmp_path):
-    rows = [("World", 1.0, 2.0), ("China, P.R.: Mainland", 3.0, 4.0), ("World", 1.0, 2.0)]
+    rows = [("World", 1.0, 2.0), ("China, P.R.: Mainland", 3.0, 4.0), ("World", 1.0, 2.0),
+            ("Uzbekistan, Rep. of", 5.0, 6.0)]
     report = dots.read_dots_workbook(workbook(tmp_path / "DOTS_103.xlsx", rows), AREAS)
-    assert len(report.flows) == 8
+    assert len(report.flows) == 12                  # the rows after the repeat are read too
+    assert set(report.flows.partner) == {"WLD", "CHN", "UZB"}
     assert report.dropped_duplicates == [
         "DOTS_103.xlsx 'Exports, FOB' row 10: identical repeat of row 8 (World)",
         "DOTS_103.xlsx 'Imports, CIF' row 10: identical repeat of row 8 (World)"]
@@ -119,8 +121,8 @@ def test_the_two_sheets_must_name_the_same_reporter(tmp_path):
                     reporters=("Kazakhstan, Rep. of", "Uzbekistan, Rep. of"))
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (4, "Imports, CIF!B4")
-    assert "different reporters" in str(error.value)
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 4, "Imports, CIF!B4")
+    assert error.value.message == "the two sheets name different reporters"
 
 
 @pytest.mark.parametrize("reporter", ["Atlantis", "Advanced Economies"])
@@ -128,8 +130,8 @@ def test_a_reporter_without_a_code_is_an_error(tmp_path, reporter):
     path = workbook(tmp_path / "DOTS_103.xlsx", [("World", 1.0, 2.0)], reporters=(reporter, reporter))
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (4, "Exports, FOB!B4")
-    assert repr(reporter) in str(error.value)
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 4, "Exports, FOB!B4")
+    assert error.value.message == f"reporter {reporter!r} has no ISO3 code in imf_dots_areas.csv"
 
 
 def test_a_partner_repeated_with_other_values_names_both_rows(tmp_path):
@@ -137,22 +139,24 @@ def test_a_partner_repeated_with_other_values_names_both_rows(tmp_path):
                                                   ("World", 1.0, 2.5)])
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (10, "Exports, FOB!B")
-    assert "rows 8 and 10" in str(error.value)
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 10, "Exports, FOB!B")
+    assert error.value.message == "partner 'World' appears twice with different values (rows 8 and 10)"
 
 
 def test_an_unknown_partner_is_an_error_not_a_drop(tmp_path):
     path = workbook(tmp_path / "DOTS_103.xlsx", [("World", 1.0, 2.0), ("Atlantis", 1.0, 2.0)])
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (9, "Exports, FOB!B")
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 9, "Exports, FOB!B")
+    assert error.value.message == "partner 'Atlantis' is not in imf_dots_areas.csv"
 
 
 def test_a_bad_cell_names_sheet_and_year(tmp_path):
     path = workbook(tmp_path / "DOTS_103.xlsx", [("World", 1.0, 2.0)], [("World", 1.0, "n/a")])
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (8, "Imports, CIF!2020")
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 8, "Imports, CIF!2020")
+    assert error.value.message == "not a number or an IMF estimate ('12.3 e'): 'n/a'"
 
 
 @pytest.mark.parametrize("year_columns, column", [({3: "2019", 4: "Total"}, "col4"),
@@ -161,7 +165,9 @@ def test_a_bad_year_header_is_named(tmp_path, year_columns, column):
     path = workbook(tmp_path / "DOTS_103.xlsx", [("World", 1.0, 2.0)], year_columns=year_columns)
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (7, f"Exports, FOB!{column}")
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 7, f"Exports, FOB!{column}")
+    bad = [header for header in year_columns.values() if header != "2019"][0]
+    assert error.value.message == f"year header expected, found {bad!r}"
 
 
 def test_year_headers_may_be_numbers_or_padded_text(tmp_path):
@@ -173,8 +179,8 @@ def test_a_sheet_without_years_or_cut_before_them_is_an_error(tmp_path):
     path = workbook(tmp_path / "DOTS_103.xlsx", [("World", 1.0, 2.0)], year_columns={})
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(path, AREAS)
-    assert (error.value.row, error.value.field) == (7, "Exports, FOB")
-    assert "no year columns" in str(error.value)
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), 7, "Exports, FOB")
+    assert error.value.message == "no year columns"
     short = openpyxl.Workbook()
     short.remove(short.active)
     for title in dots.SHEETS:
@@ -184,8 +190,35 @@ def test_a_sheet_without_years_or_cut_before_them_is_an_error(tmp_path):
     short.save(tmp_path / "short.xlsx")
     with pytest.raises(DataError) as error:
         dots.read_dots_workbook(tmp_path / "short.xlsx", AREAS)
-    assert (error.value.row, error.value.field) == (7, "Exports, FOB")
-    assert "before the year row" in str(error.value)
+    assert (error.value.file, error.value.row, error.value.field) == (str(tmp_path / "short.xlsx"), 7,
+                                                                      "Exports, FOB")
+    assert error.value.message == "sheet ends before the year row"
+
+
+def test_a_sheet_ending_at_the_year_row_has_no_flows(tmp_path):
+    path = workbook(tmp_path / "DOTS_103.xlsx", [])
+    report = dots.read_dots_workbook(path, AREAS)
+    assert report.flows.empty and list(report.flows.columns) == dots.COLUMNS
+
+
+@pytest.mark.parametrize("cells, message", [
+    ({"B1": "Exports"}, "units must be 'US Dollars, Millions', found None"),
+    ({"B4": "Kazakhstan, Rep. of", "B5": "US Dollars, Billions"},
+     "units must be 'US Dollars, Millions', found 'US Dollars, Billions'"),
+])
+def test_units_are_checked_even_on_a_sheet_cut_short(tmp_path, cells, message):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title in dots.SHEETS:
+        sheet = book.create_sheet(title)
+        for address, text in cells.items():
+            sheet[address] = text
+    book.save(tmp_path / "cut.xlsx")
+    with pytest.raises(DataError) as error:
+        dots.read_dots_workbook(tmp_path / "cut.xlsx", AREAS)
+    assert (error.value.file, error.value.row, error.value.field) == (str(tmp_path / "cut.xlsx"), 5,
+                                                                      "Exports, FOB!B5")
+    assert error.value.message == message
 
 
 def test_area_codes_are_read_as_text(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from pandera.errors import SchemaErrors
 
 from analysis.data import schemas
 from analysis.errors import DataError
@@ -108,3 +109,28 @@ def test_an_extra_column_is_rejected():
     table = frame("hdi").assign(note="x")
     with pytest.raises(DataError, match="hdi.csv"):
         schemas.validate("hdi", table, source="hdi.csv")
+
+
+def test_a_wrong_type_names_the_column():
+    table = frame("trade_flows").astype({"value_usd_m": "int64"})
+    with pytest.raises(DataError) as error:
+        schemas.validate("trade_flows", table, source="data/trade_flows.csv")
+    assert (error.value.file, error.value.field) == ("data/trade_flows.csv", "value_usd_m")
+    assert "int64" in error.value.message
+
+
+def test_a_missing_column_is_named():
+    table = frame("trade_flows").drop(columns="estimate")
+    with pytest.raises(DataError) as error:
+        schemas.validate("trade_flows", table, source="data/trade_flows.csv")
+    assert (error.value.file, error.value.row, error.value.field) == ("data/trade_flows.csv", None, "estimate")
+
+
+def test_errors_collected_all_at_once_name_the_row_and_field_too():
+    # pandera's lazy mode gathers every failure in a table of cases; the first is named
+    table = frame("trade_flows", value_usd_m=-2.5)
+    with pytest.raises(SchemaErrors) as collected:
+        schemas.SCHEMAS["trade_flows"].validate(table, lazy=True)
+    error = schemas._as_data_error(collected.value, "data/trade_flows.csv")
+    assert (error.file, error.row, error.field) == ("data/trade_flows.csv", 3, "value_usd_m")
+    assert "-2.5" in error.message
