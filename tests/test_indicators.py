@@ -512,23 +512,54 @@ def test_introversion_at_the_edges(k):
     assert math.isnan(rtii["world"])
 
 
-@pytest.mark.parametrize("members", [["C3", "C0", "C2", "C1"], ["C2", "C1", "C3", "C0"],
-                                     ["C1", "C3", "C0", "C2"]])
-def test_whole_world_introversion_is_undefined_with_decimal_flows(members):
-    # Decimal flows whose sums are not exact in binary floating point (0.1 + 0.2 !=
-    # 0.3), members listed out of order: T_W - T_R and T_R - T_RR are rounding noise,
-    # T_o is zero, and introversion is undefined, not 0.9999999999999996.
-    flows = {("C0", "C1"): 0.1, ("C1", "C0"): 0.2, ("C1", "C2"): 0.7, ("C2", "C3"): 1.1,
-             ("C3", "C0"): 2.3, ("C3", "C1"): 0.3, ("C0", "C2"): 5.05}
+def reported_world(totals):
+    """World totals as an agency reports them: the same sums, added up in another order
+    (so they may differ from the members' sums in the last binary digit)."""
+    world = world_from(totals)
+    for flow in ("exports", "imports"):
+        world[flow] = [sum(reversed(totals.loc[totals.year == year, flow].tolist()))
+                       for year in world.year]
+    return world
+
+
+# Decimal flows among three countries; with the world's own report and the members
+# listed out of order, T_W - T_R is 7.1e-15 and T_R - T_RR is -7.1e-15 instead of 0.
+# Read as data, a = T_oi / T_o = -1 and introversion would come out as
+# 0.9999999999999996. (Listed in sorted order the sums happen to agree exactly.)
+WHOLE_WORLD = {("C0", "C1"): 2.8, ("C0", "C2"): 7.2, ("C1", "C0"): 1.6, ("C1", "C2"): 9.7,
+               ("C2", "C0"): 4.2, ("C2", "C1"): 5.2}
+
+
+def decimal_world(flows, codes):
     bilateral = pd.DataFrame([(e, i, 2000, v, "exporter", False) for (e, i), v in flows.items()],
                              columns=["exporter", "importer", "year", "value_usd_m", "source", "estimate"])
-    totals = totals_from(bilateral, ["C0", "C1", "C2", "C3"])
-    world = world_from(totals)
-    rtii = ind.introversion(bilateral, totals, world, members)
-    assert math.isnan(value(rtii, "introversion", 2000)[0])
-    assert value(ind.trade_share(bilateral, totals, members), "trade_share", 2000)[0] == pytest.approx(1.0)
-    assert value(ind.trade_intensity(bilateral, totals, world, members), "trade_intensity", 2000)[0] \
-        == pytest.approx(1.0)
+    totals = totals_from(bilateral, codes)
+    return bilateral, totals, reported_world(totals)
+
+
+@pytest.mark.parametrize("members", [["C2", "C0", "C1"], ["C1", "C2", "C0"]])
+def test_whole_world_introversion_is_undefined_with_decimal_flows(members):
+    bilateral, totals, world = decimal_world(WHOLE_WORLD, ["C0", "C1", "C2"])
+    t_w = (world.exports + world.imports).iloc[0]
+    t_r = value(ind.group_total_trade(totals, members), "total_trade_usd_m", 2000)[0]
+    assert 0 < abs(t_w - t_r) < 1e-12                 # the case this test is about
+    assert math.isnan(value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0])
+    table = ind.indicators_for_groupings(
+        bilateral, totals, world, pd.DataFrame(columns=["iso3", "indicator", "year", "value"]),
+        pd.DataFrame(columns=["origin", "destination", "year", "migrants"]),
+        pd.DataFrame({"grouping": "world", "iso3": members}))
+    assert math.isnan(value(table, "introversion", 2000, grouping="world")[0])
+    assert value(table, "trade_share", 2000, grouping="world")[0] == pytest.approx(1.0)
+
+
+def test_a_group_with_no_outside_trade_has_introversion_exactly_one_with_decimal_flows():
+    # C0, C1, C2 trade only among themselves (T_R - T_RR = -7.1e-15, rounding), C3 and
+    # C4 with each other: a = 0 and RTII = +1, not 1 plus or minus rounding.
+    flows = {("C0", "C1"): 8.3, ("C0", "C2"): 2.6, ("C1", "C0"): 1.1, ("C1", "C2"): 3.0,
+             ("C2", "C0"): 4.1, ("C2", "C1"): 8.1, ("C3", "C4"): 5.0}
+    bilateral, totals, world = decimal_world(flows, ["C0", "C1", "C2", "C3", "C4"])
+    members = ["C2", "C0", "C1"]
+    assert value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0] == 1.0
 
 
 decimals = st.integers(1, 10**7).map(lambda cents: cents / 100) | st.sampled_from([0.1, 0.2, 0.3, 0.7, 1.1])
@@ -537,26 +568,16 @@ decimals = st.integers(1, 10**7).map(lambda cents: cents / 100) | st.sampled_fro
 @settings(max_examples=50, deadline=None)
 @given(st.integers(2, 6), st.data())
 def test_whole_world_introversion_is_undefined_whatever_the_order(n, data):
-    # Any world of decimal flows; the group of every country, in any order, has no
-    # "rest of the world": introversion is NaN, in the one-group function and in the
-    # groupings table alike.
+    # Any world of decimal flows and its reported world total; the group of every
+    # country, in any order, has no "rest of the world": introversion is NaN.
     codes = [f"C{k}" for k in range(n)]
     cells = data.draw(st.lists(st.none() | decimals, min_size=n * n, max_size=n * n))
-    rows = [(e, i, 2000, cells[a * n + b], "exporter", False)
-            for a, e in enumerate(codes) for b, i in enumerate(codes)
-            if a != b and cells[a * n + b] is not None]
-    assume(rows)
-    bilateral = pd.DataFrame(rows, columns=["exporter", "importer", "year", "value_usd_m",
-                                            "source", "estimate"])
-    totals = totals_from(bilateral, codes)
-    world = world_from(totals)
+    flows = {(e, i): cells[a * n + b] for a, e in enumerate(codes) for b, i in enumerate(codes)
+             if a != b and cells[a * n + b] is not None}
+    assume(flows)
+    bilateral, totals, world = decimal_world(flows, codes)
     members = data.draw(st.permutations(codes))
     assert math.isnan(value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0])
-    table = ind.indicators_for_groupings(
-        bilateral, totals, world, pd.DataFrame(columns=["iso3", "indicator", "year", "value"]),
-        pd.DataFrame(columns=["origin", "destination", "year", "migrants"]),
-        pd.DataFrame({"grouping": "world", "iso3": members}))
-    assert math.isnan(value(table, "introversion", 2000, grouping="world")[0])
 
 
 def test_introversion_is_minus_one_without_mutual_trade():
@@ -621,3 +642,49 @@ def test_pairs_default_to_every_country_in_the_totals_and_refuse_the_world():
         (a, b) for a in COUNTRIES for b in COUNTRIES if a < b]
     with pytest.raises(ValueError, match="WLD"):
         ind.indicators_for_pairs(bilateral, totals, world, wdi, migrants, countries=["A", "WLD"])
+
+
+def test_trade_years_are_those_of_the_matrix_or_the_totals():
+    # 2002 has totals but no bilateral rows (T_RR missing); 2003 bilateral rows but no
+    # totals (T_R missing); the world total is missing in 2001: every year has its row.
+    bilateral, totals, world, *_ = hand_world()
+    later = bilateral[bilateral.year == 2001].assign(year=2003)
+    bilateral = pd.concat([bilateral, later], ignore_index=True)
+    totals = pd.concat([totals, totals[totals.year == 2000].assign(year=2002)], ignore_index=True)
+    world = world[world.year == 2000]
+    rtii = ind.introversion(bilateral, totals, world, R)
+    assert rtii.year.tolist() == [2000, 2001, 2002, 2003]
+    assert value(rtii, "introversion", 2000)[0] == pytest.approx(173 / 467)
+    assert rtii.value.iloc[1:].isna().all()
+    share = ind.trade_share(bilateral, totals, R).set_index("year").value
+    assert share[2000] == pytest.approx(8 / 15) and share.loc[[2001, 2002, 2003]].isna().all()
+
+
+def test_estimated_imports_count_in_the_estimate_shares():
+    # Every member's imports and the world's imports are IMF estimates, exports are not:
+    # e_R = (M_A + M_B + M_C) / T_R = (40 + 30 + 35) / 225; e_W = 265 / 530.
+    bilateral, totals, world, *_ = hand_world()
+    totals = totals.assign(exports_estimate_share=0.0, imports_estimate_share=1.0)
+    world = world.assign(exports_estimate_share=0.0, imports_estimate_share=1.0)
+    assert value(ind.group_total_trade(totals, R), "total_trade_usd_m", 2000)[1] == pytest.approx(105 / 225)
+    assert value(ind.introversion(bilateral, totals, world, R), "introversion", 2000)[1] == pytest.approx(0.5)
+
+
+def test_world_rows_are_picked_by_code_and_not_repeated():
+    bilateral, totals, world, *_ = hand_world()
+    mixed = pd.concat([totals, world[totals.columns]], ignore_index=True)   # countries + WLD
+    expected = ind.trade_intensity(bilateral, totals, world, R)
+    pd.testing.assert_frame_equal(ind.trade_intensity(bilateral, totals, mixed, R), expected)
+    with pytest.raises(ValueError, match="^world has more than one row for a year$"):
+        ind.trade_intensity(bilateral, totals, pd.concat([world, world.iloc[[0]]]), R)
+
+
+def test_two_different_values_for_one_country_and_year_are_rejected():
+    bilateral, totals, _, wdi, _ = hand_world()
+    gdp = wdi[wdi.indicator == ind.GDP_USD]
+    twice = pd.concat([wdi, gdp.iloc[[0]].assign(value=1.0)], ignore_index=True)
+    with pytest.raises(ValueError, match="^more than one value for a country and year$"):
+        ind.trade_to_gdp(bilateral, twice, R, ind.GDP_USD)
+    other = pd.concat([totals, totals.iloc[[0]].assign(exports=1.0)], ignore_index=True)
+    with pytest.raises(ValueError, match="^totals has more than one row for a country and year$"):
+        ind.trade_share(bilateral, other, R)

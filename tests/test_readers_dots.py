@@ -59,6 +59,7 @@ def test_every_kept_cell_becomes_one_sorted_record(tmp_path):
         ("KAZ", "WLD", "imports", 2020, 95.5, False),
     ]
     assert list(report.flows.columns) == dots.COLUMNS
+    assert report.flows.index.tolist() == list(range(7))
     assert report.flows.dtypes.astype(str).tolist()[3:] == ["int64", "float64", "bool"]
     assert report.dropped_duplicates == []
 
