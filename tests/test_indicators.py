@@ -688,3 +688,36 @@ def test_two_different_values_for_one_country_and_year_are_rejected():
     other = pd.concat([totals, totals.iloc[[0]].assign(exports=1.0)], ignore_index=True)
     with pytest.raises(ValueError, match="^totals has more than one row for a country and year$"):
         ind.trade_share(bilateral, other, R)
+
+
+def test_outputs_are_in_the_documented_order_with_a_plain_index():
+    bilateral, totals, world, wdi, migrants = hand_world()
+    groupings = pd.DataFrame({"grouping": ["r"] * 3 + ["ab"] * 2, "iso3": R + ["A", "B"]})
+    table = ind.indicators_for_groupings(bilateral, totals, world, wdi, migrants, groupings)
+    assert table.index.tolist() == list(range(len(table)))
+    first = table[(table.grouping == "ab") & (table.year == 2000)]
+    assert first.indicator.tolist() == [name for name in ind.INDICATORS if name != ind.MIGRATION_SHARE]
+    assert table.grouping.iloc[0] == "ab" and table.year.iloc[0] == 2000
+    share = ind.trade_share(bilateral, totals, R)
+    assert share.index.tolist() == [0, 1]
+    parts = ind.member_contributions(bilateral, R, totals)
+    assert parts.index.tolist() == list(range(6))
+    assert parts[["year", "iso3"]].values.tolist() == [[y, c] for y in (2000, 2001) for c in R]
+
+
+def test_a_member_without_totals_keeps_its_contribution():
+    bilateral, totals, *_ = hand_world()
+    parts = ind.member_contributions(bilateral, R, totals[totals.iso3 != "C"])
+    row = parts[(parts.year == 2000) & (parts.iso3 == "C")].iloc[0]
+    assert row.mutual_trade_usd_m == 30.0 and row.contribution == pytest.approx(30 / 120)
+    assert math.isnan(row.total_trade_usd_m) and math.isnan(row.own_share)
+
+
+def test_bad_member_lists_are_named():
+    bilateral, totals, *_ = hand_world()
+    with pytest.raises(TypeError, match="^members must be a collection of ISO3 codes, not one string$"):
+        ind.trade_share(bilateral, totals, "ABC")
+    with pytest.raises(ValueError, match="^a group needs at least one member$"):
+        ind.trade_share(bilateral, totals, [])
+    with pytest.raises(ValueError, match="^'WLD' is the world total, not a member country$"):
+        ind.trade_share(bilateral, totals, ["A", "WLD"])
