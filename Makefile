@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book pdf test bench extract preview setup system-deps tex-deps clean
+.PHONY: book pdf test bench extract preview setup system-deps tex-deps clean mutation
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ test: setup $(TOOLS)/.installed system-deps pdf
 
 bench: setup
 	$(PY) -m tooling.bench
+
+## mutation testing of the mirror rule, the indicators, the DOTS reader and the schemas
+## against their fast tests (configured in pyproject.toml); not part of `make test`
+mutation: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
+	$(VENV)/bin/mutmut export-cicd-stats
+	cat mutants/mutmut-cicd-stats.json
 
 extract: setup
 	$(PY) -m analysis.data.extract

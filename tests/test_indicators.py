@@ -261,6 +261,26 @@ def test_bad_members_are_rejected():
         ind.trade_share(bilateral, pd.concat([totals, totals.iloc[:1]]), R)
 
 
+@pytest.mark.parametrize("function", [
+    lambda b, t, w, m: ind.intra_trade(b, m),
+    lambda b, t, w, m: ind.trade_share(b, t, m),
+    lambda b, t, w, m: ind.introversion(b, t, w, m),
+    lambda b, t, w, m: ind.member_contributions(b, m, t),
+    lambda b, t, w, m: ind.indicators_for_groupings(b, t, w, pd.DataFrame(columns=["iso3", "indicator", "year", "value"]),
+                                                    pd.DataFrame(columns=["origin", "destination", "year", "migrants"]),
+                                                    pd.DataFrame({"grouping": "r", "iso3": m})),
+], ids=["intra_trade", "trade_share", "introversion", "member_contributions", "groupings"])
+def test_a_flow_given_twice_is_rejected_not_summed(function):
+    # A second value for the ordered pair A->B in 2000 (a mirror matrix built wrongly)
+    # would silently double-count the flow: 2 * (60 + 10) = 140 instead of T_RR = 120.
+    bilateral, totals, world, *_ = hand_world()
+    repeated = pd.concat([bilateral, bilateral.iloc[[0]].assign(source="importer")], ignore_index=True)
+    with pytest.raises(ValueError, match="more than one value for an ordered pair and year"):
+        function(repeated, totals, world, R)
+    # a pair and its reverse, or the same pair in another year, are not repeats
+    assert value(ind.intra_trade(bilateral, R), "mutual_trade_usd_m", 2001)[0] == 120.0
+
+
 # ---------------------------------------------------------------------------------
 # Random consistent worlds
 # ---------------------------------------------------------------------------------
@@ -333,9 +353,6 @@ def test_shares_and_indices_stay_in_range(world):
     assert (merged.value_x.dropna() <= bound[merged.value_x.notna()] * (1 + 1e-12)).all()
     # NaN and never inf
     assert not np.isinf(table.value).any()
-    parts = ind.member_contributions(world[0], world[-1], world[1])
-    c = parts.contribution.dropna()
-    assert ((c >= 0) & (c <= 1 + 1e-12)).all()
 
 
 @settings(max_examples=60, deadline=None)
@@ -367,9 +384,34 @@ def test_group_share_is_the_trade_weighted_mean_of_member_shares(world):
     combined = (parts.weight * parts.own_share).groupby(parts.year).sum()
     share = ind.trade_share(bilateral, totals, members).set_index("year").value
     np.testing.assert_allclose(combined.sort_index(), share.sort_index(), rtol=1e-12, atol=1e-15)
-    # and the contributions add up to one wherever there is mutual trade
-    sums = parts.groupby("year").contribution.sum(min_count=1).dropna()
-    np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds())
+def test_member_contributions_match_a_flow_by_flow_count(world):
+    # T_iR counted flow by flow in plain Python; the contribution is T_iR over T_RR as
+    # intra_trade computes it (twice the one-way flows among members).
+    bilateral, _, _, _, _, _, members = world
+    parts = ind.member_contributions(bilateral, members).set_index(["year", "iso3"])
+    mutual = ind.intra_trade(bilateral, members).set_index("year").value
+    for year in sorted(bilateral.year.unique()):
+        for code in members:
+            t_ir = sum(row.value_usd_m for row in bilateral[bilateral.year == year].itertuples()
+                       if row.exporter in members and row.importer in members
+                       and code in (row.exporter, row.importer))
+            estimated = sum(row.value_usd_m for row in bilateral[bilateral.year == year].itertuples()
+                            if row.estimate and row.exporter in members and row.importer in members
+                            and code in (row.exporter, row.importer))
+            got = parts.loc[(year, code)]
+            assert got.mutual_trade_usd_m == pytest.approx(t_ir)
+            if mutual[year] > 0:
+                assert got.contribution == pytest.approx(t_ir / mutual[year])
+            else:
+                assert math.isnan(got.contribution)
+            if t_ir > 0:
+                assert got.estimate_share == pytest.approx(estimated / t_ir)
+            else:
+                assert math.isnan(got.estimate_share)
 
 
 @settings(max_examples=40, deadline=None)
@@ -470,6 +512,74 @@ def test_introversion_at_the_edges(k):
     assert math.isnan(rtii["world"])
 
 
+def reported_world(totals):
+    """World totals as an agency reports them: the same sums, added up in another order
+    (so they may differ from the members' sums in the last binary digit)."""
+    world = world_from(totals)
+    for flow in ("exports", "imports"):
+        world[flow] = [sum(reversed(totals.loc[totals.year == year, flow].tolist()))
+                       for year in world.year]
+    return world
+
+
+# Decimal flows among three countries; with the world's own report and the members
+# listed out of order, T_W - T_R is 7.1e-15 and T_R - T_RR is -7.1e-15 instead of 0.
+# Read as data, a = T_oi / T_o = -1 and introversion would come out as
+# 0.9999999999999996. (Listed in sorted order the sums happen to agree exactly.)
+WHOLE_WORLD = {("C0", "C1"): 2.8, ("C0", "C2"): 7.2, ("C1", "C0"): 1.6, ("C1", "C2"): 9.7,
+               ("C2", "C0"): 4.2, ("C2", "C1"): 5.2}
+
+
+def decimal_world(flows, codes):
+    bilateral = pd.DataFrame([(e, i, 2000, v, "exporter", False) for (e, i), v in flows.items()],
+                             columns=["exporter", "importer", "year", "value_usd_m", "source", "estimate"])
+    totals = totals_from(bilateral, codes)
+    return bilateral, totals, reported_world(totals)
+
+
+@pytest.mark.parametrize("members", [["C2", "C0", "C1"], ["C1", "C2", "C0"]])
+def test_whole_world_introversion_is_undefined_with_decimal_flows(members):
+    bilateral, totals, world = decimal_world(WHOLE_WORLD, ["C0", "C1", "C2"])
+    t_w = (world.exports + world.imports).iloc[0]
+    t_r = value(ind.group_total_trade(totals, members), "total_trade_usd_m", 2000)[0]
+    assert 0 < abs(t_w - t_r) < 1e-12                 # the case this test is about
+    assert math.isnan(value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0])
+    table = ind.indicators_for_groupings(
+        bilateral, totals, world, pd.DataFrame(columns=["iso3", "indicator", "year", "value"]),
+        pd.DataFrame(columns=["origin", "destination", "year", "migrants"]),
+        pd.DataFrame({"grouping": "world", "iso3": members}))
+    assert math.isnan(value(table, "introversion", 2000, grouping="world")[0])
+    assert value(table, "trade_share", 2000, grouping="world")[0] == pytest.approx(1.0)
+
+
+def test_a_group_with_no_outside_trade_has_introversion_exactly_one_with_decimal_flows():
+    # C0, C1, C2 trade only among themselves (T_R - T_RR = -7.1e-15, rounding), C3 and
+    # C4 with each other: a = 0 and RTII = +1, not 1 plus or minus rounding.
+    flows = {("C0", "C1"): 8.3, ("C0", "C2"): 2.6, ("C1", "C0"): 1.1, ("C1", "C2"): 3.0,
+             ("C2", "C0"): 4.1, ("C2", "C1"): 8.1, ("C3", "C4"): 5.0}
+    bilateral, totals, world = decimal_world(flows, ["C0", "C1", "C2", "C3", "C4"])
+    members = ["C2", "C0", "C1"]
+    assert value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0] == 1.0
+
+
+decimals = st.integers(1, 10**7).map(lambda cents: cents / 100) | st.sampled_from([0.1, 0.2, 0.3, 0.7, 1.1])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(2, 6), st.data())
+def test_whole_world_introversion_is_undefined_whatever_the_order(n, data):
+    # Any world of decimal flows and its reported world total; the group of every
+    # country, in any order, has no "rest of the world": introversion is NaN.
+    codes = [f"C{k}" for k in range(n)]
+    cells = data.draw(st.lists(st.none() | decimals, min_size=n * n, max_size=n * n))
+    flows = {(e, i): cells[a * n + b] for a, e in enumerate(codes) for b, i in enumerate(codes)
+             if a != b and cells[a * n + b] is not None}
+    assume(flows)
+    bilateral, totals, world = decimal_world(flows, codes)
+    members = data.draw(st.permutations(codes))
+    assert math.isnan(value(ind.introversion(bilateral, totals, world, members), "introversion", 2000)[0])
+
+
 def test_introversion_is_minus_one_without_mutual_trade():
     # The hand world above has S = 8/15 > T_oi/T_o = 21/61: a positive bias (173/467).
     # Without the flows inside R, S = 0, HI = 0 < HE, so RTII = (0 - HE) / (0 + HE) = -1.
@@ -479,3 +589,135 @@ def test_introversion_is_minus_one_without_mutual_trade():
     totals2 = totals_from(without, COUNTRIES)
     rtii = ind.introversion(without, totals2, world_from(totals2), R)
     assert value(rtii, "introversion", 2000)[0] == -1.0
+
+
+def test_inputs_without_their_columns_are_named():
+    bilateral, totals, world, wdi, migrants = hand_world()
+    population = wdi[wdi.indicator == ind.POPULATION]
+    with pytest.raises(ValueError, match=r"^groupings lacks columns \['iso3'\]$"):
+        ind.indicators_for_groupings(bilateral, totals, world, wdi, migrants,
+                                     pd.DataFrame({"grouping": ["r"]}))
+    with pytest.raises(ValueError, match=r"^migrants lacks columns \['migrants'\]$"):
+        ind.migration_share(migrants.drop(columns="migrants"), population, R)
+    with pytest.raises(ValueError, match=r"^population lacks columns \['value'\]$"):
+        ind.migration_share(migrants, population.drop(columns="value"), R)
+    with pytest.raises(ValueError, match=r"^bilateral lacks columns \['estimate'\]$"):
+        ind.intra_trade(bilateral.drop(columns="estimate"), R)
+    with pytest.raises(ValueError, match=r"^totals lacks columns \['imports'\]$"):
+        ind.trade_share(bilateral, totals.drop(columns="imports"), R)
+    with pytest.raises(ValueError, match=r"^world lacks columns \['exports'\]$"):
+        ind.introversion(bilateral, totals, world.drop(columns="exports"), R)
+    with pytest.raises(ValueError, match=r"^wdi lacks columns \['indicator'\]$"):
+        ind.investment_proxy(wdi.drop(columns="indicator"), R)
+
+
+def test_a_migrant_stock_given_twice_is_rejected():
+    _, _, _, wdi, migrants = hand_world()
+    twice = pd.concat([migrants, migrants.iloc[[0]].assign(migrants=5.0)], ignore_index=True)
+    with pytest.raises(ValueError, match="^migrants has more than one value for an origin, "
+                                         "destination and year$"):
+        ind.migration_share(twice, wdi[wdi.indicator == ind.POPULATION], R)
+
+
+def test_a_group_without_migrants_among_its_members_has_share_zero():
+    # B and C send migrants only to A: none live in the other member, 0 / (50 + 50) = 0
+    _, _, _, wdi, migrants = hand_world()
+    share = ind.migration_share(migrants, wdi[wdi.indicator == ind.POPULATION], ["B", "C"])
+    assert share[["year", "value"]].values.tolist() == [[2015, 0.0]]
+
+
+def test_trade_to_gdp_names_another_gdp_series_by_its_code():
+    bilateral, _, _, wdi, _ = hand_world()
+    other = wdi[wdi.indicator == ind.GDP_USD].assign(indicator="NY.GDP.OTHER")
+    ratio = ind.trade_to_gdp(bilateral, other, R, "NY.GDP.OTHER")
+    assert set(ratio.indicator) == {"trade_to_gdp[NY.GDP.OTHER]"}
+    assert value(ratio, "trade_to_gdp[NY.GDP.OTHER]", 2000)[0] == pytest.approx(0.12)
+
+
+def test_pairs_default_to_every_country_in_the_totals_and_refuse_the_world():
+    bilateral, totals, world, wdi, migrants = hand_world()
+    with_world = pd.concat([totals, world[totals.columns]], ignore_index=True)
+    pairs = ind.indicators_for_pairs(bilateral, with_world, world, wdi, migrants)
+    assert sorted(set(zip(pairs.iso3_a, pairs.iso3_b))) == [
+        (a, b) for a in COUNTRIES for b in COUNTRIES if a < b]
+    with pytest.raises(ValueError, match="WLD"):
+        ind.indicators_for_pairs(bilateral, totals, world, wdi, migrants, countries=["A", "WLD"])
+
+
+def test_trade_years_are_those_of_the_matrix_or_the_totals():
+    # 2002 has totals but no bilateral rows (T_RR missing); 2003 bilateral rows but no
+    # totals (T_R missing); the world total is missing in 2001: every year has its row.
+    bilateral, totals, world, *_ = hand_world()
+    later = bilateral[bilateral.year == 2001].assign(year=2003)
+    bilateral = pd.concat([bilateral, later], ignore_index=True)
+    totals = pd.concat([totals, totals[totals.year == 2000].assign(year=2002)], ignore_index=True)
+    world = world[world.year == 2000]
+    rtii = ind.introversion(bilateral, totals, world, R)
+    assert rtii.year.tolist() == [2000, 2001, 2002, 2003]
+    assert value(rtii, "introversion", 2000)[0] == pytest.approx(173 / 467)
+    assert rtii.value.iloc[1:].isna().all()
+    share = ind.trade_share(bilateral, totals, R).set_index("year").value
+    assert share[2000] == pytest.approx(8 / 15) and share.loc[[2001, 2002, 2003]].isna().all()
+
+
+def test_estimated_imports_count_in_the_estimate_shares():
+    # Every member's imports and the world's imports are IMF estimates, exports are not:
+    # e_R = (M_A + M_B + M_C) / T_R = (40 + 30 + 35) / 225; e_W = 265 / 530.
+    bilateral, totals, world, *_ = hand_world()
+    totals = totals.assign(exports_estimate_share=0.0, imports_estimate_share=1.0)
+    world = world.assign(exports_estimate_share=0.0, imports_estimate_share=1.0)
+    assert value(ind.group_total_trade(totals, R), "total_trade_usd_m", 2000)[1] == pytest.approx(105 / 225)
+    assert value(ind.introversion(bilateral, totals, world, R), "introversion", 2000)[1] == pytest.approx(0.5)
+
+
+def test_world_rows_are_picked_by_code_and_not_repeated():
+    bilateral, totals, world, *_ = hand_world()
+    mixed = pd.concat([totals, world[totals.columns]], ignore_index=True)   # countries + WLD
+    expected = ind.trade_intensity(bilateral, totals, world, R)
+    pd.testing.assert_frame_equal(ind.trade_intensity(bilateral, totals, mixed, R), expected)
+    with pytest.raises(ValueError, match="^world has more than one row for a year$"):
+        ind.trade_intensity(bilateral, totals, pd.concat([world, world.iloc[[0]]]), R)
+
+
+def test_two_different_values_for_one_country_and_year_are_rejected():
+    bilateral, totals, _, wdi, _ = hand_world()
+    gdp = wdi[wdi.indicator == ind.GDP_USD]
+    twice = pd.concat([wdi, gdp.iloc[[0]].assign(value=1.0)], ignore_index=True)
+    with pytest.raises(ValueError, match="^more than one value for a country and year$"):
+        ind.trade_to_gdp(bilateral, twice, R, ind.GDP_USD)
+    other = pd.concat([totals, totals.iloc[[0]].assign(exports=1.0)], ignore_index=True)
+    with pytest.raises(ValueError, match="^totals has more than one row for a country and year$"):
+        ind.trade_share(bilateral, other, R)
+
+
+def test_outputs_are_in_the_documented_order_with_a_plain_index():
+    bilateral, totals, world, wdi, migrants = hand_world()
+    groupings = pd.DataFrame({"grouping": ["r"] * 3 + ["ab"] * 2, "iso3": R + ["A", "B"]})
+    table = ind.indicators_for_groupings(bilateral, totals, world, wdi, migrants, groupings)
+    assert table.index.tolist() == list(range(len(table)))
+    first = table[(table.grouping == "ab") & (table.year == 2000)]
+    assert first.indicator.tolist() == [name for name in ind.INDICATORS if name != ind.MIGRATION_SHARE]
+    assert table.grouping.iloc[0] == "ab" and table.year.iloc[0] == 2000
+    share = ind.trade_share(bilateral, totals, R)
+    assert share.index.tolist() == [0, 1]
+    parts = ind.member_contributions(bilateral, R, totals)
+    assert parts.index.tolist() == list(range(6))
+    assert parts[["year", "iso3"]].values.tolist() == [[y, c] for y in (2000, 2001) for c in R]
+
+
+def test_a_member_without_totals_keeps_its_contribution():
+    bilateral, totals, *_ = hand_world()
+    parts = ind.member_contributions(bilateral, R, totals[totals.iso3 != "C"])
+    row = parts[(parts.year == 2000) & (parts.iso3 == "C")].iloc[0]
+    assert row.mutual_trade_usd_m == 30.0 and row.contribution == pytest.approx(30 / 120)
+    assert math.isnan(row.total_trade_usd_m) and math.isnan(row.own_share)
+
+
+def test_bad_member_lists_are_named():
+    bilateral, totals, *_ = hand_world()
+    with pytest.raises(TypeError, match="^members must be a collection of ISO3 codes, not one string$"):
+        ind.trade_share(bilateral, totals, "ABC")
+    with pytest.raises(ValueError, match="^a group needs at least one member$"):
+        ind.trade_share(bilateral, totals, [])
+    with pytest.raises(ValueError, match="^'WLD' is the world total, not a member country$"):
+        ind.trade_share(bilateral, totals, ["A", "WLD"])

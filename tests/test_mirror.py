@@ -185,9 +185,14 @@ def test_bilateral_matches_the_rule_case_by_case(cases):
            for r in result.itertuples()}
     assert got == expected
     assert not result.duplicated(["exporter", "importer", "year"]).any()
-    if len(result):
-        share = estimate_share(result)
-        assert math.isnan(share) or 0.0 <= share <= 1.0
+    # the share of the matrix's value that rests on estimates, counted case by case
+    total = sum(v for v, _, _ in expected.values())
+    estimated = sum(v for v, _, flagged in expected.values() if flagged)
+    share = estimate_share(result)
+    if total > 0:
+        assert share == pytest.approx(estimated / total)
+    else:
+        assert math.isnan(share)
 
 
 def test_empty_flows_give_empty_frames():
@@ -196,3 +201,63 @@ def test_empty_flows_give_empty_frames():
     assert list(bilateral_trade(empty, ["A", "B"]).columns) == BILATERAL_COLUMNS
     assert total_trade(empty, ["A"]).empty
     assert np.isnan(estimate_share(bilateral_trade(empty, ["A", "B"])))
+
+
+def test_total_trade_years_are_integers_and_a_missing_flag_means_national():
+    # an estimate flag left blank on a reported total counts as a national figure (share
+    # 0.0); the years keep their integer type
+    flows = pd.DataFrame.from_records([
+        ("A", "WLD", "exports", 2000, 500.0, None), ("A", "WLD", "imports", 2000, 400.0, True),
+        ("A", "WLD", "exports", 2001, 50.0, False)], columns=FLOW_COLUMNS)
+    result = total_trade(flows, ["A"])
+    assert result.year.dtype == "int64" and result.year.tolist() == [2000, 2001]
+    assert result.exports_estimate_share.tolist() == [0.0, 0.0]
+    assert result.imports_estimate_share.tolist()[0] == 1.0
+    assert math.isnan(result.imports_estimate_share.tolist()[1])
+
+
+def test_bilateral_result_is_indexed_and_typed_and_a_blank_flag_is_national():
+    # A->B: the exporter's flag is blank (a national figure), so its 10 is used, not the
+    # importer's 11; B->A: only the importer's report, flag blank.
+    flows = pd.DataFrame.from_records([
+        ("A", "B", "exports", 2001, 10.0, None), ("B", "A", "imports", 2001, 11.0, False),
+        ("A", "B", "imports", 2000, 4.0, None), ("C", "A", "exports", 2000, 1.0, True)],
+        columns=FLOW_COLUMNS)
+    result = bilateral_trade(flows, ["A", "B", "C"])
+    assert result.index.tolist() == [0, 1, 2]
+    assert result.year.dtype == "int64"
+    assert [(r.exporter, r.importer, r.year, r.value_usd_m, r.source, bool(r.estimate))
+            for r in result.itertuples()] == [("A", "B", 2001, 10.0, "exporter", False),
+                                              ("B", "A", 2000, 4.0, "importer", False),
+                                              ("C", "A", 2000, 1.0, "exporter", True)]
+    flipped = bilateral_trade(flows, ["A", "B", "C"], prefer="importer")
+    assert one(flipped, "A", "B", 2001).value_usd_m == 11.0
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match=r"^prefer must be 'exporter' or 'importer', not 'both'$"):
+        bilateral_trade(RULE_FLOWS, ["A", "B"], prefer="both")
+    with pytest.raises(TypeError, match=r"^countries must be a collection of ISO3 codes, not one string$"):
+        bilateral_trade(RULE_FLOWS, "AB")
+    with pytest.raises(ValueError, match=r"^'WLD' is the world total, not a partner country$"):
+        bilateral_trade(RULE_FLOWS, ["A", "WLD"])
+    with pytest.raises(ValueError, match=r"^flows has negative values$"):
+        bilateral_trade(flows_frame([("A", "B", "exports", 2000, -1.0, False)]), ["A", "B"])
+    duplicate = flows_frame([("A", "B", "imports", 2000, 1.0, False), ("A", "C", "exports", 2000, 1.0, False),
+                             ("A", "B", "imports", 2000, 2.0, False)])
+    with pytest.raises(ValueError, match=r"^flows has more than one row for key \['A', 'B', 'imports', 2000\]$"):
+        bilateral_trade(duplicate, ["A", "B", "C"])
+
+
+def test_estimate_share_groups_by_one_or_several_columns_and_skips_blank_flags():
+    frame = pd.DataFrame({"group": ["x", "x", "y", "y"], "year": [2000, 2001, 2000, 2000],
+                          "value_usd_m": [0.2, 0.6, 0.5, 3.0],
+                          "estimate": [1.0, 0.0, 1.0, np.nan]})
+    # the blank flag's row is left out: (0.2 + 0.5) / (0.2 + 0.6 + 0.5)
+    assert estimate_share(frame) == pytest.approx(0.7 / 1.3)
+    assert estimate_share(frame.iloc[[0]]) == 1.0            # a total below one is still a total
+    by_group = estimate_share(frame, "group")
+    assert by_group.name == "estimate_share" and by_group.index.name == "group"
+    assert by_group.to_dict() == pytest.approx({"x": 0.25, "y": 1.0})
+    by_both = estimate_share(frame, ["group", "year"])
+    assert by_both.to_dict() == pytest.approx({("x", 2000): 1.0, ("x", 2001): 0.0, ("y", 2000): 1.0})

@@ -35,10 +35,15 @@ def test_results_table_takes_the_nearest_earlier_migration_year():
         "estimate_share": [np.nan, np.nan, 0.0, 0.0],
     })
     integration = results.IntegrationResults(None, None, groupings, None, None)
-    table = results.results_table(integration, [2010, 2020], [indicators.TRADE_SHARE, indicators.MIGRATION_SHARE])
+    years = [2010, 2015, 2017, 2019, 2020]
+    table = results.results_table(integration, years, [indicators.TRADE_SHARE, indicators.MIGRATION_SHARE])
     assert table.loc["g", (indicators.TRADE_SHARE, 2020)] == 0.3
-    assert table.loc["g", (indicators.MIGRATION_SHARE, 2020)] == 0.02   # 2019 stock
-    assert np.isnan(table.loc["g", (indicators.MIGRATION_SHARE, 2010)])  # no stock year <= 2010 here
+    migration = table.loc["g", indicators.MIGRATION_SHARE]
+    assert np.isnan(migration[2010])        # no stock year <= 2010 here
+    assert migration[2015] == 0.01          # a stock year uses its own stock, not the one before
+    assert migration[2017] == 0.01          # between stock years: the earlier one
+    assert migration[2019] == 0.02
+    assert migration[2020] == 0.02          # after the last stock year: the last one
     assert table.loc["g", ("estimate_share", 2020)] == 0.0   # migration's NaN does not count
 
 
@@ -61,10 +66,52 @@ def test_results_on_the_extract_cover_every_grouping_and_pair(integration):
     assert ppp.notna().all()
 
 
-def test_member_contributions_add_up_to_one(integration):
-    contributions = integration.contributions("eaeu")
-    sums = contributions.groupby("year").contribution.sum()
-    assert np.allclose(sums, 1.0)
+def test_member_contributions_match_the_bilateral_matrix(integration):
+    # T_iR counted row by row from the pipeline's bilateral matrix, against T_RR from
+    # the groupings table (a separate computation): EAEU, 2020
+    members = ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    flows = integration.bilateral[(integration.bilateral.year == 2020)
+                                  & integration.bilateral.exporter.isin(members)
+                                  & integration.bilateral.importer.isin(members)]
+    by_member = {code: sum(row.value_usd_m for row in flows.itertuples()
+                           if code in (row.exporter, row.importer)) for code in members}
+    rows = integration.groupings
+    t_rr = rows[(rows.grouping == "eaeu") & (rows.indicator == indicators.MUTUAL_TRADE)
+                & (rows.year == 2020)].value.iloc[0]
+    parts = integration.contributions("eaeu")
+    parts = parts[parts.year == 2020].set_index("iso3")
+    assert parts.index.tolist() == members
+    assert parts.mutual_trade_usd_m.to_dict() == pytest.approx(by_member, rel=1e-12)
+    assert parts.contribution.to_dict() == pytest.approx(
+        {code: by_member[code] / t_rr for code in members}, rel=1e-12)
+    # each member's own share: its mutual trade over its own total trade
+    totals = integration.totals[integration.totals.year == 2020].set_index("iso3")
+    own = {code: by_member[code] / (totals.exports[code] + totals.imports[code]) for code in members}
+    assert parts.own_share.to_dict() == pytest.approx(own, rel=1e-12)
+
+
+def test_the_pipeline_takes_the_exporter_s_national_report_first(integration):
+    # The book's rule, as compute() applies it: a national export report (FOB) is used
+    # wherever there is one; the importer's report (CIF) only fills the gaps.
+    flows = load_extract().trade_flows
+    study = integration.membership.iso3.unique()
+    inside = (flows.reporter.isin(study) & flows.partner.isin(study)
+              & (flows.reporter != flows.partner) & flows.year.between(2000, 2020))
+    exports = flows[inside & (flows.flow == "exports") & ~flows.estimate]
+    exports = exports.rename(columns={"reporter": "exporter", "partner": "importer"})
+    used = exports.merge(integration.bilateral, on=["exporter", "importer", "year"],
+                         suffixes=("_reported", ""))
+    assert len(used) == len(exports) > 10_000
+    assert (used.source == "exporter").all()
+    assert (used.value_usd_m == used.value_usd_m_reported).all()
+    # the rest come from the importer's national report of the same flow
+    imports = flows[inside & (flows.flow == "imports") & ~flows.estimate]
+    imports = imports.rename(columns={"reporter": "importer", "partner": "exporter"})
+    national = integration.bilateral[(integration.bilateral.source == "importer")
+                                     & ~integration.bilateral.estimate]
+    filled = national.merge(imports, on=["exporter", "importer", "year"], suffixes=("", "_reported"))
+    assert len(filled) == len(national) > 0
+    assert (filled.value_usd_m == filled.value_usd_m_reported).all()
 
 
 @pytest.mark.parametrize("before, after, key", [(0.05, 0.09, "trend.rose"), (0.16, 0.15, "trend.fell"),

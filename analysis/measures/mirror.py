@@ -163,6 +163,6 @@ def _checked_flows(flows: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("flows has negative values")
     duplicated = flows.duplicated(FLOW_KEY, keep=False)
     if duplicated.any():
-        first = flows.loc[duplicated, FLOW_KEY].iloc[0].tolist()
+        first = list(next(flows.loc[duplicated, FLOW_KEY].itertuples(index=False, name=None)))
         raise ValueError(f"flows has more than one row for key {first}")
     return flows[FLOW_COLUMNS]

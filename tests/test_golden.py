@@ -1,0 +1,88 @@
+"""Golden values: a handful of results of the real pipeline on the committed extract.
+
+They were computed once with ``analysis.measures.results.compute(load_extract())`` and
+are pinned to four decimals, so that a change anywhere between the raw files and the
+indicators (a reader, the extract, the mirror rule, a grouping, the period, a formula)
+shows here. If a deliberate change moves one, check the new value by hand before
+updating it, and say why in the commit.
+"""
+from __future__ import annotations
+
+import pytest
+
+from analysis.data.load import load_extract
+from analysis.measures import indicators, results
+
+
+@pytest.fixture(scope="module")
+def integration():
+    return results.compute(load_extract())
+
+
+def grouping_value(integration, grouping, indicator, year):
+    rows = integration.groupings
+    row = rows[(rows.grouping == grouping) & (rows.indicator == indicator) & (rows.year == year)]
+    assert len(row) == 1, (grouping, indicator, year)
+    return float(row.value.iloc[0])
+
+
+@pytest.mark.parametrize("grouping, indicator, year, pinned", [
+    # Central Asia's mutual trade as a share of its members' total trade, first and last year
+    ("ca5", indicators.TRADE_SHARE, 2000, 0.0517),
+    ("ca5", indicators.TRADE_SHARE, 2020, 0.0944),
+    # the same for the Eurasian Economic Union
+    ("eaeu", indicators.TRADE_SHARE, 2000, 0.1605),
+    ("eaeu", indicators.TRADE_SHARE, 2020, 0.1478),
+    # Central Asia's regional trade introversion index in 2020
+    ("ca5", indicators.INTROVERSION, 2020, 0.9333),
+    # Central Asia's trade intensity in 2020 (S over the members' share of world trade)
+    ("ca5", indicators.TRADE_INTENSITY, 2020, 23.9662),
+    # Central Asia's mutual trade T_RR in 2020, US$ millions
+    ("ca5", indicators.MUTUAL_TRADE, 2020, 12978.5957),
+    # EAEU migrants born in one member and living in another / members' population, 2019
+    ("eaeu", indicators.MIGRATION_SHARE, 2019, 0.0430),
+    # EAEU mutual trade over GDP at PPP (derived from GDP per person x population), 2020
+    ("eaeu", indicators.TRADE_TO_GDP_PPP, 2020, 0.0198),
+    # EAEU FDI net inflows over GDP, 2020
+    ("eaeu", indicators.FDI_INFLOWS_TO_GDP, 2020, 0.0102),
+])
+def test_grouping_values(integration, grouping, indicator, year, pinned):
+    assert round(grouping_value(integration, grouping, indicator, year), 4) == pinned
+
+
+def test_pair_value(integration):
+    # Kazakhstan-Uzbekistan mutual trade as a share of the two countries' total trade, 2020
+    rows = integration.pairs
+    row = rows[(rows.iso3_a == "KAZ") & (rows.iso3_b == "UZB")
+               & (rows.indicator == indicators.TRADE_SHARE) & (rows.year == 2020)]
+    assert round(float(row.value.iloc[0]), 4) == 0.0490
+
+
+def test_bilateral_values_by_source(integration):
+    bilateral = integration.bilateral
+    # one value per ordered pair of study countries and year, 2000-2020
+    assert len(bilateral) == 13293
+    # taken from the exporter's report / from the importer's report (the exporter's was
+    # missing or an IMF estimate) / IMF estimates on both sides
+    assert bilateral.source.value_counts().to_dict() == {"exporter": 12397, "importer": 896}
+    assert int(bilateral.estimate.sum()) == 0
+
+
+def test_central_asia_member_contributions(integration):
+    # each member's exports to and imports from the other four, share of T_RR, 2020
+    parts = integration.contributions("ca5").set_index("year").loc[2020].set_index("iso3")
+    assert parts.contribution.round(4).to_dict() == {
+        "KAZ": 0.3637, "KGZ": 0.1385, "TJK": 0.0972, "TKM": 0.0455, "UZB": 0.3550}
+
+
+def test_study_period_runs_from_2000_to_2020(integration):
+    trade = integration.groupings[integration.groupings.indicator != indicators.MIGRATION_SHARE]
+    assert sorted(trade.year.unique()) == list(range(2000, 2021))
+    assert sorted(integration.bilateral.year.unique()) == list(range(2000, 2021))
+    assert sorted(integration.totals.year.unique()) == list(range(2000, 2021))
+    # every grouping has a trade share in the first and the last year
+    shares = integration.grouping_series(indicators.TRADE_SHARE)
+    assert shares.loc[[2000, 2020]].notna().all().all()
+    # migration keeps its own stock years, including those before the period
+    migration = integration.groupings[integration.groupings.indicator == indicators.MIGRATION_SHARE]
+    assert sorted(migration.year.unique()) == [1990, 1995, 2000, 2005, 2010, 2015, 2019]
