@@ -37,7 +37,9 @@ def heaviest_pages(site: Path, count: int = 5) -> list[tuple[str, float]]:
     weights = []
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        images = {page.parent / src for src in set(re.findall(r'<img[^>]* src="([^"#?]+)"', text))}
+        # images inlined as data: URIs are already in the page's own size
+        images = {page.parent / src for src in set(re.findall(r'<img[^>]* src="([^"#?]+)"', text))
+                  if not src.startswith("data:")}
         weights.append((page.relative_to(site).as_posix(),
                         (page.stat().st_size + sum(i.stat().st_size for i in images if i.is_file())) / 1e6))
     return sorted(weights, key=lambda item: -item[1])[:count]
