@@ -7,15 +7,24 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from analysis.paths import REPO
+from analysis.paths import DATA_DIR, REPO
 
 
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A copy of the committed extract (``data/``) that a test may damage."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -85,13 +85,6 @@ def test_a_rule_file_that_contradicts_itself_is_rejected(tmp_path):
 
 # --- enforced on loading -------------------------------------------------------------------------
 
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
 def _replace_value(data_copy, name, row_index, column, value):
     """Set one cell of a committed table and re-seal the manifest, so that only the rule can fail."""
     path = data_copy / f"{name}.csv"

@@ -44,13 +44,6 @@ def test_committed_extract_loads_and_validates():
     assert flows.year.max() == 2020 and (flows.value_usd_m >= 0).all()
 
 
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
 def test_checksum_mismatch_names_the_file(data_copy):
     path = data_copy / "hdi.csv"
     path.write_text(path.read_text().replace("0.", "0.9", 1))

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 
 import pytest
 
 from analysis.data.load import load_extract, load_table
 from analysis.errors import DataError
-from analysis.paths import DATA_DIR
 
 
 @pytest.fixture
-def copy_without_a_row(tmp_path):
+def copy_without_a_row(data_copy):
     """The extract with the last row of hdi.csv removed and only its checksum updated."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
+    target = data_copy
     path = target / "hdi.csv"
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:-1]))

@@ -80,13 +80,6 @@ def test_identical_repeats_are_counted_as_well_as_noted(committed):
     assert noted > 0 and repeats > 0
 
 
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
 def test_a_row_missing_from_a_table_fails_the_row_count(data_copy):
     path = data_copy / "hdi.csv"
     lines = path.read_text().splitlines()

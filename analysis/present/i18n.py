@@ -33,13 +33,18 @@ def catalogue(path: Path = CATALOGUE) -> dict[str, dict[str, str]]:
     return entries
 
 
-def t(key: str, lang: str, **values) -> str:
-    """The catalogue text for ``key`` in ``lang``, formatted with ``values``."""
+def _entry(key: str, lang: str):
+    """The catalogue's text (or plural forms) for ``key`` in ``lang``."""
     _check(lang)
     try:
-        text = catalogue()[key][lang]
+        return catalogue()[key][lang]
     except KeyError:
         raise MissingTranslation(f"{CATALOGUE}: no entry {key!r}") from None
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The catalogue text for ``key`` in ``lang``, formatted with ``values``."""
+    text = _entry(key, lang)
     if isinstance(text, dict):
         raise MissingTranslation(f"{CATALOGUE}: entry {key!r} has plural forms; use plural()")
     return text.format(**values) if values else text
@@ -151,11 +156,7 @@ def plural(count: int, key: str, lang: str, **values) -> str:
     An entry's text is either one template (Kazakh nouns do not change after a numeral) or
     a mapping from plural category to template; ``{n}`` is the count in the locale's
     format."""
-    _check(lang)
-    try:
-        forms = catalogue()[key][lang]
-    except KeyError:
-        raise MissingTranslation(f"{CATALOGUE}: no entry {key!r}") from None
+    forms = _entry(key, lang)
     if isinstance(forms, dict):
         needed = set(numbers.locale(lang).plural_form.tags) | {"other"}
         if needed - set(forms):
