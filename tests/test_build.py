@@ -7,10 +7,11 @@ import subprocess
 import sys
 
 import nbformat
+import papermill
 import pytest
 
 from analysis.paths import REPO
-from tooling import build, notebooks
+from tooling import build, kernels, notebooks
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,10 @@ def test_failing_notebook_names_notebook_cell_and_traceback(tmp_path):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     builder = build.Builder(tmp_path / "build")
     with pytest.raises(build.BuildError) as error:
-        builder.run_notebook(notebook, source, "kk", {"lang": "kk"}, tmp_path / "out.ipynb")
+        try:
+            builder.run_notebook(notebook, source, "kk", {"lang": "kk"}, tmp_path / "out.ipynb")
+        finally:
+            builder.shutdown_kernels()
     message = str(error.value)
     assert "broken.md (kk)" in message and "cell" in message
     assert "ValueError" in message and "no such indicator" in message
@@ -108,3 +112,75 @@ def test_prose_edit_does_not_change_the_cache_key():
     code = next(c for c in edited.cells if c.cell_type == "code")
     code.source += "\n# changed"
     assert notebooks.cache_key(notebook, {"lang": "en"}, "x") != notebooks.cache_key(edited, {"lang": "en"}, "x")
+
+
+def toy_notebook(*sources: str) -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]}),
+        *(nbformat.v4.new_code_cell(source) for source in sources)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def test_a_warm_kernel_forgets_the_previous_chapter(tmp_path):
+    """What one chapter leaves behind (names, open figures, Matplotlib settings, the
+    warnings already shown, the execution count) is gone when the next one starts."""
+    (tmp_path / "chatty.py").write_text(
+        "import warnings\n\ndef speak():\n    warnings.warn('shown in every chapter', UserWarning)\n")
+    speak = f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nimport chatty\nchatty.speak()"
+    messy = toy_notebook(
+        "import matplotlib, matplotlib.pyplot as plt\n"
+        "leftover = 1\n"
+        "plt.figure()\n"
+        "matplotlib.rcParams['lines.linewidth'] = 9", speak)
+    checking = toy_notebook(
+        "import matplotlib, matplotlib.pyplot as plt\n"
+        "assert 'leftover' not in globals(), 'a name of the previous chapter survived'\n"
+        "assert plt.get_fignums() == [], 'a figure of the previous chapter is still open'\n"
+        "assert matplotlib.rcParams['lines.linewidth'] == matplotlib.rcParamsDefault['lines.linewidth']", speak)
+    builder = build.Builder(tmp_path / "build", jobs=1)
+    try:
+        for name, notebook in (("messy", messy), ("checking", checking)):
+            builder.run_notebook(notebook, tmp_path / f"{name}.md", "en", {"lang": "en"}, tmp_path / f"{name}.ipynb")
+        assert len(builder._kernels) == 1, "the two chapters did not share a kernel"
+    finally:
+        builder.shutdown_kernels()
+    executed = nbformat.read(tmp_path / "checking.ipynb", as_version=4)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    streams = [o.get("text", "") for o in code[-1].outputs if o.output_type == "stream"]
+    assert any("shown in every chapter" in text for text in streams), "the repeated warning was swallowed"
+
+
+def test_a_kernel_that_cannot_be_reset_stops_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(kernels, "RESET", "raise RuntimeError('kernel state unknown')")
+    builder = build.Builder(tmp_path / "build", jobs=1)
+    try:
+        with pytest.raises(build.BuildError, match="kernel state unknown"):
+            builder.warm_kernel()
+    finally:
+        builder.shutdown_kernels()
+
+
+@pytest.mark.slow
+def test_a_chapter_run_in_a_warm_kernel_equals_a_run_in_a_fresh_one(tmp_path):
+    """Byte for byte, figures included: the claims chapter after the routes chapter in
+    one kernel, against the claims chapter alone in a new kernel started by papermill."""
+    builder = build.Builder(tmp_path / "build", jobs=1)
+    builder.inputs = notebooks.inputs_fingerprint()
+    warm = {}
+    try:
+        for name in ("routes", "claims"):
+            source = build.NOTEBOOK_DIR / f"{name}.md"
+            notebook, parameters, _ = builder.cached_run(source, "ru")
+            warm[name] = tmp_path / f"{name}-warm.ipynb"
+            builder.run_notebook(notebook, source, "ru", parameters, warm[name])
+    finally:
+        builder.shutdown_kernels()
+    notebook, parameters, _ = builder.cached_run(build.NOTEBOOK_DIR / "claims.md", "ru")
+    nbformat.write(notebook, tmp_path / "claims.in.ipynb")
+    papermill.execute_notebook(str(tmp_path / "claims.in.ipynb"), str(tmp_path / "claims-fresh.ipynb"),
+                               parameters=parameters, cwd=str(REPO), kernel_name="python3",
+                               progress_bar=False, log_output=False)
+    fresh = notebooks.strip_volatile(nbformat.read(tmp_path / "claims-fresh.ipynb", as_version=4))
+    assert nbformat.writes(fresh) == warm["claims"].read_text(encoding="utf-8").rstrip("\n")

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import citation, notebooks, pdf
+from tooling import citation, kernels, notebooks, pdf
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -54,6 +55,13 @@ class Builder:
         self.jobs = jobs
         self.with_pdf = with_pdf
         self.counts = {"executed": 0, "cached": 0, "built": 0, "unchanged": 0}
+        self._counts_lock = threading.Lock()  # notebook runs and editions are counted from several threads
+        self._worker = threading.local()  # each notebook worker's warm kernel
+        self._kernels: list[kernels.WarmKernel] = []
+
+    def count(self, key: str) -> None:
+        with self._counts_lock:
+            self.counts[key] += 1
 
     @functools.cached_property
     def release(self) -> citation.Release:
@@ -150,23 +158,38 @@ class Builder:
         key = notebooks.cache_key(notebook, parameters, self.inputs)
         return notebook, parameters, self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
 
-    def execute_all(self) -> None:
-        """Run every notebook chapter not in the cache, in every language: each run has its
-        own kernel, so up to ``jobs`` of them run at once."""
-        runs = []
-        for docname in self.toc_files():
-            source = self.source_of(docname, LANGUAGES[0])
-            if source.parent != NOTEBOOK_DIR:
-                continue
-            for lang in LANGUAGES:
+    def pending_runs(self) -> dict[str, list]:
+        """Per language, the notebook chapters not in the cache, in the order of the book."""
+        chapters = [self.source_of(docname, LANGUAGES[0]) for docname in self.toc_files()]
+        runs = {}
+        for lang in LANGUAGES:
+            runs[lang] = []
+            for source in (s for s in chapters if s.parent == NOTEBOOK_DIR):
                 notebook, parameters, cached = self.cached_run(source, lang)
                 if cached.is_file():
-                    self.counts["cached"] += 1
+                    self.count("cached")
                     log("cache", f"{lang} {source.name}: hit")
                 else:
-                    runs.append((notebook, source, lang, parameters, cached))
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            list(pool.map(lambda run: self.run_notebook(*run), runs))
+                    runs[lang].append((notebook, source, lang, parameters, cached))
+        return runs
+
+    def warm_kernel(self) -> kernels.WarmKernel:
+        """This worker's kernel, started on first use and reset to a fresh session."""
+        kernel = getattr(self._worker, "kernel", None)
+        if kernel is None:
+            kernel = self._worker.kernel = kernels.WarmKernel("python3", REPO)
+            self._kernels.append(kernel)
+        try:
+            kernel.reset()
+        except kernels.KernelError as error:
+            raise BuildError(str(error)) from None
+        return kernel
+
+    def shutdown_kernels(self) -> None:
+        for kernel in self._kernels:
+            kernel.shutdown()
+        self._kernels.clear()
+        self._worker = threading.local()
 
     def executed(self, source: Path, lang: str) -> bytes:
         notebook, _, cached = self.cached_run(source, lang)
@@ -183,13 +206,14 @@ class Builder:
         nbformat.write(notebook, unexecuted)
         try:
             papermill.execute_notebook(str(unexecuted), str(output), parameters=parameters, cwd=str(REPO),
-                                       kernel_name="python3", progress_bar=False, log_output=False)
+                                       kernel_name="python3", km=self.warm_kernel().manager,
+                                       progress_bar=False, log_output=False)
         except papermill.PapermillExecutionError as error:
             raise BuildError(f"notebook {source.name} ({lang}) failed in cell {error.exec_count} "
                              f"(execution count):\n{error.ename}: {error.evalue}\n{''.join(error.traceback)}") from None
         executed = notebooks.strip_volatile(nbformat.read(output, as_version=4))
         nbformat.write(executed, cached)
-        self.counts["executed"] += 1
+        self.count("executed")
         log("execute", f"{lang} {source.name}: done in {time.perf_counter() - started:.1f} s")
 
     # ---- Jupyter Book ----------------------------------------------------------------
@@ -207,7 +231,7 @@ class Builder:
         if result.returncode != 0:
             raise BuildError(f"Jupyter Book build of the {lang} edition failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
         stamp.write_text(f"{self.tooling_digest()}:{self.stage_digest(stage)}")
-        self.counts["built"] += 1
+        self.count("built")
         log("book", f"{lang}: built in {time.perf_counter() - started:.1f} s")
 
     def build_pdf(self, lang: str, stage: Path) -> None:
@@ -276,31 +300,51 @@ class Builder:
         shutil.rmtree(old, ignore_errors=True)
 
     def run(self) -> None:
+        """Notebook runs go language by language, up to ``jobs`` at once, each worker in its
+        own warm kernel: the three runs of one chapter rarely overlap, so the first computes
+        what they share (the factor study) and the others only read it. An edition is staged
+        and built as soon as its language's runs are done, while the next language's notebooks run."""
         started = time.perf_counter()
         self.inputs = notebooks.inputs_fingerprint()
         self.release  # fails early, before any notebook runs, when the build cannot be dated
-        self.execute_all()
-        stages = {}
-        for lang in LANGUAGES:
-            step = time.perf_counter()
-            self.stage(lang)
-            stages[lang] = self.build_dir / "stage" / lang
-            log("stage", f"{lang}: {time.perf_counter() - step:.1f} s")
         sync_tree(self.build_dir / "locale", {p.relative_to(REPO / "locale").as_posix(): p.read_bytes()
                                               for p in (REPO / "locale").rglob("*") if p.suffix in {".po", ".js"}})
-        todo = [lang for lang in LANGUAGES if not self.up_to_date(lang)]
-        self.counts["unchanged"] = len(LANGUAGES) - len(todo)
-        for lang in set(LANGUAGES) - set(todo):
-            log("book", f"{lang}: unchanged, not rebuilt")
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            list(pool.map(lambda lang: self.build_edition(lang, stages[lang]), todo))
+        runs = self.pending_runs()
+        stages = {lang: self.build_dir / "stage" / lang for lang in LANGUAGES}
+        with ThreadPoolExecutor(max_workers=self.jobs) as notebook_pool, \
+                ThreadPoolExecutor(max_workers=self.jobs) as edition_pool:
+            pending = {lang: [notebook_pool.submit(self.run_notebook, *run) for run in runs[lang]] for lang in LANGUAGES}
+            editions = [edition_pool.submit(self.publish_edition, lang, pending[lang]) for lang in LANGUAGES]
+            try:
+                for edition in editions:
+                    edition.result()
+            except BaseException:
+                for future in (f for futures in pending.values() for f in futures):
+                    future.cancel()
+                raise
+            finally:
+                notebook_pool.shutdown(wait=True)
+                self.shutdown_kernels()
             if self.with_pdf:
-                list(pool.map(lambda lang: self.build_pdf(lang, stages[lang]), LANGUAGES))
-        if todo or self.with_pdf or not (self.build_dir / "site").is_dir():
+                list(edition_pool.map(lambda lang: self.build_pdf(lang, stages[lang]), LANGUAGES))
+        if self.counts["built"] or self.with_pdf or not (self.build_dir / "site").is_dir():
             self.assemble()
             log("site", f"assembled {self.build_dir / 'site'}")
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
+
+    def publish_edition(self, lang: str, runs: list) -> None:
+        """Once ``lang``'s notebook runs are done, stage the edition and build it if it changed."""
+        for run in runs:
+            run.result()
+        step = time.perf_counter()
+        self.stage(lang)
+        log("stage", f"{lang}: {time.perf_counter() - step:.1f} s")
+        if self.up_to_date(lang):
+            self.count("unchanged")
+            log("book", f"{lang}: unchanged, not rebuilt")
+        else:
+            self.build_edition(lang, self.build_dir / "stage" / lang)
 
 
 def book_environment() -> dict[str, str]:
