@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from analysis.present.i18n import t
 from tooling import notebooks
 from tooling.build import NOTEBOOK_DIR
 
@@ -234,3 +235,13 @@ def test_no_page_carries_live_kernel_configuration(site_dir):
     carrying = [relative(path, site_dir) for path in html_files(site_dir)
                 if re.search(r"x-thebe-config|THEBE_JS_URL|binderOptions", path.read_text(encoding="utf-8"))]
     assert not carrying, carrying
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_footer_names_the_authors_once(site_dir, lang):
+    """The footer gives the book's author as the catalogue names it, with no word before it
+    (the theme's "By" reads «Автор: Авторы проекта …» in Russian)."""
+    expected = f'<p class="component-author">{html.escape(t("book.author", lang))}</p>'
+    wrong = [relative(path, site_dir) for path in html_files(site_dir / lang)
+             if "bd-footer-content" in (text := path.read_text(encoding="utf-8")) and expected not in text]
+    assert not wrong, f"{lang}: footers that do not read {expected}: {wrong[:5]}"
