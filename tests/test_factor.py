@@ -1,6 +1,7 @@
-"""Factor analysis library: KMO, Bartlett and parallel analysis against published data,
-extraction against R's psych/GPArotation solution, the Handbook weights by hand, the
-bootstrap's reproducibility, and invariance properties."""
+"""Factor analysis library: KMO, Bartlett and parallel analysis against published worked
+examples (data and printed results from the sources named at each), extraction against
+R's psych/GPArotation solution, the Handbook weights by hand, the bootstrap's
+reproducibility, and invariance properties."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -46,9 +47,86 @@ def same_up_to_sign(actual, expected, atol):
 
 # ---- KMO and Bartlett ----------------------------------------------------------------
 
+# SAS Institute, SAS/STAT User's Guide, "The FACTOR Procedure", example "Principal Factor
+# Analysis" (PROC FACTOR with the MSA option) on the SocioEconomics data of Harman (1976,
+# p. 14): five socioeconomic variables of 12 census tracts.
+SOCIOECONOMICS = pd.DataFrame(
+    [[5700, 12.8, 2500, 270, 25000], [1000, 10.9, 600, 10, 10000], [3400, 8.8, 1000, 10, 9000],
+     [3800, 13.6, 1700, 140, 25000], [4000, 12.8, 1600, 140, 25000], [8200, 8.3, 2600, 60, 12000],
+     [1200, 11.4, 400, 10, 16000], [9100, 11.5, 3300, 60, 14000], [9900, 12.5, 3400, 180, 18000],
+     [9600, 13.7, 3600, 390, 25000], [9600, 9.6, 3300, 80, 12000], [9400, 11.4, 4000, 100, 13000]],
+    columns=["Population", "School", "Employment", "Services", "HouseValue"])
+
+# Trujillo-Ortiz, A., Hernandez-Walls, R., Castro-Perez, A., Barba-Rojo, K. and Otero-Limon, A.
+# (2006), "kmo: Kaiser-Meyer-Olkin Measure of Sampling Adequacy", MATLAB Central File
+# Exchange 12736, worked example in its help text: eight survey items of 12 respondents.
+SURVEY = pd.DataFrame(
+    [[4, 1, 4, 5, 2, 3, 6, 7], [4, 2, 7, 6, 6, 3, 3, 4], [6, 4, 3, 4, 2, 5, 7, 7], [5, 3, 5, 4, 3, 4, 6, 7],
+     [5, 2, 4, 5, 2, 5, 5, 6], [6, 3, 3, 5, 4, 4, 7, 7], [6, 2, 4, 4, 4, 3, 4, 5], [4, 1, 3, 4, 3, 3, 5, 6],
+     [5, 3, 4, 3, 4, 3, 6, 6], [5, 4, 3, 4, 4, 4, 6, 7], [6, 2, 4, 4, 4, 3, 7, 5], [5, 2, 3, 3, 3, 3, 7, 6]],
+    columns=[f"X{i}" for i in range(1, 9)])
+
+# Trujillo-Ortiz, A. and Hernandez-Walls, R. (2003), "Barspher: Bartlett's sphericity
+# test", MATLAB Central File Exchange 3694, worked example in its help text: carapace
+# length, width and height of 24 female painted turtles (Jolicoeur and Mosimann 1960, as
+# printed in Johnson and Wichern, Applied Multivariate Statistical Analysis, 1992, p. 275).
+TURTLES = pd.DataFrame(
+    [[98, 81, 38], [103, 84, 38], [103, 86, 42], [105, 86, 42], [109, 88, 44], [123, 92, 50], [123, 95, 46],
+     [133, 99, 51], [133, 102, 51], [133, 102, 51], [134, 100, 48], [136, 102, 49], [138, 98, 51],
+     [138, 99, 51], [141, 105, 53], [147, 108, 57], [149, 107, 55], [153, 107, 56], [155, 115, 63],
+     [155, 117, 60], [158, 115, 62], [159, 118, 63], [162, 124, 61], [177, 132, 67]],
+    columns=["length", "width", "height"])
+
+# Spearman's five tests, N = 100 (Harman 1976, pp. 116 and 391-392), as analysed with SAS
+# PROC FACTOR (method=ML) in M. Friendly's course notes, York University, Psy 6140,
+# "Output from spear5.sas". Its test of "H0: No common factors" is Bartlett's test of
+# sphericity (so named in JMP's documentation of the same test).
+SPEARMAN = np.array([
+    [1.000, 0.485, 0.400, 0.397, 0.295],
+    [0.485, 1.000, 0.397, 0.397, 0.247],
+    [0.400, 0.397, 1.000, 0.335, 0.275],
+    [0.397, 0.397, 0.335, 1.000, 0.195],
+    [0.295, 0.247, 0.275, 0.195, 1.000]])
+SPEARMAN_N = 100
+
+
+def test_kmo_sas_socioeconomics():
+    # printed: "Kaiser's Measure of Sampling Adequacy: Overall MSA = 0.57536759"
+    overall, msa = factor.kmo(SOCIOECONOMICS)
+    assert overall == pytest.approx(0.57536759, abs=5e-9)
+    printed = {"Population": 0.47207897, "School": 0.55158839, "Employment": 0.48851137,
+               "Services": 0.80664365, "HouseValue": 0.61281377}
+    assert list(msa.index) == list(printed)
+    np.testing.assert_allclose(msa, list(printed.values()), atol=5e-9)
+
+
+def test_kmo_trujillo_ortiz_survey():
+    # printed: "Kaiser-Meyer-Olkin Measure of Sampling Adequacy: 0.4172"
+    overall, msa = factor.kmo(SURVEY)
+    assert round(overall, 4) == 0.4172
+    assert len(msa) == 8
+
+
+def test_bartlett_trujillo_ortiz_turtles():
+    # printed: sample size 24, variables 3, X2 125.9015, P 0.0000
+    statistic, dof, p_value = factor.bartlett_sphericity(TURTLES)
+    assert round(statistic, 4) == 125.9015
+    assert dof == 3
+    assert round(p_value, 4) == 0.0
+
+
+def test_bartlett_spearman_five_tests():
+    # printed: "Chi-square = 87.205  df = 10"
+    statistic, dof, p_value = factor.bartlett_from_correlation(SPEARMAN, SPEARMAN_N)
+    assert round(statistic, 3) == 87.205
+    assert dof == 10
+    assert p_value < 1e-3
+
+
 def test_kmo_harman_physical_measures():
-    # Values agree with factor_analyzer 0.5.1 (calculate_kmo) on data with exactly this
-    # correlation matrix; every MSA is "meritorious" or better except weight (0.78).
+    # A cross-check, not a published value: factor_analyzer 0.5.1 (calculate_kmo) gives the
+    # same on data with exactly this correlation matrix; every MSA is "meritorious" or
+    # better except weight (0.78).
     overall, msa = factor.kmo_from_correlation(HARMAN)
     assert overall == pytest.approx(0.845461, abs=1e-6)
     np.testing.assert_allclose(msa, [0.864315, 0.816296, 0.857654, 0.886662, 0.779614, 0.851121, 0.824044,
@@ -65,7 +143,8 @@ def test_bartlett_harman_physical_measures():
 
 
 def test_kmo_and_bartlett_trees():
-    # factor_analyzer 0.5.1 on the same 13 x 4 data: KMO 0.720435, Bartlett 52.9128, p 1.22e-9
+    # a cross-check, not a published value: factor_analyzer 0.5.1 on the same 13 x 4 data
+    # gives KMO 0.720435, Bartlett 52.9128, p 1.22e-9
     overall, msa = factor.kmo(TREES)
     assert overall == pytest.approx(0.7204353, abs=1e-6)
     np.testing.assert_allclose(msa, [0.679663, 0.687595, 0.851341, 0.589264], atol=1e-6)
