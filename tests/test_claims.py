@@ -119,3 +119,21 @@ def test_full_ledger_gives_a_verdict_to_every_claim():
     ledger = claims.ledger(load_extract())
     assert set(ledger.verdict) <= set(claims.VERDICTS)
     assert (ledger.loc[ledger.test == "", "verdict"] == "not_testable").all()
+
+
+def test_the_ledger_and_the_swot_table_read_w8_and_t3_alike():
+    """W8 and T3 are in both chapters: the same agreements and the same years in each."""
+    from analysis.data import reference
+    from analysis.data.load import load_extract
+    from analysis.measures import swot
+
+    extract = load_extract()
+    table = swot.load_items()
+    w8 = claims.bilateral_agreements(extract, None).values
+    shown = swot.agreements_bilateral_share(extract, None, table.scopes, table.items["W8"].evidence.params).values
+    assert table.scopes[table.items["W8"].evidence.params["scope"]] == reference.study_iso3()
+    assert w8["share"] == pytest.approx(shown["wto"])
+    assert (w8["agreements"], w8["bilateral"]) == (58, 39)  # the EU's and the EAEU's agreements included
+    t3 = claims.china_growth_slowdown(extract, None).values
+    params = table.items["T3"].evidence.params
+    assert [[t3["earlier_from"], t3["earlier_to"]], [t3["recent_from"], t3["recent_to"]]] == [params["early"], params["late"]]

@@ -125,20 +125,22 @@ def _extract(**tables):
 
 
 def test_agreements_counted_once_and_only_among_the_scope():
-    wto = pd.DataFrame({
-        "rta_id": [1, 2, 3, 4], "status": ["In Force", "In Force", "Inactive", "In Force"],
-        "composition": ["Bilateral", "Plurilateral", "Bilateral", "Bilateral"],
-        "signatories": ["KAZ;KGZ", "KAZ;KGZ;RUS", "KAZ;RUS", "KAZ;CHL"]})
+    wto = pd.DataFrame({  # 869 and 922 name the members of the EU and the EAEU; 6 binds the EU and KAZ
+        "rta_id": [1, 2, 3, 4, 869, 922, 6],
+        "status": ["In Force", "In Force", "Inactive", "In Force", "In Force", "In Force", "In Force"],
+        "composition": ["Bilateral", "Plurilateral", "Bilateral", "Bilateral", "Plurilateral", "Plurilateral",
+                        "Bilateral; One Party is an RTA"],
+        "signatories": ["KAZ;KGZ", "KAZ;KGZ;RUS", "KAZ;RUS", "KAZ;CHL", "DEU;FRA", "ARM;BLR", "EUU;KAZ"]})
     desta = pd.DataFrame({  # treaty 7 is plurilateral and appears as three dyads
         "base_treaty": [5, 7, 7, 7, 9], "iso3_a": ["KAZ", "KAZ", "KAZ", "KGZ", "KAZ"],
         "iso3_b": ["KGZ", "KGZ", "RUS", "RUS", "RUS"], "entry_into_force_year": [2000, 2001, 2001, 2001, None],
         "typememb": [1, 2, 2, 2, 1]})
     extract = _extract(trade_agreements_wto=wto, trade_agreements_desta=desta)
-    scopes = {"s": ["KAZ", "KGZ", "RUS"]}
+    scopes = {"s": ["KAZ", "KGZ", "RUS", "DEU"]}
     shares = swot.agreements_bilateral_share(extract, None, scopes, {"scope": "s"}).values
-    assert shares == {"wto": pytest.approx(0.5), "desta": pytest.approx(0.5)}
+    assert shares == {"wto": pytest.approx(2 / 3), "desta": pytest.approx(0.5)}
     counts = swot.agreements_bilateral_count(extract, None, scopes, {"scope": "s"}).values
-    assert counts == {"wto": 1.0, "desta": 1.0}
+    assert counts == {"wto": 2.0, "desta": 1.0}
 
 
 def _wdi(rows):

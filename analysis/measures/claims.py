@@ -228,31 +228,31 @@ def raw_material_exports(extract, claim, since_years: int = 5) -> Finding:
                     "since": since, "median": raw.median() / 100})
 
 
-def bilateral_agreements(extract, claim, study: set[str] | None = None) -> Finding:
-    """Agreements in force that bind at least two study countries: consistent if most
-    of them are bilateral."""
+def bilateral_agreements(extract, claim, study: list[str] | None = None) -> Finding:
+    """Agreements in force in the WTO's database that bind at least two study countries,
+    counted as the SWOT chapter counts them for W8: consistent if most are bilateral."""
     from analysis.data import reference
-    from analysis.measures.integration_stages import expand_blocs
+    from analysis.measures.swot import agreements_among
 
-    study = set(reference.study_iso3()) if study is None else study
-    table = expand_blocs(extract.trade_agreements_wto)
-    table = table[(table.status == "In Force") & table.members.map(lambda m: len(m & study) >= 2)]
-    bilateral = table.composition.str.startswith("Bilateral")
+    bilateral = agreements_among(extract, reference.study_iso3() if study is None else study)["wto"]
     share = bilateral.mean()
     return Finding("consistent" if share > 0.5 else "inconsistent",
-                   {"agreements": len(table), "bilateral": int(bilateral.sum()), "share": share})
+                   {"agreements": len(bilateral), "bilateral": int(bilateral.sum()), "share": share})
 
 
-def china_growth_slowdown(extract, claim, window: int = 10) -> Finding:
-    """China's average real GDP growth over the last ``window`` years of data against
-    the ``window`` years before: consistent if lower."""
+def china_growth_slowdown(extract, claim) -> Finding:
+    """China's mean real GDP growth over the SWOT table's late window for T3 against its
+    early window (the same years in both chapters): consistent if lower."""
+    from analysis.measures.swot import load_items
+
+    windows = load_items().items["T3"].evidence.params
     growth = wdi_series(extract.wdi, "NY.GDP.MKTP.KD.ZG")["CHN"].dropna()
-    last = int(growth.index.max())
-    recent = growth.loc[last - window + 1:last]
-    earlier = growth.loc[last - 2 * window + 1:last - window]
+    (earlier_from, earlier_to), (recent_from, recent_to) = windows["early"], windows["late"]
+    recent = growth.loc[recent_from:recent_to]
+    earlier = growth.loc[earlier_from:earlier_to]
     return Finding("consistent" if recent.mean() < earlier.mean() else "inconsistent",
-                   {"recent_from": last - window + 1, "recent_to": last, "recent": recent.mean() / 100,
-                    "earlier_from": last - 2 * window + 1, "earlier_to": last - window, "earlier": earlier.mean() / 100})
+                   {"recent_from": recent_from, "recent_to": recent_to, "recent": recent.mean() / 100,
+                    "earlier_from": earlier_from, "earlier_to": earlier_to, "earlier": earlier.mean() / 100})
 
 
 TESTS = {name: function for name, function in globals().items()

@@ -291,24 +291,26 @@ def grouping_trend(extract, integration, scopes, params) -> Finding:
     return Finding({"change": relative_change(series)}, {"change": series.dropna()})
 
 
-def _agreements_among(extract, scope: list[str]) -> dict[str, pd.Series]:
-    """In-force agreements with at least two parties in ``scope``: bilateral or not,
-    from the WTO's database and from DESTA."""
+def agreements_among(extract, scope: list[str]) -> dict[str, pd.Series]:
+    """In-force agreements with at least two parties in ``scope``, flagged bilateral or
+    not, from the WTO's database and from DESTA. In the WTO's table a bloc that signs as
+    one party (the EU, the EAEU) stands for its members, and "Bilateral; One Party is an
+    RTA" (EU - Türkiye) is bilateral. The claims ledger counts W8 with this function too."""
+    from analysis.measures.integration_stages import expand_blocs
+
     members = set(scope)
-    wto = extract.trade_agreements_wto
-    wto = wto[(wto.status == "In Force")]
-    parties = wto.signatories.str.split(";").map(lambda codes: len(members & set(codes)))
-    wto = wto[parties >= 2]
+    wto = expand_blocs(extract.trade_agreements_wto)
+    wto = wto[(wto.status == "In Force") & wto.members.map(lambda parties: len(parties & members) >= 2)]
     desta = extract.trade_agreements_desta
     desta = desta[desta.entry_into_force_year.notna() & desta.iso3_a.isin(members) & desta.iso3_b.isin(members)]
     desta = desta.drop_duplicates("base_treaty")
-    return {"wto": (wto.composition == "Bilateral").rename("bilateral"),
+    return {"wto": wto.composition.str.startswith("Bilateral").rename("bilateral"),
             "desta": (desta.typememb == 1).rename("bilateral")}
 
 
 def agreements_bilateral_share(extract, integration, scopes, params) -> Finding:
     """Share of in-force agreements among the scope's countries that are bilateral."""
-    found = _agreements_among(extract, scopes[params["scope"]])
+    found = agreements_among(extract, scopes[params["scope"]])
     return Finding({source: bilateral_share(flags) for source, flags in found.items()},
                    {source: pd.Series({"bilateral": flags.sum(), "other": (~flags).sum()})
                     for source, flags in found.items()})
@@ -316,7 +318,7 @@ def agreements_bilateral_share(extract, integration, scopes, params) -> Finding:
 
 def agreements_bilateral_count(extract, integration, scopes, params) -> Finding:
     """Number of in-force bilateral agreements among the scope's countries."""
-    found = _agreements_among(extract, scopes[params["scope"]])
+    found = agreements_among(extract, scopes[params["scope"]])
     return Finding({source: float(flags.sum()) for source, flags in found.items()},
                    {source: pd.Series({"bilateral": flags.sum(), "other": (~flags).sum()})
                     for source, flags in found.items()})
