@@ -348,11 +348,12 @@ def commodity_volatility(extract, integration, scopes, params) -> Finding:
 
 def macro_instability(extract, integration, scopes, params) -> Finding:
     """Share of the scope's countries with mean inflation above a bar, and share with at
-    least one year of depreciation against the dollar above a bar, over the years."""
+    least one year of depreciation against the dollar above a bar, over the years. Both
+    are in per cent, as the WDI gives inflation, so that the two panels read alike."""
     years, members = _years(params), scopes[params["scope"]]
     inflation = _window_mean(_wdi(extract, "FP.CPI.TOTL.ZG"), years).reindex(members)
     rate = _wdi(extract, "PA.NUS.FCRF")[members]
-    depreciation = (rate / rate.shift(1) - 1).loc[rate.index.isin(list(years))].max()
+    depreciation = 100 * (rate / rate.shift(1) - 1).loc[rate.index.isin(list(years))].max()
     return Finding({"inflation": share_beyond(inflation, params["inflation_above"], "above"),
                     "depreciation": share_beyond(depreciation, params["depreciation_above"], "above")},
                    {"inflation": inflation.dropna().sort_values(), "depreciation": depreciation.dropna().sort_values()},
