@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
@@ -39,8 +40,10 @@ def route_map(routes: pd.DataFrame, leg_table: pd.DataFrame, shapes: dict, lang:
     offsets = {"above": ((3, 3), "left"), "below": ((3, -10), "left"), "left": ((-4, 3), "right")}
     for place in places.itertuples():
         offset, align = offsets[place.label_side]
+        # a white halo keeps a name legible where a route passes under it
         axes.annotate(getattr(place, f"place_{lang}"), (place.lon, place.lat), xytext=offset, ha=align,
-                      textcoords="offset points", fontsize=7.5, zorder=4)
+                      textcoords="offset points", fontsize=7.5, zorder=4,
+                      path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
     axes.set_xlim(places.lon.min() - 4, places.lon.max() + 4)
     axes.set_ylim(places.lat.min() - 3, places.lat.max() + 3)
     axes.set_aspect(1 / np.cos(np.radians(places.lat.mean())))
