@@ -329,7 +329,7 @@ def _run_chapter(tmp_path, judgements_file, lang="ru"):
 def test_chapter_runs_with_the_alternative_judgements(tmp_path):
     glued = _run_chapter(tmp_path, DATA_DIR / "reference" / "swot_judgements_alternative.csv")
     assert glued["judgements_name"] == "swot_judgements_alternative.csv"
-    assert glued["n_items"] == "49" and glued["n_judgements"] == "27"
+    assert glued["n_items"] == "49" and glued["n_judgements"] == "27 сравнений"
     # the alternative view puts logistics (O6) first; the book's own file puts W9 first
     assert glued["top_item"] == "O6"
     assert "," in glued["cr_max"]  # Russian decimal comma
