@@ -92,9 +92,18 @@ def test_development_gap_rule():
 
 
 def test_growth_slowdown_rule():
-    rows = [["CHN", "NY.GDP.MKTP.KD.ZG", year, 10.0 if year < 2010 else 5.0] for year in range(2000, 2020)]
-    finding = claims.china_growth_slowdown(FakeExtract(wdi=wdi(rows)), claim())
-    assert finding.verdict == "consistent" and finding.values["recent"] == pytest.approx(0.05)
+    # T3 names China and several Western countries: both must slow down for "consistent"
+    def rows(west_late):
+        table = [["CHN", "NY.GDP.MKTP.KD.ZG", year, 10.0 if year < 2014 else 5.0] for year in range(2004, 2024)]
+        for country in ("DEU", "FRA", "ITA", "NLD"):
+            table += [[country, "NY.GDP.MKTP.KD.ZG", year, 2.0 if year < 2014 else west_late] for year in range(2004, 2024)]
+        return table
+
+    finding = claims.growth_slowdown(FakeExtract(wdi=wdi(rows(2.0))), claim())
+    assert finding.verdict == "ambiguous"
+    assert finding.values["china"] == pytest.approx(5.0) and finding.values["west"] == pytest.approx(0.0)
+    assert claims.growth_slowdown(FakeExtract(wdi=wdi(rows(0.5))), claim()).verdict == "consistent"
+    assert claims.growth_slowdown(FakeExtract(wdi=wdi(rows(2.5))), claim()).verdict == "ambiguous"
 
 
 def test_agreement_stage_and_grouping_stage():
@@ -125,7 +134,7 @@ def test_the_ledger_and_the_swot_table_read_w8_and_t3_alike():
     """W8 and T3 are in both chapters: the same agreements and the same years in each."""
     from analysis.data import reference
     from analysis.data.load import load_extract
-    from analysis.measures import swot
+    from analysis.measures import results, swot
 
     extract = load_extract()
     table = swot.load_items()
@@ -134,6 +143,7 @@ def test_the_ledger_and_the_swot_table_read_w8_and_t3_alike():
     assert table.scopes[table.items["W8"].evidence.params["scope"]] == reference.study_iso3()
     assert w8["share"] == pytest.approx(shown["wto"])
     assert (w8["agreements"], w8["bilateral"]) == (58, 39)  # the EU's and the EAEU's agreements included
-    t3 = claims.china_growth_slowdown(extract, None).values
-    params = table.items["T3"].evidence.params
-    assert [[t3["earlier_from"], t3["earlier_to"]], [t3["recent_from"], t3["recent_to"]]] == [params["early"], params["late"]]
+    t3 = claims.growth_slowdown(extract, None)
+    assessment, _ = swot.assess(table, extract, results.compute(extract))
+    swot_t3 = assessment.set_index("code").loc["T3", "verdict"]
+    assert t3.verdict == claims.SWOT_VERDICTS[swot_t3] == "ambiguous"  # China slowed, the West did not

@@ -170,7 +170,7 @@ def check_edition(watched, served_site, site_dir, lang, excluded_here="", color_
 
 def test_allowlist_is_short_and_reasoned():
     allowlist = Allowlist.read()
-    # a tripwire, not a target: 73 entries were reviewed one by one when the whole book's
+    # a tripwire, not a target: 74 entries were reviewed one by one when the whole book's
     # chapters were added (names of data sets, methods and cited authors); growth past it
     # means another review
     assert 0 < len(allowlist) <= 80, f"the allowlist has {len(allowlist)} entries: review it"
@@ -181,7 +181,7 @@ def test_allowlist_is_short_and_reasoned():
     ("Жоғарыға оралу", []),
     ("Деректерді CSV түрінде жүктеу", []),
     ("CSV-файл", []),
-    ("Авторы проекта Silk Road Integration", []),
+    ("Участники проекта Silk Road Integration", []),
     ("Silk Road", ["Silk", "Road"]),  # a phrase is allowed whole, not word by word
     ("Рис. 2. Toggle", ["Toggle"]),
     ("Ссылка на Ｘ", []),  # full-width letters are not Latin script here

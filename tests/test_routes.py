@@ -109,3 +109,17 @@ def test_central_corridor_crosses_one_customs_border_only():
     crossed = routes.countries_crossed(leg_table, shapes)
     assert crossed["sreb_central"] == ["CHN", "KAZ", "RUS", "BLR"]
     assert "TKM" in crossed["sreb_southern"]  # Tashkent to Tehran crosses Turkmenistan
+
+
+def test_countries_crossed_follow_the_real_lines():
+    """Pinned: a straight arc cut across Uzbekistan (Khorgos to Aktau) and Kyrgyzstan
+    (Almaty to Shymkent) until waypoints on the Kazakh rail line and highway were added."""
+    shapes = json.loads((DATA_DIR / "country_shapes.geojson").read_text(encoding="utf-8"))
+    crossed = routes.countries_crossed(routes.legs(routes.load_routes()), shapes)
+    assert crossed == {
+        "sreb_central": ["CHN", "KAZ", "RUS", "BLR"],
+        "sreb_southern": ["CHN", "KAZ", "KGZ", "KAZ", "UZB", "TKM", "IRN", "TUR"],
+        "traceca": ["CHN", "KAZ", "AZE", "GEO", "TUR"],
+        "europe_china_highway": ["CHN", "KAZ", "RUS"],
+        "north_south": ["RUS", "KAZ", "TKM", "IRN"],
+    }

@@ -240,25 +240,32 @@ def bilateral_agreements(extract, claim, study: list[str] | None = None) -> Find
                    {"agreements": len(bilateral), "bilateral": int(bilateral.sum()), "share": share})
 
 
-def china_growth_slowdown(extract, claim) -> Finding:
-    """China's mean real GDP growth over the SWOT table's late window for T3 against its
-    early window (the same years in both chapters): consistent if lower."""
-    from analysis.measures.swot import load_items
+def growth_slowdown(extract, claim) -> Finding:
+    """T3 read as the SWOT chapter reads it: mean real GDP growth in the SWOT table's
+    early window minus that in its late window, for China and for the median Western
+    country, judged by the SWOT rule (a slowdown past the bar in both: consistent; none
+    in either: inconsistent; otherwise ambiguous)."""
+    from analysis.measures import swot
 
-    windows = load_items().items["T3"].evidence.params
-    growth = wdi_series(extract.wdi, "NY.GDP.MKTP.KD.ZG")["CHN"].dropna()
-    (earlier_from, earlier_to), (recent_from, recent_to) = windows["early"], windows["late"]
-    recent = growth.loc[recent_from:recent_to]
-    earlier = growth.loc[earlier_from:earlier_to]
-    return Finding("consistent" if recent.mean() < earlier.mean() else "inconsistent",
-                   {"recent_from": recent_from, "recent_to": recent_to, "recent": recent.mean() / 100,
-                    "earlier_from": earlier_from, "earlier_to": earlier_to, "earlier": earlier.mean() / 100})
+    table = swot.load_items()
+    evidence = table.items["T3"].evidence
+    found = swot.growth_slowdown(extract, None, table.scopes, evidence.params)
+    verdict = swot.verdict(found.values, evidence.supported_at, evidence.contradicted_at)
+    (early_from, early_to), (late_from, late_to) = evidence.params["early"], evidence.params["late"]
+    return Finding(SWOT_VERDICTS[verdict], {**found.values, "west_members": table.scopes["west"],
+                                            "early_from": early_from, "early_to": early_to,
+                                            "late_from": late_from, "late_to": late_to})
+
+
+# A SWOT verdict in the ledger's words
+SWOT_VERDICTS = {"supported": "consistent", "contradicted": "inconsistent", "mixed": "ambiguous",
+                 "no_data": "not_testable"}
 
 
 TESTS = {name: function for name, function in globals().items()
          if name in {"bri_gdp_share", "bri_activity_and_trade", "china_bri_trade_doubling", "bri_country_count",
                      "highway_length", "development_gap", "raw_material_exports", "bilateral_agreements",
-                     "china_growth_slowdown"}}
+                     "growth_slowdown"}}
 
 
 def ledger(extract, claims: pd.DataFrame | None = None) -> pd.DataFrame:
