@@ -130,20 +130,21 @@ def test_full_ledger_gives_a_verdict_to_every_claim():
     assert (ledger.loc[ledger.test == "", "verdict"] == "not_testable").all()
 
 
-def test_the_ledger_and_the_swot_table_read_w8_and_t3_alike():
-    """W8 and T3 are in both chapters: the same agreements and the same years in each."""
-    from analysis.data import reference
+def test_the_ledger_and_the_swot_table_read_w1_w8_and_t3_alike():
+    """W1, W8 and T3 are in both chapters: the same evidence and the same verdict in each."""
     from analysis.data.load import load_extract
     from analysis.measures import results, swot
 
     extract = load_extract()
     table = swot.load_items()
-    w8 = claims.bilateral_agreements(extract, None).values
-    shown = swot.agreements_bilateral_share(extract, None, table.scopes, table.items["W8"].evidence.params).values
-    assert table.scopes[table.items["W8"].evidence.params["scope"]] == reference.study_iso3()
-    assert w8["share"] == pytest.approx(shown["wto"])
-    assert (w8["agreements"], w8["bilateral"]) == (58, 39)  # the EU's and the EAEU's agreements included
+    assessment, findings = swot.assess(table, extract, results.compute(extract))
+    swot_verdicts = assessment.set_index("code").verdict
+    w1 = claims.raw_material_exports(extract, None)
+    assert w1.values["share"] == pytest.approx(findings["W1"].values["share"])
+    assert w1.values["above"] / w1.values["countries"] == pytest.approx(w1.values["share"])
+    w8 = claims.bilateral_agreements(extract, None)
+    assert w8.values["share"] == pytest.approx(findings["W8"].values["wto"])
+    assert (w8.values["agreements"], w8.values["bilateral"]) == (58, 39)  # the EU's and the EAEU's agreements included
     t3 = claims.growth_slowdown(extract, None)
-    assessment, _ = swot.assess(table, extract, results.compute(extract))
-    swot_t3 = assessment.set_index("code").loc["T3", "verdict"]
-    assert t3.verdict == claims.SWOT_VERDICTS[swot_t3] == "ambiguous"  # China slowed, the West did not
+    assert (w1.verdict, w8.verdict, t3.verdict) == tuple(claims.SWOT_VERDICTS[swot_verdicts[code]] for code in ("W1", "W8", "T3"))
+    assert t3.verdict == "ambiguous"  # China slowed, the West did not

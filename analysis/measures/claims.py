@@ -102,11 +102,6 @@ def latest_complete_year(table: pd.DataFrame, columns: list[str]) -> int:
     return int(complete.index.max())
 
 
-def latest_values(table: pd.DataFrame, since: int) -> pd.Series:
-    """Each country's most recent value from ``since`` on."""
-    return table.loc[table.index >= since].ffill().iloc[-1].dropna()
-
-
 # ---- the tests -----------------------------------------------------------------------
 def share_lower_bound(values: pd.DataFrame, members: set[str], paper_share: float, tolerance: float = 0.1) -> Finding:
     """Share of the world total held by the ``members`` found in the extract, in the
@@ -212,32 +207,42 @@ def development_gap(extract, claim, far_ahead: tuple[str, ...] = ("DEU", "FRA"),
                     "close_ratio": close_ratio, "countries": len(countries)})
 
 
-def raw_material_exports(extract, claim, since_years: int = 5) -> Finding:
-    """Share of fuels plus ores and metals in merchandise exports, each country's latest
-    value in the last ``since_years`` years of data. Consistent if more than half of
-    the study countries exceed the world's share."""
-    fuel = wdi_series(extract.wdi, "TX.VAL.FUEL.ZS.UN")
-    ores = wdi_series(extract.wdi, "TX.VAL.MMTL.ZS.UN")
-    since = int(fuel.index.max()) - since_years + 1
-    raw = (latest_values(fuel, since) + latest_values(ores, since)).dropna()
-    world = raw.pop("WLD")
-    above = raw[raw > world]
-    share = len(above) / len(raw)
-    return Finding("consistent" if share > 0.5 else "inconsistent",
-                   {"world": world / 100, "above": len(above), "countries": len(raw), "share": share,
-                    "since": since, "median": raw.median() / 100})
+# A SWOT verdict in the ledger's words
+SWOT_VERDICTS = {"supported": "consistent", "contradicted": "inconsistent", "mixed": "ambiguous",
+                 "no_data": "not_testable"}
 
 
-def bilateral_agreements(extract, claim, study: list[str] | None = None) -> Finding:
-    """Agreements in force in the WTO's database that bind at least two study countries,
-    counted as the SWOT chapter counts them for W8: consistent if most are bilateral."""
-    from analysis.data import reference
-    from analysis.measures.swot import agreements_among
+def _swot_evidence(extract, code: str):
+    """The SWOT table's evidence for item ``code`` (the ledger checks W1, W8 and T3 as the
+    SWOT chapter does, so the two chapters cannot disagree): finding, evidence, verdict."""
+    from analysis.measures import swot
 
-    bilateral = agreements_among(extract, reference.study_iso3() if study is None else study)["wto"]
-    share = bilateral.mean()
-    return Finding("consistent" if share > 0.5 else "inconsistent",
-                   {"agreements": len(bilateral), "bilateral": int(bilateral.sum()), "share": share})
+    table = swot.load_items()
+    evidence = table.items[code].evidence
+    found = swot.EVIDENCE[evidence.measure](extract, None, table.scopes, evidence.params)
+    return found, evidence, swot.verdict(found.values, evidence.supported_at, evidence.contradicted_at)
+
+
+def raw_material_exports(extract, claim) -> Finding:
+    """W1 read as the SWOT chapter reads it: the route economies whose share of fuels,
+    ores and metals in merchandise exports (mean over the SWOT table's years) exceeds the
+    world's, judged by the SWOT rule."""
+    found, evidence, verdict = _swot_evidence(extract, "W1")
+    by_country, world = found.series["share"], found.lines["share"]
+    first, last = evidence.params["years"]
+    return Finding(SWOT_VERDICTS[verdict], {"above": int((by_country > world).sum()), "countries": len(by_country),
+                                            "world": world / 100, "share": found.values["share"],
+                                            "first": first, "last": last})
+
+
+def bilateral_agreements(extract, claim) -> Finding:
+    """W8 read as the SWOT chapter reads it: the agreements in force that bind at least
+    two study countries, bilateral or not, in the WTO's database and in DESTA, judged by
+    the SWOT rule; the reason quotes the WTO's counts."""
+    found, _, verdict = _swot_evidence(extract, "W8")
+    wto = found.series["wto"]
+    return Finding(SWOT_VERDICTS[verdict], {"agreements": int(wto.sum()), "bilateral": int(wto["bilateral"]),
+                                            "share": found.values["wto"]})
 
 
 def growth_slowdown(extract, claim) -> Finding:
@@ -247,19 +252,11 @@ def growth_slowdown(extract, claim) -> Finding:
     in either: inconsistent; otherwise ambiguous)."""
     from analysis.measures import swot
 
-    table = swot.load_items()
-    evidence = table.items["T3"].evidence
-    found = swot.growth_slowdown(extract, None, table.scopes, evidence.params)
-    verdict = swot.verdict(found.values, evidence.supported_at, evidence.contradicted_at)
+    found, evidence, verdict = _swot_evidence(extract, "T3")
     (early_from, early_to), (late_from, late_to) = evidence.params["early"], evidence.params["late"]
-    return Finding(SWOT_VERDICTS[verdict], {**found.values, "west_members": table.scopes["west"],
+    return Finding(SWOT_VERDICTS[verdict], {**found.values, "west_members": swot.load_items().scopes["west"],
                                             "early_from": early_from, "early_to": early_to,
                                             "late_from": late_from, "late_to": late_to})
-
-
-# A SWOT verdict in the ledger's words
-SWOT_VERDICTS = {"supported": "consistent", "contradicted": "inconsistent", "mixed": "ambiguous",
-                 "no_data": "not_testable"}
 
 
 TESTS = {name: function for name, function in globals().items()
