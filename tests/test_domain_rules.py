@@ -125,7 +125,12 @@ def test_a_wdi_value_outside_its_series_rule_fails_loading(data_copy, committed,
     with pytest.raises(DataError) as error:
         load_table("wdi", data_copy)
     message = str(error.value)
-    assert f"wdi.csv, row {rows[0] + 2}, field 'value'" in message and indicator in message, message
+    row = committed.wdi.loc[rows[0]]
+    value = float(_outside(RULES[indicator]))
+    assert f"wdi.csv, row {rows[0] + 2}, field 'value'" in message, message
+    # the message says which value of which country and year breaks which rule
+    assert (f"{indicator} value {value!r} for {row.iso3} {int(row.year)} "
+            f"breaks its rule ({RULES[indicator].describe()})") in message, message
 
 
 def test_negative_trade_is_rejected_on_loading(data_copy):
@@ -136,7 +141,8 @@ def test_negative_trade_is_rejected_on_loading(data_copy):
 
 def test_a_wdi_indicator_without_a_rule_fails_loading(data_copy):
     _replace_value(data_copy, "wdi", 0, "indicator", "XX.NEW.SERIES")
-    with pytest.raises(DataError, match=r"wdi\.csv, row 2, field 'value'.*XX\.NEW\.SERIES.*no rule"):
+    with pytest.raises(DataError, match=r"wdi\.csv, row 2, field 'value'.*XX\.NEW\.SERIES value .* for \w{3} \d{4} "
+                                         r"has no rule in series_rules\.csv"):
         load_table("wdi", data_copy)
 
 
@@ -147,7 +153,18 @@ def test_implausible_values_are_warnings_not_errors():
                           "year": [1993, 1994, 1995], "value": [1662.3, 5.0, -60.0]})
     schemas.validate("wdi", frame, source="test")  # no error
     warnings = schemas.plausibility_warnings("wdi", frame)
-    assert [(w["iso3"], w["year"], w["value"]) for w in warnings] == [("KAZ", 1993, 1662.3), ("KAZ", 1995, -60.0)]
+    band = [RULES["FP.CPI.TOTL.ZG"].band_low, RULES["FP.CPI.TOTL.ZG"].band_high]
+    assert warnings == [
+        {"series": "FP.CPI.TOTL.ZG", "iso3": "KAZ", "year": 1993, "value": 1662.3, "band": band},
+        {"series": "FP.CPI.TOTL.ZG", "iso3": "KAZ", "year": 1995, "value": -60.0, "band": band}]
+    assert all(type(w["year"]) is int for w in warnings)  # plain numbers, written to the manifest as JSON
+
+
+def test_implausible_column_values_are_named_by_the_table_s_key():
+    frame = pd.DataFrame({"series": ["iENERGY", "iENERGY"], "month": ["2020-04", "2022-06"], "value": [0.5, 150.0]})
+    # the table's own key names the value: here its price series and month
+    assert schemas.plausibility_warnings("commodity_price_indices", frame) == [
+        {"series": "iENERGY", "month": "2020-04", "value": 0.5, "band": [1.0, 1000.0]}]
 
 
 def test_committed_manifest_records_the_implausible_values(committed):
