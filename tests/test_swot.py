@@ -367,3 +367,13 @@ def test_cheap_skilled_labour_needs_both_conditions():
                                                                         "eu": ["DEU", "FRA"]}, params)
     # KAZ: skilled and below the median 35 000; KGZ: not skilled; TJK: not cheap
     assert found.values == {"share": pytest.approx(1 / 3)}
+
+
+def test_priorities_equal_but_for_rounding_share_a_rank():
+    # 0.1 + 0.2 and 0.3 are equal priorities that differ in the last bit
+    baseline = pd.Series({"O4": 0.1 + 0.2, "O5": 0.3, "O6": 0.3, "O1": 0.5})
+    assert baseline["O4"] != baseline["O5"]
+    draws = pd.DataFrame({"O4": [2, 2], "O5": [2, 2], "O6": [2, 3], "O1": [1, 1]})
+    stability = swot.rank_stability(draws, baseline)
+    assert stability["rank"].to_dict() == {"O1": 1, "O4": 2, "O5": 2, "O6": 2}
+    assert stability.loc["O6", "kept"] == 0.5

@@ -667,7 +667,8 @@ def sensitivity(judgements: pd.DataFrame, selected: dict[str, list[str]], tows: 
 def rank_stability(ranks: pd.DataFrame, baseline: pd.Series) -> pd.DataFrame:
     """Per column: the baseline rank, the share of draws that keep it, and the 5th-95th
     percentile range of the rank."""
-    base = baseline.rank(ascending=False, method="min").astype(int)
+    # ranked as the draws are, so that priorities equal but for rounding share a rank
+    base = pd.Series(_min_ranks(baseline.to_numpy(dtype=float)[None, :])[0], index=baseline.index)
     return pd.DataFrame({
         "rank": base,
         "kept": [(ranks[column] == base[column]).mean() for column in base.index],
