@@ -7,6 +7,7 @@ import pytest
 
 from analysis.data.readers import dots
 from analysis.errors import DataError
+from dots_sheets import fill_dots_sheet
 
 AREAS = dots.AreaCodes(
     {"Kazakhstan, Rep. of": "KAZ", "China, P.R.: Mainland": "CHN", "World": "WLD",
@@ -25,17 +26,9 @@ def workbook(path, exports, imports=None, *, reporters=("Kazakhstan, Rep. of",) 
     for (title, rows), reporter in zip({"Exports, FOB": exports,
                                         "Imports, CIF": imports if imports is not None else exports}.items(),
                                        reporters):
-        sheet = book.create_sheet(title)
-        sheet["B4"] = reporter
-        sheet["B5"] = "US Dollars, Millions"
         if year_columns is None:
             year_columns = {3 + k: year for k, year in enumerate(years)}
-        for column, header in year_columns.items():
-            sheet.cell(row=7, column=column, value=header)
-        for offset, (partner, *values) in enumerate(rows):
-            sheet.cell(row=8 + offset, column=2, value=partner)
-            for k, value in enumerate(values):
-                sheet.cell(row=8 + offset, column=3 + k, value=value)
+        fill_dots_sheet(book.create_sheet(title), reporter, "US Dollars, Millions", year_columns, rows)
     book.save(path)
     return path
 

@@ -7,6 +7,7 @@ import pytest
 
 from analysis.errors import DataError
 from analysis.data.readers import dots, undesa, worldbank
+from dots_sheets import fill_dots_sheet
 
 AREAS = dots.AreaCodes(
     {"Kazakhstan, Rep. of": "KAZ", "China, P.R.: Mainland": "CHN", "World": "WLD", "Australia": "AUS",
@@ -21,14 +22,7 @@ def write_dots(path, rows, *, years=("2019", "2020"), units="US Dollars, Million
     for title in sheets:
         sheet = workbook.create_sheet(title)
         sheet["B2"] = f"{title} to Partner Countries"
-        sheet["B4"] = "Kazakhstan, Rep. of"
-        sheet["B5"] = units
-        for offset, year in enumerate(years):
-            sheet.cell(row=7, column=3 + offset, value=year)
-        for row_offset, (partner, *values) in enumerate(rows):
-            sheet.cell(row=8 + row_offset, column=2, value=partner)
-            for offset, value in enumerate(values):
-                sheet.cell(row=8 + row_offset, column=3 + offset, value=value)
+        fill_dots_sheet(sheet, "Kazakhstan, Rep. of", units, {3 + k: year for k, year in enumerate(years)}, rows)
     workbook.save(path)
     return path
 

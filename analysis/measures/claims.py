@@ -214,20 +214,21 @@ SWOT_VERDICTS = {"supported": "consistent", "contradicted": "inconsistent", "mix
 
 def _swot_evidence(extract, code: str):
     """The SWOT table's evidence for item ``code`` (the ledger checks W1, W8 and T3 as the
-    SWOT chapter does, so the two chapters cannot disagree): finding, evidence, verdict."""
+    SWOT chapter does, so the two chapters cannot disagree): finding, evidence, verdict and
+    the table's named country sets."""
     from analysis.measures import swot
 
     table = swot.load_items()
     evidence = table.items[code].evidence
     found = swot.EVIDENCE[evidence.measure](extract, None, table.scopes, evidence.params)
-    return found, evidence, swot.verdict(found.values, evidence.supported_at, evidence.contradicted_at)
+    return found, evidence, swot.verdict(found.values, evidence.supported_at, evidence.contradicted_at), table.scopes
 
 
 def raw_material_exports(extract, claim) -> Finding:
     """W1 read as the SWOT chapter reads it: the route economies whose share of fuels,
     ores and metals in merchandise exports (mean over the SWOT table's years) exceeds the
     world's, judged by the SWOT rule."""
-    found, evidence, verdict = _swot_evidence(extract, "W1")
+    found, evidence, verdict, _ = _swot_evidence(extract, "W1")
     by_country, world = found.series["share"], found.lines["share"]
     first, last = evidence.params["years"]
     return Finding(SWOT_VERDICTS[verdict], {"above": int((by_country > world).sum()), "countries": len(by_country),
@@ -239,7 +240,7 @@ def bilateral_agreements(extract, claim) -> Finding:
     """W8 read as the SWOT chapter reads it: the agreements in force that bind at least
     two study countries, bilateral or not, in the WTO's database and in DESTA, judged by
     the SWOT rule; the reason quotes the WTO's counts."""
-    found, _, verdict = _swot_evidence(extract, "W8")
+    found, _, verdict, _ = _swot_evidence(extract, "W8")
     wto = found.series["wto"]
     return Finding(SWOT_VERDICTS[verdict], {"agreements": int(wto.sum()), "bilateral": int(wto["bilateral"]),
                                             "share": found.values["wto"]})
@@ -250,11 +251,9 @@ def growth_slowdown(extract, claim) -> Finding:
     early window minus that in its late window, for China and for the median Western
     country, judged by the SWOT rule (a slowdown past the bar in both: consistent; none
     in either: inconsistent; otherwise ambiguous)."""
-    from analysis.measures import swot
-
-    found, evidence, verdict = _swot_evidence(extract, "T3")
+    found, evidence, verdict, scopes = _swot_evidence(extract, "T3")
     (early_from, early_to), (late_from, late_to) = evidence.params["early"], evidence.params["late"]
-    return Finding(SWOT_VERDICTS[verdict], {**found.values, "west_members": swot.load_items().scopes["west"],
+    return Finding(SWOT_VERDICTS[verdict], {**found.values, "west_members": scopes["west"],
                                             "early_from": early_from, "early_to": early_to,
                                             "late_from": late_from, "late_to": late_to})
 
