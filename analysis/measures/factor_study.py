@@ -8,11 +8,7 @@ the three language editions compute it once and then only render it.
 """
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
 import warnings
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +18,8 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
 from analysis.errors import DataError
-from analysis.measures import drivers, factor, mirror, panel, results
-from analysis.paths import DATA_DIR, REPO
+from analysis.measures import cache, drivers, factor, mirror, panel, results
+from analysis.paths import DATA_DIR
 
 SEED = 20231
 N_BOOT = 1000
@@ -220,38 +216,13 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
 
 # ---- the on-disk cache ----------------------------------------------------------------
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("SILKROAD_CACHE_DIR", REPO / "_build" / "cache")) / "factor"
-
-
-def content_key() -> str:
-    """sha256 of the data extract and the analysis package's code and tables."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in (REPO / "analysis").rglob("*") if p.is_file() and p.suffix in {".py", ".csv"}
-                   and "notebooks" not in p.parts and "__pycache__" not in p.parts)
-    files += sorted(p for p in DATA_DIR.rglob("*") if p.is_file())
-    for path in files:
-        digest.update(path.relative_to(REPO).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:32]
+content_key = cache.content_key
 
 
 def load_or_run() -> FactorStudy:
-    """The study from the cache if its key matches, else computed and stored. The book's
-    language runs execute in parallel: the first takes a lock and computes, the others
-    wait for it and read its result, so the study is computed once per build."""
-    path = cache_dir() / f"study-{content_key()}.pickle"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.with_suffix(".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.is_file():
-            with path.open("rb") as handle:
-                return pickle.load(handle)
+    """The study from the cache if its key matches, else computed and stored, so the
+    three language runs compute it once per build (:mod:`analysis.measures.cache`)."""
+    def compute() -> FactorStudy:
         from analysis.data.load import load_extract
-
-        study = run(load_extract())
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as handle:
-            pickle.dump(study, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)  # atomic: a reader without the lock never sees half a file
-        return study
+        return run(load_extract())
+    return cache.load_or_compute("factor", "study", content_key(), compute)
