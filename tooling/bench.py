@@ -4,6 +4,7 @@ build, then only rendered per language). Prints timings, notebook executions and
 Run ``python -m tooling.bench`` (``make bench``); it builds in its own folder."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -43,6 +44,16 @@ def heaviest_pages(site: Path, count: int = 5) -> list[tuple[str, float]]:
         weights.append((page.relative_to(site).as_posix(),
                         (page.stat().st_size + sum(i.stat().st_size for i in images if i.is_file())) / 1e6))
     return sorted(weights, key=lambda item: -item[1])[:count]
+def heavy_parts(cache: Path) -> list[tuple[str, float]]:
+    """Each shared computation of the build (factor study, sensitivity analysis, gravity
+    fits, ...) with the seconds it took, as the cache logged it."""
+    log = cache / "timings.jsonl"
+    if not log.is_file():
+        return []
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    return [(f"{entry['folder']}/{entry['stem']}", float(entry["seconds"])) for entry in entries]
+
+
 def chapter_executions(log: str, chapter: str) -> dict[str, float]:
     """Seconds each language's execution of ``chapter`` took, from the build's log."""
     return {lang: float(seconds) for lang, seconds in
@@ -67,6 +78,7 @@ def main() -> int:
         seconds, executed, log = run_build(build_dir)
         rows = [("clean build", seconds, executed)]
         factor_runs = chapter_executions(log, "factors.md")
+        shared = heavy_parts(build_dir / "cache")
         rows.append(("no-op rebuild", *run_build(build_dir)[:2]))
         try:
             page.write_bytes(original + b"\nOne more sentence for the benchmark.\n")
@@ -86,6 +98,8 @@ def main() -> int:
     print(f"{'all indicators, groupings and pairs':<40}{time_call('results.compute(extract)'):>10.3f}")
     print(f"{'factor analysis, bootstrap, robustness':<40}"
           f"{time_call('factor_study.run(extract)', repeat=2):>10.3f}")
+    for name, seconds in shared:
+        print(f"{'computed once per build: ' + name:<40}{seconds:>10.1f}")
     for lang, seconds in factor_runs.items():
         print(f"{'factor chapter execution, ' + lang:<40}{seconds:>10.1f}")
     return 0

@@ -4,14 +4,17 @@ A heavy computation (the factor study, the sensitivity analysis, the gravity fit
 stored under ``<cache dir>/<folder>/<stem>-<key>.pickle``, where the key is
 :func:`content_key`: a digest of the data extract and of the ``analysis`` package's
 code and tables. The language runs execute in parallel: the first takes a lock and
-computes, the others wait for it and read its result.
+computes, the others wait for it and read its result. Each computation appends its
+duration to ``timings.jsonl`` in the cache folder, which ``make bench`` reports.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -46,7 +49,11 @@ def load_or_compute(folder: str, stem: str, key: str, compute: Callable[[], T]) 
         if path.is_file():
             with path.open("rb") as handle:
                 return pickle.load(handle)
+        started = time.perf_counter()
         result = compute()
+        seconds = time.perf_counter() - started
+        with (cache_dir() / "timings.jsonl").open("a") as log:
+            log.write(json.dumps({"folder": folder, "stem": stem, "seconds": round(seconds, 3)}) + "\n")
         partial = path.with_suffix(f".{os.getpid()}.partial")
         with partial.open("wb") as handle:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
