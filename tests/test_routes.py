@@ -233,3 +233,55 @@ def test_arc_points_are_about_the_step_apart_and_include_both_ends():
     steps = routes.great_circle_km(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])
     assert np.allclose(steps, 111.195 / 12, atol=1e-3)
     assert len(routes.arc_points(5.0, 5.0, 5.0, 5.0)) == 2
+
+
+def test_routes_keep_the_order_of_the_file_and_a_missing_mode_counts_zero():
+    places = pd.DataFrame({"route": ["b", "b", "a", "a"], "seq": [1, 2, 1, 2], "geonameid": ["p", "q", "r", "s"],
+                           "iso3": ["KAZ"] * 4, "mode": ["", "sea", "", "rail"],
+                           "lat": [0.0] * 4, "lon": [0.0, 1.0, 0.0, 2.0]})
+    leg_table = routes.legs(places)
+    assert leg_table.route.tolist() == ["b", "a"]
+    lengths = routes.route_lengths(leg_table)
+    assert lengths.index.tolist() == ["b", "a"]
+    assert lengths.loc["a", "sea_km"] == 0.0 and lengths.loc["b", "rail_km"] == 0.0
+    groupings = pd.DataFrame({"grouping": ["z", "y"], "iso3": ["KAZ", "KAZ"]})
+    assert routes.groupings_touched(["KAZ"], groupings).grouping.tolist() == ["z", "y"]
+    assert list(routes.countries_crossed(leg_table, {"features": []})) == ["b", "a"]
+
+
+def test_separate_customs_unions_stay_separate_and_chains_join():
+    agreements = pd.DataFrame({
+        "rta_id": [1, 2, 3, 4], "type": ["CU"] * 4, "status": ["In Force"] * 4,
+        "signatories": ["DDD;EEE", "CCC;DDD", "BBB;CCC", "XXX;YYY"]})
+    territory = routes.customs_territories(agreements)
+    assert {territory[c] for c in ["BBB", "CCC", "DDD", "EEE"]} == {"BBB"}
+    assert territory["XXX"] == territory["YYY"] == "XXX"
+    assert routes.customs_borders(["GEO", "GEO", "TUR", "TUR"], {}) == [("GEO", "TUR")]
+
+
+def _crossing(square_lons, step_km=10.0, **kwargs):
+    """Countries crossed by a leg from (0, 0) to (0, 4) over a square country XXX
+    spanning the given longitudes (and latitudes -1 to 1)."""
+    west, east = square_lons
+    leg_table = pd.DataFrame([{"route": "r", "leg": 1, "from_iso3": "AAA", "to_iso3": "BBB",
+                               "from_lat": 0.0, "from_lon": 0.0, "to_lat": 0.0, "to_lon": 4.0}])
+    square = [[west, -1], [east, -1], [east, 1], [west, 1], [west, -1]]
+    shapes = {"features": [{"properties": {"iso3": "XXX"}, "geometry": {"type": "Polygon", "coordinates": [square]}}]}
+    return routes.countries_crossed(leg_table, shapes, step_km=step_km, **kwargs)["r"]
+
+
+def test_a_run_of_exactly_the_minimum_counts():
+    # 46 points 9.88 km apart; points 17..26 (10 of them) lie between 1.5 and 2.35 degrees
+    assert _crossing((1.5, 2.35)) == ["AAA", "XXX", "BBB"]
+    assert _crossing((1.5, 2.30)) == ["AAA", "BBB"]
+
+
+def test_the_first_and_last_points_inside_the_leg_are_looked_at():
+    assert _crossing((0.05, 0.12), min_run_km=10) == ["AAA", "XXX", "BBB"]  # only point 1 (0.089 deg)
+    assert _crossing((3.88, 3.95), min_run_km=10) == ["AAA", "XXX", "BBB"]  # only point 44 (3.911 deg)
+
+
+def test_the_step_sets_both_the_points_and_the_length_they_stand_for():
+    # 20 km steps: 24 points, 6 inside (1.5 to 2.5 degrees), counted as 120 km
+    assert _crossing((1.5, 2.5), step_km=20.0, min_run_km=120) == ["AAA", "XXX", "BBB"]
+    assert _crossing((1.5, 2.5), step_km=20.0, min_run_km=121) == ["AAA", "BBB"]
