@@ -121,9 +121,14 @@ def test_restricted_wild_bootstrap_matches_wildboottest_by_full_enumeration():
     for j, name in enumerate(["x1", "x2"]):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "2^G < the number of boot iterations": full enumeration
-            reference = model.wildboottest(param=name, reps=9999, seed=1)
-        # wildboottest counts |t*| strictly above |t|
-        assert np.mean(np.abs(boot[:, j]) > abs(result.t[j])) == pytest.approx(reference["Pr(>|t|)"], abs=1e-12)
+            reference, reference_boot = model.wildboottest(param=name, reps=9999, seed=1,
+                                                           return_bootstrapped_t_stats=True)
+        # the same 256 statistics (in another order), hence the same p-value; the two draws
+        # w = +1 and w = -1 reproduce |t| itself, a tie that each side breaks by rounding
+        assert np.sort(np.abs(boot[:, j])) == pytest.approx(np.sort(np.abs(np.ravel(reference_boot))), rel=1e-8)
+        untied = ~np.isclose(np.abs(boot[:, j]), abs(result.t[j]), rtol=1e-9)
+        assert np.mean(np.abs(boot[untied, j]) > abs(result.t[j])) * untied.mean() == pytest.approx(
+            reference["Pr(>|t|)"], abs=2 / 256 + 1e-12)
     # the all-ones draw reproduces the data, hence the original statistic
     assert fixed_effects.wild_cluster_bootstrap(result, mask, np.ones((1, 8)))[0] == pytest.approx(result.t)
 

@@ -40,10 +40,10 @@ def within(values: np.ndarray, mask: np.ndarray, country: bool = True) -> np.nda
         n_g = m.sum(axis=-1)  # (..., G)
         share = np.divide(1.0, n_g, out=np.zeros_like(n_g), where=n_g > 0)
         x = (x - x.sum(axis=-2, keepdims=True) * share[..., None, None]) * m[..., None]
-        normal = np.einsum("...gt,ts->...ts", m, np.eye(m.shape[-1])) \
-            - np.einsum("...g,...gt,...gs->...ts", share, m, m)
+        weighted = m * share[..., None]  # (..., G, T)
+        normal = m.sum(axis=-2)[..., None] * np.eye(m.shape[-1]) - np.swapaxes(weighted, -1, -2) @ m
         effects = np.linalg.pinv(normal, hermitian=True) @ x.sum(axis=-3)  # (..., T, m)
-        own_mean = np.einsum("...g,...gt,...tj->...gj", share, m, effects)
+        own_mean = weighted @ effects  # (..., G, m): each country's average of its year effects
         fitted = (effects[..., None, :, :] - own_mean[..., :, None, :]) * m[..., None]
     else:
         n_t = m.sum(axis=-2)  # (..., T)
@@ -68,8 +68,8 @@ def standardise(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> tuple[np.ndar
 
 def slopes(y: np.ndarray, x: np.ndarray, mask: np.ndarray, country: bool = True) -> np.ndarray:
     """Two-way fixed-effects slopes, batched: (..., k)."""
-    design = within(x, mask, country)
-    response = within(y[..., None], mask, country)[..., 0]
+    both = within(np.concatenate([x, y[..., None]], axis=-1), mask, country)
+    design, response = both[..., :-1], both[..., -1]
     gram = np.einsum("...gtk,...gtl->...kl", design, design)
     return np.linalg.solve(gram, np.einsum("...gtk,...gt->...k", design, response)[..., None])[..., 0]
 
