@@ -1,9 +1,14 @@
-"""Drivers: each country's own region, and the clustered panel regression."""
+"""Which characteristics go with integration: outcomes, two-way fixed effects, few-cluster
+inference, Romano-Wolf adjustment and the whole-pipeline bootstrap."""
+import itertools
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from analysis.measures import drivers
+from analysis.measures import drivers, fixed_effects, multiple_testing, pipeline_bootstrap
 
 
 def test_own_region_is_the_smallest_grouping_first_listed_on_ties():
@@ -16,39 +21,6 @@ def test_own_region_is_the_smallest_grouping_first_listed_on_ties():
     assert regions["RUS"] == "eaeu"
     assert regions["CHN"] == "big"
     assert "DEU" not in regions.index  # only in the whole group: no own region
-
-
-def test_panel_ols_recovers_a_known_association_with_clustered_errors():
-    rng = np.random.default_rng(11)
-    countries, years = 30, 10
-    iso3 = np.repeat([f"C{i:02d}" for i in range(countries)], years)
-    year = np.tile(np.arange(2000, 2000 + years), countries)
-    f1 = rng.standard_normal(len(iso3))
-    f2 = np.repeat(rng.standard_normal(countries), years) + 0.1 * rng.standard_normal(len(iso3))  # by country
-    country_effect = np.repeat(rng.standard_normal(countries), years)
-    y = 2.0 * f1 + 0.0 * f2 + 0.3 * (year - 2000) + country_effect + 0.5 * rng.standard_normal(len(iso3))
-    data = pd.DataFrame({"iso3": iso3, "year": year, "y": y, "F1": f1, "F2": f2})
-    table = drivers.panel_ols(data, "y", ["F1", "F2"])
-    standardised = 2.0 * f1.std(ddof=1) / y.std(ddof=1)
-    first = table.set_index("factor").loc["F1"]
-    assert first.ci_low < standardised < first.ci_high
-    second = table.set_index("factor").loc["F2"]
-    assert second.ci_low < 0 < second.ci_high
-    assert first.n_obs == countries * years and first.n_countries == countries
-    # F2 and the errors both vary by country: clustering widens F2's interval compared
-    # with treating country-years as independent
-    import statsmodels.formula.api as smf
-    z = data.assign(**{c: (data[c] - data[c].mean()) / data[c].std(ddof=1) for c in ["y", "F1", "F2"]})
-    naive = smf.ols("y ~ F1 + F2 + C(year)", data=z).fit().conf_int().loc["F2"]
-    assert (second.ci_high - second.ci_low) > (naive[1] - naive[0])
-
-
-def test_strongest_prefers_clear_intervals():
-    table = pd.DataFrame({"outcome": ["a", "a", "b", "b"], "factor": ["F1", "F2", "F1", "F2"],
-                          "coefficient": [0.9, 0.5, -0.6, 0.1], "ci_low": [-0.1, 0.2, -0.9, 0.05],
-                          "ci_high": [1.9, 0.8, -0.3, 0.15]})
-    top = drivers.strongest(table, 3)
-    assert list(top.coefficient) == [-0.6, 0.5, 0.1]
 
 
 def test_country_share_and_intensity_by_hand():
@@ -68,3 +40,240 @@ def test_country_share_and_intensity_by_hand():
     assert values.at["A", "intensity"] == pytest.approx((20 / 70) / (60 / 930))
     assert values.at["B", "share"] == pytest.approx(15 / 40)
     assert values.at["C", "intensity"] == pytest.approx((5 / 20) / (110 / 980))
+
+
+# ---- two-way fixed effects ------------------------------------------------------------
+
+def test_two_way_slope_equals_demeaned_ols_by_hand_on_a_tiny_panel():
+    # 3 countries x 3 years; a year trend and country levels that a pooled slope would pick up
+    x = np.array([[1.0, 2.0, 4.0], [3.0, 3.0, 6.0], [0.0, 2.0, 1.0]])
+    y = np.array([[2.0, 3.0, 7.0], [9.0, 8.0, 12.0], [1.0, 4.0, 2.0]])
+    demean = lambda a: a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
+    by_hand = (demean(x) * demean(y)).sum() / (demean(x) ** 2).sum()
+    mask = np.ones((3, 3), dtype=bool)
+    result = fixed_effects.fit(y, x[..., None], mask)
+    assert result.coefficient[0] == pytest.approx(by_hand, abs=1e-12)
+    # the demeaned x of the first cell: 1 - 7/3 - 4/3 + 22/9
+    assert demean(x)[0, 0] == pytest.approx(1 - 7 / 3 - 4 / 3 + 22 / 9)
+    assert result.design[0, 0, 0] == pytest.approx(demean(x)[0, 0])
+    # year effects matter here: the slope with country effects only is different
+    country_only = x - x.mean(axis=1, keepdims=True), y - y.mean(axis=1, keepdims=True)
+    assert by_hand != pytest.approx((country_only[0] * country_only[1]).sum() / (country_only[0] ** 2).sum())
+
+
+def _panel(seed, n_countries=8, n_years=5, drop=(3, 17, 18)):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n_countries, n_years, 2)) + rng.standard_normal((n_countries, 1, 1))
+    y = 0.3 * x[..., 0] + rng.standard_normal((n_countries, 1)) + 0.2 * np.arange(n_years) \
+        + rng.standard_normal((n_countries, n_years))
+    mask = np.ones((n_countries, n_years), dtype=bool)
+    mask.reshape(-1)[list(drop)] = False
+    return y, x, mask
+
+
+def test_unbalanced_two_way_slopes_equal_dummy_variable_ols():
+    y, x, mask = _panel(3)
+    g, t = np.nonzero(mask)
+    dummies = np.column_stack([np.eye(mask.shape[0])[g], np.eye(mask.shape[1])[t][:, 1:]])
+    design = np.column_stack([x[mask], dummies])
+    lsdv = np.linalg.lstsq(design, y[mask], rcond=None)[0][:2]
+    assert fixed_effects.fit(y, x, mask).coefficient == pytest.approx(lsdv, abs=1e-10)
+    assert fixed_effects.slopes(y[None], x[None], mask[None])[0] == pytest.approx(lsdv, abs=1e-10)
+
+
+def test_cr1_errors_and_t_p_values_match_pyfixest():
+    import pyfixest as pf
+
+    y, x, mask = _panel(3)
+    g, t = np.nonzero(mask)
+    frame = pd.DataFrame({"y": y[mask], "x1": x[mask][:, 0], "x2": x[mask][:, 1], "g": g, "t": t})
+    reference = pf.feols("y ~ x1 + x2 | g + t", data=frame, vcov={"CRV1": "g"},
+                         ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True))
+    result = fixed_effects.fit(y, x, mask)
+    assert result.se == pytest.approx(reference.se().to_numpy(), rel=1e-8)
+    assert result.p_t == pytest.approx(reference.pvalue().to_numpy(), rel=1e-6)
+
+
+def test_t_with_g_minus_one_degrees_of_freedom_by_hand():
+    # five countries: the 97.5% point of Student's t with 4 degrees of freedom is 2.7764
+    y, x, mask = _panel(5, n_countries=5, n_years=6, drop=())
+    result = fixed_effects.fit(y, x, mask)
+    assert (result.ci_high - result.coefficient) / result.se == pytest.approx(2.7764, abs=1e-4)
+    # p for the first slope: 2 (1 - F_t4(|t|)), larger than the normal p
+    assert result.p_t[0] == pytest.approx(2 * (1 - stats.t.cdf(abs(result.t[0]), 4)), rel=1e-10)
+    assert result.p_t[0] > result.p_normal[0]
+    # t = 2.7764 with 4 degrees of freedom is p = 0.05; with the normal, 0.0055
+    assert 2 * stats.t.sf(2.7764, 4) == pytest.approx(0.05, abs=1e-5)
+
+
+# ---- wild cluster bootstrap --------------------------------------------------------------
+
+def test_restricted_wild_bootstrap_matches_wildboottest_by_full_enumeration():
+    import pyfixest as pf
+
+    y, x, mask = _panel(3)
+    g, t = np.nonzero(mask)
+    frame = pd.DataFrame({"y": y[mask], "x1": x[mask][:, 0], "x2": x[mask][:, 1], "g": g, "t": t})
+    model = pf.feols("y ~ x1 + x2 | g + t", data=frame, vcov={"CRV1": "g"})
+    result = fixed_effects.fit(y, x, mask)
+    every_sign = np.array(list(itertools.product([-1.0, 1.0], repeat=mask.shape[0])))  # 2^8 = 256 draws
+    boot = fixed_effects.wild_cluster_bootstrap(result, mask, every_sign)
+    for j, name in enumerate(["x1", "x2"]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "2^G < the number of boot iterations": full enumeration
+            reference, reference_boot = model.wildboottest(param=name, reps=9999, seed=1,
+                                                           return_bootstrapped_t_stats=True)
+        # the same 256 statistics (in another order), hence the same p-value; the two draws
+        # w = +1 and w = -1 reproduce |t| itself, a tie that each side breaks by rounding
+        assert np.sort(np.abs(boot[:, j])) == pytest.approx(np.sort(np.abs(np.ravel(reference_boot))), rel=1e-8)
+        untied = ~np.isclose(np.abs(boot[:, j]), abs(result.t[j]), rtol=1e-9)
+        assert np.mean(np.abs(boot[untied, j]) > abs(result.t[j])) * untied.mean() == pytest.approx(
+            reference["Pr(>|t|)"], abs=2 / 256 + 1e-12)
+    # the all-ones draw reproduces the data, hence the original statistic
+    assert fixed_effects.wild_cluster_bootstrap(result, mask, np.ones((1, 8)))[0] == pytest.approx(result.t)
+
+
+def test_wild_bootstrap_p_is_roughly_uniform_under_the_null_and_small_for_a_strong_effect():
+    rng = np.random.default_rng(7)
+    n_countries, n_years = 14, 6
+    weights = fixed_effects.bootstrap_weights(n_countries, 399, seed=1)
+    mask = np.ones((n_countries, n_years), dtype=bool)
+    null_p, strong_p = [], []
+    for _ in range(300):
+        x = rng.standard_normal((n_countries, n_years, 2)) + rng.standard_normal((n_countries, 1, 2))
+        # errors correlated within a country and with a country-specific scale
+        noise = rng.standard_normal((n_countries, 1)) * 0.8 + rng.standard_normal((n_countries, n_years)) \
+            * rng.uniform(0.5, 2, (n_countries, 1))
+        for slope, store in [(0.0, null_p), (1.0, strong_p)]:
+            y = slope * x[..., 0] + 0.5 * x[..., 1] + noise
+            result = fixed_effects.fit(y, x, mask)
+            boot = fixed_effects.wild_cluster_bootstrap(result, mask, weights)
+            store.append(fixed_effects.bootstrap_p_value(result.t, boot)[0])
+    null_p = np.array(null_p)
+    assert stats.kstest(null_p, "uniform").pvalue > 0.01
+    assert 0.02 < np.mean(null_p < 0.05) < 0.09
+    assert np.median(strong_p) < 0.01
+
+
+def test_webb_weights_below_twelve_clusters():
+    few = fixed_effects.bootstrap_weights(11, 6000, seed=2)
+    assert set(np.round(np.abs(few), 6).ravel()) == {round(np.sqrt(0.5), 6), 1.0, round(np.sqrt(1.5), 6)}
+    assert np.mean(few) == pytest.approx(0, abs=0.02) and np.mean(few ** 2) == pytest.approx(1, abs=0.02)
+    assert set(fixed_effects.bootstrap_weights(12, 50, seed=2).ravel()) == {-1.0, 1.0}
+
+
+# ---- Romano-Wolf ---------------------------------------------------------------------------
+
+def test_romano_wolf_by_hand():
+    t = np.array([3.0, 2.0, 1.0])
+    boot = np.array([[0.5, 2.5, 0.2],
+                     [3.5, 0.1, 0.3],
+                     [0.2, 0.3, 0.5],
+                     [0.1, 2.2, 1.2]])
+    # step 1, all three: row maxima 2.5, 3.5, 0.5, 2.2 -> one at least 3 -> (1 + 1)/5 = 0.4
+    # step 2, hypotheses 2 and 3: maxima 2.5, 0.3, 0.5, 2.2 -> two at least 2 -> 3/5 = 0.6
+    # step 3, hypothesis 3: 0.2, 0.3, 0.5, 1.2 -> one at least 1 -> 0.4, raised to 0.6 (monotone)
+    assert multiple_testing.romano_wolf(t, boot) == pytest.approx([0.4, 0.6, 0.6])
+    assert fixed_effects.bootstrap_p_value(t, boot) == pytest.approx([0.4, 0.6, 0.4])
+    # the order of the hypotheses does not matter
+    assert multiple_testing.romano_wolf(t[::-1], boot[:, ::-1]) == pytest.approx([0.6, 0.6, 0.4])
+
+
+def test_romano_wolf_equals_pyfixest_and_is_monotone_and_above_the_unadjusted():
+    from pyfixest.estimation.post_estimation.multcomp import _get_rwolf_pval
+
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        correlation = rng.uniform(-0.5, 0.9)
+        common = rng.standard_normal((999, 1))
+        boot = np.sqrt(1 - abs(correlation)) * rng.standard_normal((999, 6)) + np.sqrt(abs(correlation)) * common
+        t = rng.normal(0, 2, 6)
+        adjusted = multiple_testing.romano_wolf(t, boot)
+        assert adjusted == pytest.approx(_get_rwolf_pval(t, boot), abs=1e-12)
+        assert np.all(adjusted >= fixed_effects.bootstrap_p_value(t, boot) - 1e-12)
+        order = np.argsort(-np.abs(t))
+        assert np.all(np.diff(adjusted[order]) >= 0)
+
+
+def test_romano_wolf_between_sidak_and_bonferroni_for_independent_tests_and_equal_when_identical():
+    rng = np.random.default_rng(5)
+    boot = rng.standard_normal((200_000, 4))
+    t = np.array([2.8, 0.3, 0.2, 0.1])
+    p = 2 * stats.norm.sf(2.8)
+    first = multiple_testing.romano_wolf(t, boot)[0]
+    # independent tests: the max-|t| p-value is Sidak's 1 - (1 - p)^4, below Holm's 4p
+    assert first == pytest.approx(1 - (1 - p) ** 4, abs=0.0015)
+    assert first < multiple_testing.holm(2 * stats.norm.sf(np.abs(t)))[0]
+    # identical tests: no penalty at all
+    same = np.repeat(boot[:, :1], 4, axis=1)
+    assert multiple_testing.romano_wolf(t, same)[0] == pytest.approx(fixed_effects.bootstrap_p_value(t, same)[0])
+
+
+def test_holm_by_hand():
+    assert multiple_testing.holm(np.array([0.01, 0.04, 0.03, 0.5])) == pytest.approx([0.04, 0.09, 0.09, 0.5])
+
+
+def test_strongest_lists_only_adjusted_survivors():
+    table = pd.DataFrame({"outcome": ["a", "a", "b", "b"], "factor": ["F1", "F2", "F1", "F2"],
+                          "coefficient": [0.9, 0.5, -0.6, 0.1], "p_t": [0.001, 0.01, 0.02, 0.03],
+                          "p_romano_wolf": [0.2, 0.03, 0.03, 0.04]})
+    assert list(drivers.strongest(table).coefficient) == [-0.6, 0.5, 0.1]
+    assert drivers.strongest(table.assign(p_romano_wolf=0.06)).empty
+
+
+def test_within_share_by_hand():
+    index = pd.MultiIndex.from_product([["A", "B"], [2000, 2001]], names=["iso3", "year"])
+    data = pd.DataFrame({"f": [1.0, 3.0, 5.0, 7.0]}, index=index)
+    # country means 2 and 6; within squares 1 + 1 + 1 + 1 = 4; total about 4: 9 + 1 + 1 + 9 = 20
+    assert drivers.variance_shares(data)["f"] == pytest.approx(4 / 20)
+
+
+# ---- the real extract ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def study():
+    from analysis.measures import factor_study
+    return factor_study.load_or_run()
+
+
+def test_pipeline_bootstrap_of_the_original_countries_reproduces_the_estimates(study):
+    associations = study.associations
+    countries = list(study.scores.index.get_level_values("iso3").unique())
+    years = sorted(study.scores.index.get_level_values("year").unique())
+    data = study.outcomes[drivers.OUTCOMES].join(study.scores, how="right")
+    y, _, order, _ = drivers.to_cubes(data, drivers.OUTCOMES, list(study.loadings.columns))
+    assert order == countries
+    grid = pd.MultiIndex.from_product([countries, years])
+    characteristics = study.filled[study.variables].reindex(grid).to_numpy().reshape(len(countries), len(years), -1)
+    within, between = pipeline_bootstrap.replicate_coefficients(
+        characteristics, y, np.arange(len(countries))[None], study.loadings.to_numpy(), study.max_iter)
+    assert within[0].ravel() == pytest.approx(associations.within.coefficient.to_numpy(), abs=1e-4)
+    assert between[0].ravel() == pytest.approx(associations.between.coefficient.to_numpy(), abs=1e-4)
+
+
+def test_pipeline_bootstrap_widens_the_intervals_on_the_real_data(study):
+    within = study.associations.within
+    nsr = within[within.outcome.str.startswith("nsr")]
+    assert np.median(within.width_ratio) > 1.1
+    assert (nsr.boot_sd / nsr.se).median() > 1.2
+    # the estimates lie inside their pipeline intervals
+    assert ((within.boot_low < within.coefficient) & (within.coefficient < within.boot_high)).all()
+
+
+def test_golden_associations_of_the_real_extract(study):
+    associations = study.associations
+    within = associations.within.set_index(["outcome", "factor"])
+    assert within.coefficient.round(3).to_dict() == {
+        ("nsr_share", "F1"): -0.517, ("nsr_share", "F2"): 0.453, ("nsr_share", "F3"): -0.042,
+        ("nsr_intensity", "F1"): -0.449, ("nsr_intensity", "F2"): 0.452, ("nsr_intensity", "F3"): -0.010,
+        ("region_share", "F1"): 0.098, ("region_share", "F2"): 0.032, ("region_share", "F3"): 0.093,
+        ("region_intensity", "F1"): 0.074, ("region_intensity", "F2"): -0.437, ("region_intensity", "F3"): -0.041}
+    assert within.p_t.round(3).tolist() == [0.063, 0.011, 0.618, 0.181, 0.007, 0.913, 0.653, 0.745, 0.336,
+                                             0.771, 0.107, 0.741]
+    assert within.p_romano_wolf.round(3).tolist() == [0.46, 0.12, 0.999, 0.76, 0.089, 1.0, 0.999, 1.0, 0.935,
+                                                       1.0, 0.68, 1.0]
+    assert associations.strongest.empty  # nothing survives the adjustment at 5%
+    assert associations.variance_shares[["F1", "F2", "F3"]].round(3).tolist() == [0.122, 0.087, 0.213]
+    pooled = associations.pooled.set_index(["outcome", "factor"]).coefficient
+    assert round(pooled[("region_intensity", "F1")], 3) == -0.504
+    assert associations.settings["weights"] == "rademacher" and associations.settings["t_dof"] == [18, 25]

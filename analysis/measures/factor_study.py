@@ -2,7 +2,7 @@
 
 :func:`run` goes from the extract to every table the chapter shows: panel and
 imputation, suitability, number of factors, extraction and its checks, factor names,
-composite index, bootstrap, robustness and drivers. :func:`load_or_run` keeps the
+composite index, bootstrap, robustness and the associations with integration. :func:`load_or_run` keeps the
 result on disk under a key made of the data extract and the ``analysis`` package, so
 the three language editions compute it once and then only render it.
 """
@@ -65,6 +65,7 @@ class FactorStudy:
     outcomes: pd.DataFrame
     regressions: pd.DataFrame
     strongest: pd.DataFrame
+    associations: drivers.DriversStudy
     settings: dict = field(default_factory=dict)
 
 
@@ -198,8 +199,8 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     world = mirror.total_trade(flows, [reference.WORLD])
     world_total = world.set_index("year").eval("exports + imports")
     outcome_table = drivers.outcomes(integration, world_total)
-    data = outcome_table.join(scores, how="inner").reset_index()
-    regressions = drivers.all_regressions(data, list(loadings.columns))
+    associations = drivers.analyse(outcome_table, scores, filled[variables], loadings, max_iter, seed)
+    regressions = associations.within
     return FactorStudy(
         observed=observed, filled=filled, kinds=kinds, coverage=coverage, candidates=candidates,
         dropped_msa=dropped, variables=variables, correlation=corr, kmo_all=kmo_all, msa_all=msa_all,
@@ -209,7 +210,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         communalities=main.communalities, variance=main.variance, scores=scores, checks=checks, names=names,
         weights=weights, polarity=direction, index=index, bootstrap=bootstrap, robustness=robustness,
         scenario_ranks=scenario_ranks, outcomes=outcome_table, regressions=regressions,
-        strongest=drivers.strongest(regressions),
+        strongest=associations.strongest, associations=associations,
         settings={"seed": seed, "n_boot": n_boot, "n_parallel": n_parallel, "msa_threshold": factor.MSA_THRESHOLD,
                   "min_coverage": panel.MIN_COVERAGE, "quantile": factor.PARALLEL_QUANTILE})
 
