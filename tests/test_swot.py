@@ -473,6 +473,23 @@ def test_chapter_runs_with_the_alternative_judgements(tmp_path):
 
 
 @pytest.mark.slow
+def test_chapter_runs_with_a_folder_of_judges(tmp_path):
+    import shutil
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("swot_judgements.csv", "swot_judgements_alternative.csv"):
+        shutil.copy(DATA_DIR / "reference" / name, folder / name)
+    glued = _run_chapter(tmp_path, folder, lang="en")
+    assert glued["n_judges"] == "2 judges"
+    assert glued["judgements_name"] == "swot_judgements.csv, swot_judgements_alternative.csv"
+    # the group's ranking is the worked example's, whose consensus is 90%
+    assert glued["top_item"] == glued["example_top_item"] == "O6"
+    assert glued["consensus_hierarchy"] == "90%"
+    # perturbing two judges and aggregating them: far more draws pass than with one
+    assert float(glued["acceptance_rate"].rstrip("%")) > 50
+
+
+@pytest.mark.slow
 def test_chapter_refuses_an_inconsistent_judgements_file(tmp_path):
     import papermill
 
