@@ -9,10 +9,12 @@ Three steps, each driven by a data file in ``data/reference``:
    pairwise comparisons within each group and between the four groups. The items
    compared are chosen by :func:`ranked_items`; :func:`priorities` turns the
    comparisons into local, group and global priorities (Kurttila et al. 2000).
-3. ``tows.csv`` links M1-M7 to the SO, ST, WO and WT pairs they address; a measure's
-   score is the sum of the global priorities of the items it addresses (A'WOT
-   scoring, Pesonen et al. 2001). :func:`sensitivity` repeats steps 2-3 with every
-   judgement moved one step along Saaty's scale.
+3. ``tows.csv`` links M1-M7 to the SO, ST, WO and WT pairs they address. The A'WOT
+   second stage (Pesonen et al. 2001), measures compared under each ranked item, is
+   :mod:`analysis.measures.awot`; :func:`measure_scores` is only the simple link-sum
+   variant shown beside it. :func:`sensitivity` repeats steps 2-3 with every
+   judgement moved one step along Saaty's scale, keeping only consistent draws.
+   Several judges' files are aggregated in :mod:`analysis.measures.swot_group`.
 """
 from __future__ import annotations
 
@@ -595,9 +597,10 @@ def load_tows(path: Path = TOWS_FILE, table: SwotTable | None = None) -> pd.Data
 
 
 def measure_scores(tows: pd.DataFrame, global_priorities: pd.Series) -> pd.Series:
-    """A'WOT score of each measure: the sum of the global priorities of the distinct
-    items it addresses (an item counts once even if two of its strategies name it;
-    items not ranked add nothing). Sorted from the highest score."""
+    """Link-sum score of each measure, a simple variant and not A'WOT (for A'WOT see
+    :func:`analysis.measures.awot.second_stage`): the sum of the global priorities of
+    the distinct items it addresses (an item counts once even if two of its strategies
+    name it; items not ranked add nothing). Sorted from the highest score."""
     scores = {}
     for measure, rows in tows.groupby("measure"):
         codes = set(itertools.chain.from_iterable(text.split(";") for text in rows["items"]))
