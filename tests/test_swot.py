@@ -286,21 +286,158 @@ def test_perturbation_moves_every_judgement_one_step():
     assert seen == {0.5, 2.0}
 
 
-def test_sensitivity_is_seeded_and_matches_the_plain_computation(assessed):
+def test_sensitivity_is_seeded_keeps_only_consistent_draws_and_matches_the_plain_computation(assessed):
     _, assessment, _, tows = assessed
     judgements = swot.load_judgements()
     selected = swot.ranked_items(assessment, judgements, tows)["selected"]
     first = swot.sensitivity(judgements, selected, tows, draws=30, seed=7)
     again = swot.sensitivity(judgements, selected, tows, draws=30, seed=7)
     pd.testing.assert_frame_equal(first.item_ranks, again.item_ranks)
-    # the vectorised draws equal priorities() on the same perturbed values
-    rng = np.random.default_rng(7)
-    values = swot.perturbed_values(judgements, rng)
-    plain = swot.priorities(judgements, selected, enforce=False, values=values)
-    expected = plain.global_.rank(ascending=False, method="min").astype(int)
-    assert first.item_ranks.iloc[0][expected.index].tolist() == expected.tolist()
-    scores = swot.measure_scores(tows, plain.global_).rank(ascending=False, method="min").astype(int)
-    assert first.measure_ranks.iloc[0][scores.index].tolist() == scores.tolist()
+    assert len(first.item_ranks) == 30 and first.accepted >= 30 and first.attempts > first.accepted
+    for draw in range(30):
+        values = pd.Series(first.values.iloc[draw].to_numpy(), index=judgements.index)
+        # every kept draw is a set the book would accept (enforce raises otherwise) ...
+        plain = swot.priorities(judgements, selected, enforce=True, values=values)
+        # ... and the vectorised draws equal priorities() on the same values (ranked as
+        # the draws are: priorities equal but for rounding share a rank)
+        expected = swot._min_ranks(plain.global_.to_numpy()[None, :])[0]
+        assert first.item_ranks.iloc[draw][plain.global_.index].tolist() == expected.tolist()
+        scores = swot.measure_scores(tows, plain.global_)
+        assert first.measure_ranks.iloc[draw][scores.index].tolist() == \
+            swot._min_ranks(scores.to_numpy()[None, :])[0].tolist()
+        # each kept value is one step from the book's judgement
+        steps = np.abs(np.log(values.to_numpy()) - np.log(judgements.value.to_numpy()))
+        assert np.all((steps > 0) & (steps <= np.log(2) + 1e-9))
+
+
+def test_sensitivity_rejects_every_draw_when_no_perturbed_set_is_consistent():
+    # a 4-item level of 9s around a cycle stays inconsistent whatever one step does
+    rows = [("S", "S1", "S2", "9"), ("S", "S2", "S3", "9"), ("S", "S3", "S4", "9"), ("S", "S4", "S1", "9"),
+            ("S", "S1", "S3", "1"), ("S", "S2", "S4", "1")]
+    rows += [(g, f"{g}{a}", f"{g}{b}", "1") for g in "WOT" for a, b in [(1, 2), (1, 3), (2, 3)]]
+    rows += [("groups", a, b, "1") for a, b in [("S", "W"), ("S", "O"), ("S", "T"), ("W", "O"), ("W", "T"), ("O", "T")]]
+    selected = {"S": ["S1", "S2", "S3", "S4"], **{g: [f"{g}1", f"{g}2", f"{g}3"] for g in "WOT"}}
+    tows = pd.DataFrame({"measure": ["M1"], "strategy": ["SO"], "items": ["S1;O1"]})
+    with pytest.raises(ValueError, match="none of 400 perturbed judgement sets passes"):
+        swot.sensitivity(_judgements(rows), selected, tows, draws=2, max_attempts=400, batch=100)
+
+
+def test_acceptance_rate_of_the_book_judgements(assessed):
+    # golden: seed 20230428, 1000 kept draws; 1,074 of 16,000 perturbed sets pass (6.7%)
+    _, assessment, _, tows = assessed
+    judgements = swot.load_judgements()
+    selected = swot.ranked_items(assessment, judgements, tows)["selected"]
+    result = swot.sensitivity(judgements, selected, tows, draws=1000)
+    assert (result.attempts, result.accepted) == (16000, 1074)
+    assert result.acceptance_rate == pytest.approx(0.0671, abs=5e-5)
+    assert len(result.item_ranks) == 1000
+
+
+def test_inconsistent_file_names_the_judgement_to_revisit_and_its_row(tmp_path):
+    from analysis.measures.ahp import InconsistentJudgements
+    text = (DATA_DIR / "reference" / "swot_judgements.csv").read_text(encoding="utf-8")
+    path = tmp_path / "mine.csv"
+    path.write_text(text.replace("W,W9,W1,3,", "W,W9,W1,1/9,", 1), encoding="utf-8")
+    judgements = swot.load_judgements(path)
+    selected = {"S": ["S3", "S5", "S8"], "W": ["W1", "W2", "W9", "W10"], "O": ["O4", "O6", "O11", "O5"],
+                "T": ["T7", "T5", "T4", "T3"]}
+    with pytest.raises(InconsistentJudgements, match=r"'mine.csv: W'.*revisit W1 : W9 \(row 6 of the file\)"):
+        swot.priorities(judgements, selected, name="mine.csv")
+
+
+# ---------------------------------------------------------------- several judges
+
+def test_two_judges_aggregate_pair_by_pair_whichever_way_round_they_write_it(assessed):
+    from analysis.measures import swot_group
+    _, assessment, _, tows = assessed
+    book = swot.load_judgements()
+    alternative = swot.load_judgements(DATA_DIR / "reference" / "swot_judgements_alternative.csv")
+    group = swot_group.aggregate([book, alternative])
+    # the book writes S3 : S5 = 3, the alternative S5 : S3 = 2, i.e. S3 : S5 = 1/2
+    row = group[(group["first"] == "S3") & (group["second"] == "S5")]
+    assert row.value.iloc[0] == pytest.approx(math.sqrt(3 * 0.5))
+    selected = swot.ranked_items(assessment, book, tows)["selected"]
+    names = ["swot_judgements.csv", "swot_judgements_alternative.csv"]
+    result = swot_group.panel([book, alternative], names, selected)
+    # golden: per-judge consistency ratios and Goepel's consensus of the worked example
+    assert result.consistency.loc["W", names].round(4).tolist() == [0.0115, 0.0038]
+    assert result.consistency.loc["O", names].round(4).tolist() == [0.0, 0.017]
+    assert result.consensus.round(3).to_dict() == {"S": 0.802, "W": 0.806, "O": 0.904, "T": 0.8,
+                                                   "groups": 0.961, "hierarchy": 0.901}
+    # one judge is that judge
+    alone = swot_group.panel([book], names[:1], selected)
+    pd.testing.assert_series_equal(alone.group.global_, swot.priorities(book, selected).global_)
+    assert alone.consensus.empty
+    wrong = alternative[alternative["first"] != "S8"]
+    with pytest.raises(DataError, match="other.csv.*missing"):
+        swot_group.aggregate([book, wrong], ["book.csv", "other.csv"])
+
+
+def test_judge_files_from_a_folder(tmp_path):
+    from analysis.measures import swot_group
+    for name in ("b.csv", "a.csv"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    assert [path.name for path in swot_group.judge_files(tmp_path)] == ["a.csv", "b.csv"]
+    assert swot_group.judge_files(["x.csv", "y.csv"])[1].name == "y.csv"
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="no judgements file"):
+        swot_group.judge_files(tmp_path / "empty")
+
+
+# ---------------------------------------------------------------- A'WOT second stage
+
+def test_awot_second_stage_on_two_items_and_three_measures():
+    from analysis.measures import awot
+    tows = pd.DataFrame({"measure": ["M1", "M2", "M3"], "strategy": ["SO", "WO", "WO"],
+                         "items": ["S1;O1", "W1", "W1"]})
+    judgements = pd.DataFrame({"item": ["W1", "W1", "W1"], "measure_a": ["M2", "M2", "M3"],
+                               "measure_b": ["M3", "M1", "M1"], "judgement": ["2", "4", "2"],
+                               "value": [2.0, 4.0, 2.0]})
+    measures = ("M1", "M2", "M3")
+    # S1: only M1 linked -> the rule: M1 5 times M2 and M3, M2 = M3 -> 5/7, 1/7, 1/7
+    # W1: the file, consistent -> M1 : M2 : M3 = 1 : 4 : 2
+    result = awot.second_stage(judgements, tows, pd.Series({"S1": 0.25, "W1": 0.75}), measures=measures)
+    assert result.local.loc["S1"].tolist() == pytest.approx([5 / 7, 1 / 7, 1 / 7])
+    assert result.local.loc["W1"].tolist() == pytest.approx([1 / 7, 4 / 7, 2 / 7])
+    assert result.global_.to_dict() == pytest.approx({"M2": 3.25 / 7, "M1": 2 / 7, "M3": 1.75 / 7})
+    assert list(result.global_.index) == ["M2", "M1", "M3"]
+    assert result.consistency.consistency_ratio.max() == pytest.approx(0.0, abs=1e-9)
+    # M2 and M3 are both linked to W1, so the file must judge them
+    with pytest.raises(DataError, match=r"W1: the TOWS table links \['M2', 'M3'\].*M2 : M3"):
+        awot.second_stage(judgements.iloc[1:], tows, pd.Series({"S1": 0.25, "W1": 0.75}), measures=measures)
+    with pytest.raises(DataError, match="S9 is not a ranked item"):
+        awot.second_stage(judgements.assign(item="S9"), tows, pd.Series({"S1": 0.25, "W1": 0.75}),
+                          measures=measures)
+
+
+def test_awot_file_errors_name_row_and_field(tmp_path):
+    from analysis.measures import awot
+    text = awot.AWOT_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "awot.csv"
+    path.write_text(text.replace("W1,M1,M4,2,", "W1,M1,M1,2,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"awot.csv, row 2, field 'measure_b'"):
+        awot.load(path)
+    path.write_text(text.replace("W1,M1,M4,2,", "W1,M1,M8,2,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"awot.csv.*measure_b"):
+        awot.load(path)
+
+
+def test_awot_ranking_of_the_book_beside_the_link_sum(assessed):
+    from analysis.measures import awot
+    _, assessment, _, tows = assessed
+    judgements = swot.load_judgements()
+    selected = swot.ranked_items(assessment, judgements, tows)["selected"]
+    result = swot.priorities(judgements, selected)
+    second = awot.second_stage(awot.load(), tows, result.global_)
+    # golden: A'WOT puts M4 before M1 (the link-sum has them the other way round) and
+    # gives M3 and M7, which no ranked item is linked to, the even share of unlinked items
+    assert second.global_.round(3).to_dict() == {"M6": 0.234, "M4": 0.171, "M1": 0.170, "M2": 0.128,
+                                                  "M5": 0.102, "M3": 0.097, "M7": 0.097}
+    assert second.global_.sum() == pytest.approx(1.0)
+    assert list(swot.measure_scores(tows, result.global_).index[:3]) == ["M6", "M1", "M4"]
+    assert (second.consistency.consistency_ratio <= 0.1).all()
+    assert second.consistency.set_index("item").judged.to_dict()["T4"] == 1
 
 
 # ---------------------------------------------------------------- the chapter with another judgements file
@@ -336,13 +473,31 @@ def test_chapter_runs_with_the_alternative_judgements(tmp_path):
 
 
 @pytest.mark.slow
+def test_chapter_runs_with_a_folder_of_judges(tmp_path):
+    import shutil
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("swot_judgements.csv", "swot_judgements_alternative.csv"):
+        shutil.copy(DATA_DIR / "reference" / name, folder / name)
+    glued = _run_chapter(tmp_path, folder, lang="en")
+    assert glued["n_judges"] == "2 judges"
+    assert glued["judgements_name"] == "swot_judgements.csv, swot_judgements_alternative.csv"
+    # the group's ranking is the worked example's, whose consensus is 90%
+    assert glued["top_item"] == glued["example_top_item"] == "O6"
+    assert glued["consensus_hierarchy"] == "90%"
+    # perturbing two judges and aggregating them: far more draws pass than with one
+    assert float(glued["acceptance_rate"].rstrip("%")) > 50
+
+
+@pytest.mark.slow
 def test_chapter_refuses_an_inconsistent_judgements_file(tmp_path):
     import papermill
 
     text = (DATA_DIR / "reference" / "swot_judgements_alternative.csv").read_text(encoding="utf-8")
     path = tmp_path / "inconsistent.csv"
     path.write_text(text.replace("W,W1,W9,3,", "W,W1,W9,1/9,", 1), encoding="utf-8")
-    with pytest.raises(papermill.PapermillExecutionError, match="inconsistent.csv: W.*exceeds 0.10"):
+    with pytest.raises(papermill.PapermillExecutionError,
+                       match=r"inconsistent.csv: W.*exceeds 0.10; revisit W1 : W9 \(row 5 of the file\)"):
         _run_chapter(tmp_path, path)
 
 

@@ -59,13 +59,46 @@ def ahp(matrix) -> AhpResult:
     return AhpResult(priorities, lambda_max, consistency_index / RANDOM_INDEX[n - 1])
 
 
-def require_consistent(result: AhpResult, name: str, limit: float = CONSISTENCY_LIMIT) -> AhpResult:
-    """``result`` unchanged, or :class:`InconsistentJudgements` naming the matrix."""
-    if result.consistency_ratio > limit:
-        raise InconsistentJudgements(
-            f"judgements {name!r}: consistency ratio {result.consistency_ratio:.3f} exceeds {limit:.2f}; "
-            "revise the comparisons that contradict the others")
-    return result
+def most_inconsistent_pair(matrix, priorities) -> tuple[int, int, float]:
+    """The judgement to revisit first: the pair ``(i, j)``, ``i < j``, whose ratio
+    ``a_ij`` departs most from the priorities' ratio ``w_i / w_j``, measured as
+    ``|ln a_ij - ln(w_i / w_j)|`` (the log error of the judgement against the
+    priorities it produced), and that departure."""
+    values = np.log(np.asarray(matrix, dtype=float))
+    weights = np.log(np.asarray(priorities, dtype=float))
+    departure = np.abs(values - (weights[:, None] - weights[None, :]))
+    departure[np.tril_indices(len(weights))] = -1.0
+    first, second = np.unravel_index(int(np.argmax(departure)), departure.shape)
+    return int(first), int(second), float(departure[first, second])
+
+
+def judgement_text(value: float) -> str:
+    """A ratio as Saaty writes it: ``3``, ``1/3``, or two decimals off the scale."""
+    fraction = Fraction(float(value)).limit_denominator(9)
+    if abs(float(fraction) - value) < 1e-9 and fraction in SCALE:
+        return str(fraction)
+    return f"{value:.2f}"
+
+
+def require_consistent(result: AhpResult, name: str, limit: float = CONSISTENCY_LIMIT, *,
+                       matrix=None, labels=None, rows=None) -> AhpResult:
+    """``result`` unchanged, or :class:`InconsistentJudgements` naming the matrix and,
+    when ``matrix`` and ``labels`` are given, the judgement to revisit
+    (:func:`most_inconsistent_pair`) with its row in the file (``rows`` maps a pair
+    of labels, in either order, to a row number)."""
+    if result.consistency_ratio <= limit:
+        return result
+    message = f"judgements {name!r}: consistency ratio {result.consistency_ratio:.3f} exceeds {limit:.2f}"
+    if matrix is None or labels is None:
+        raise InconsistentJudgements(message + "; revise the comparisons that contradict the others")
+    first, second, _ = most_inconsistent_pair(matrix, result.priorities)
+    a, b = labels[first], labels[second]
+    row = (rows or {}).get(frozenset((a, b)))
+    where = f" (row {row} of the file)" if row is not None else ""
+    ratio = result.priorities[first] / result.priorities[second]
+    raise InconsistentJudgements(
+        f"{message}; revisit {a} : {b}{where}: the judgement {judgement_text(np.asarray(matrix)[first, second])} "
+        f"departs most from the ratio of the priorities, {ratio:.2f}")
 
 
 def parse_judgement(text: str) -> Fraction:
@@ -98,3 +131,49 @@ def judgement_matrix(items: list[str], judgements: dict[tuple[str, str], float])
     if missing:
         raise ValueError(f"pairs not judged: {', '.join(missing)}")
     return matrix
+
+
+# --------------------------------------------------------------------------- several judges
+
+def aggregate_judgements(matrices) -> np.ndarray:
+    """Aggregation of individual judgements (AIJ): the element-wise geometric mean of
+    the judges' matrices (Aczel and Saaty 1983; Forman and Peniwati 1998). The result
+    is reciprocal again, which an arithmetic mean would not be."""
+    stack = np.asarray(matrices, dtype=float)
+    if stack.ndim != 3 or stack.shape[0] == 0 or stack.shape[1] != stack.shape[2]:
+        raise ValueError(f"expected one square matrix per judge, got shape {stack.shape}")
+    if np.any(stack <= 0) or not np.all(np.isfinite(stack)):
+        raise ValueError("judgement matrices must hold positive finite numbers")
+    return np.exp(np.log(stack).mean(axis=0))
+
+
+def _entropy(priorities: np.ndarray) -> np.ndarray:
+    return -(priorities * np.log(priorities)).sum(axis=-1)
+
+
+def consensus(priorities, scale_max: float = 9.0) -> float:
+    """Goepel's AHP consensus indicator S* of several judges' priority vectors (rows),
+    from 0 (no consensus) to 1 (identical priorities).
+
+    Goepel (2013), Proc. ISAHP 2013, Kuala Lumpur, as implemented in his AHP-OS
+    (Goepel 2018, IJAHP 10(3); ``AhpGroup::getConsensus`` and ``ahpShannonCor``):
+    Shannon alpha entropy ``H_a`` = the mean of the judges' entropies, gamma entropy
+    ``H_g`` = the entropy of the judges' mean priorities, beta entropy
+    ``H_b = H_g - H_a``. With ``D = exp(H)``, ``D_a,min = exp(H_a,min)`` the alpha
+    diversity of a judge who rates one of ``n`` items ``M`` times (``M`` the scale's
+    top, 9) above all others (priorities ``M/(n+M-1)`` and ``1/(n+M-1)``), and
+    ``D_g,max = n``:
+
+        S* = (1/D_b - D_a,min/D_g,max) / (1 - D_a,min/D_g,max).
+    """
+    values = np.asarray(priorities, dtype=float)
+    if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 2:
+        raise ValueError(f"consensus needs two or more judges over two or more items, got shape {values.shape}")
+    n = values.shape[1]
+    alpha = _entropy(values).mean()
+    gamma = _entropy(values.mean(axis=0))
+    beta = gamma - alpha
+    top, rest = scale_max / (n + scale_max - 1), 1.0 / (n + scale_max - 1)
+    alpha_min = -top * np.log(top) - (n - 1) * rest * np.log(rest)
+    floor = np.exp(alpha_min) / n          # D_a,min / D_g,max
+    return float((np.exp(-beta) - floor) / (1.0 - floor))

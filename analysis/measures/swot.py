@@ -9,10 +9,12 @@ Three steps, each driven by a data file in ``data/reference``:
    pairwise comparisons within each group and between the four groups. The items
    compared are chosen by :func:`ranked_items`; :func:`priorities` turns the
    comparisons into local, group and global priorities (Kurttila et al. 2000).
-3. ``tows.csv`` links M1-M7 to the SO, ST, WO and WT pairs they address; a measure's
-   score is the sum of the global priorities of the items it addresses (A'WOT
-   scoring, Pesonen et al. 2001). :func:`sensitivity` repeats steps 2-3 with every
-   judgement moved one step along Saaty's scale.
+3. ``tows.csv`` links M1-M7 to the SO, ST, WO and WT pairs they address. The A'WOT
+   second stage (Pesonen et al. 2001), measures compared under each ranked item, is
+   :mod:`analysis.measures.awot`; :func:`measure_scores` is only the simple link-sum
+   variant shown beside it. :func:`sensitivity` repeats steps 2-3 with every
+   judgement moved one step along Saaty's scale, keeping only consistent draws.
+   Several judges' files are aggregated in :mod:`analysis.measures.swot_group`.
 """
 from __future__ import annotations
 
@@ -476,7 +478,8 @@ def load_judgements(path: Path = JUDGEMENTS_FILE) -> pd.DataFrame:
         if level_of(row.first) != row.level or level_of(row.second) != row.level:
             raise DataError(path, f"{row.first} and {row.second} do not both belong to level {row.level}",
                             row=line, field="level")
-    return frame.assign(value=[float(ahp_method.parse_judgement(text)) for text in frame.judgement])
+    return frame.assign(value=[float(ahp_method.parse_judgement(text)) for text in frame.judgement],
+                        line=range(2, len(frame) + 2))
 
 
 def measures_per_item(tows: pd.DataFrame) -> pd.Series:
@@ -534,8 +537,9 @@ def priorities(judgements: pd.DataFrame, selected: dict[str, list[str]], *, enfo
                values: pd.Series | None = None, name: str = "judgements") -> Priorities:
     """Local, group and global priorities (global = local x group) from the judgements.
 
-    ``values`` replaces the judgement values (used by the sensitivity analysis, which
-    then sets ``enforce=False``: perturbed matrices may be inconsistent by design).
+    ``values`` replaces the judgement values. With ``enforce`` a matrix above the
+    consistency limit raises :class:`~analysis.measures.ahp.InconsistentJudgements`
+    naming the level and the judgement to revisit, with its row in the file.
     """
     values = judgements.value if values is None else values
     local, groups, consistency = {}, None, []
@@ -543,9 +547,13 @@ def priorities(judgements: pd.DataFrame, selected: dict[str, list[str]], *, enfo
         rows = judgements.level == level
         members = list(GROUPS) if level == GROUP_LEVEL else selected[level]
         pairs = {(a, b): v for a, b, v in zip(judgements.first[rows], judgements.second[rows], values[rows])}
-        result = ahp_method.ahp(ahp_method.judgement_matrix(members, pairs))
+        matrix = ahp_method.judgement_matrix(members, pairs)
+        result = ahp_method.ahp(matrix)
         if enforce:
-            ahp_method.require_consistent(result, f"{name}: {level}")
+            lines = judgements.line[rows] if "line" in judgements else [None] * int(rows.sum())
+            where = {frozenset((a, b)): line for a, b, line in zip(judgements.first[rows], judgements.second[rows], lines)
+                     if line is not None}
+            ahp_method.require_consistent(result, f"{name}: {level}", matrix=matrix, labels=members, rows=where)
         consistency.append({"level": level, "n": len(members), "lambda_max": result.lambda_max,
                             "consistency_ratio": result.consistency_ratio})
         weights = pd.Series(result.priorities, index=members)
@@ -589,9 +597,10 @@ def load_tows(path: Path = TOWS_FILE, table: SwotTable | None = None) -> pd.Data
 
 
 def measure_scores(tows: pd.DataFrame, global_priorities: pd.Series) -> pd.Series:
-    """A'WOT score of each measure: the sum of the global priorities of the distinct
-    items it addresses (an item counts once even if two of its strategies name it;
-    items not ranked add nothing). Sorted from the highest score."""
+    """Link-sum score of each measure, a simple variant and not A'WOT (for A'WOT see
+    :func:`analysis.measures.awot.second_stage`): the sum of the global priorities of
+    the distinct items it addresses (an item counts once even if two of its strategies
+    name it; items not ranked add nothing). Sorted from the highest score."""
     scores = {}
     for measure, rows in tows.groupby("measure"):
         codes = set(itertools.chain.from_iterable(text.split(";") for text in rows["items"]))
@@ -603,18 +612,30 @@ def measure_scores(tows: pd.DataFrame, global_priorities: pd.Series) -> pd.Serie
 
 @dataclass(frozen=True)
 class Sensitivity:
-    item_ranks: pd.DataFrame      # draw x item: rank of the item's global priority (1 = top)
-    measure_ranks: pd.DataFrame   # draw x measure: rank of the measure's score
-    inconsistent_share: float     # share of draws with some matrix's CR above 0.1
+    item_ranks: pd.DataFrame      # accepted draw x item: rank of the item's global priority (1 = top)
+    measure_ranks: pd.DataFrame   # accepted draw x measure: rank of the measure's link-sum score
+    awot_ranks: pd.DataFrame | None  # accepted draw x measure: rank of the A'WOT priority (if given)
+    values: pd.DataFrame          # accepted draw x judgement: the (aggregated) values used
+    attempts: int                 # perturbed sets drawn
+    accepted: int                 # perturbed sets whose every matrix passes the consistency limit
+
+    @property
+    def acceptance_rate(self) -> float:
+        return self.accepted / self.attempts
 
 
 SCALE_VALUES = np.array([float(value) for value in ahp_method.SCALE])
 
 
+def scale_positions(judgements: pd.DataFrame) -> np.ndarray:
+    """Each judgement's rung on Saaty's ladder (0 = 1/9, 8 = 1, 16 = 9)."""
+    return np.array([ahp_method.SCALE.index(ahp_method.parse_judgement(text)) for text in judgements.judgement])
+
+
 def perturbed_values(judgements: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     """Every judgement moved one step up or down Saaty's scale (at random, 50:50),
     stopping at 1/9 and 9."""
-    positions = np.array([ahp_method.SCALE.index(ahp_method.parse_judgement(text)) for text in judgements.judgement])
+    positions = scale_positions(judgements)
     moved = np.clip(positions + rng.choice([-1, 1], size=len(positions)), 0, len(SCALE_VALUES) - 1)
     return pd.Series(SCALE_VALUES[moved], index=judgements.index)
 
@@ -624,44 +645,90 @@ def _min_ranks(values: np.ndarray) -> np.ndarray:
     return (values[:, None, :] > values[:, :, None] + 1e-12).sum(axis=2) + 1
 
 
-def sensitivity(judgements: pd.DataFrame, selected: dict[str, list[str]], tows: pd.DataFrame,
-                draws: int = 1000, seed: int = 20230428) -> Sensitivity:
-    """Monte Carlo: ``draws`` perturbed judgement sets, each giving item and measure ranks.
+def batch_ahp(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`analysis.measures.ahp.ahp` on a stack of matrices (draw x n x n):
+    priorities (draw x n) and consistency ratios (draw)."""
+    n = matrices.shape[-1]
+    eigenvalues, eigenvectors = np.linalg.eig(matrices)
+    principal = np.argmax(eigenvalues.real, axis=1)
+    take = np.arange(len(matrices))
+    vectors = np.abs(eigenvectors[take, :, principal].real)
+    lambda_max = eigenvalues[take, principal].real
+    if n <= 2:
+        return vectors / vectors.sum(axis=1, keepdims=True), np.zeros(len(matrices))
+    ratio = np.maximum(lambda_max - n, 0.0) / (n - 1) / ahp_method.RANDOM_INDEX[n - 1]
+    return vectors / vectors.sum(axis=1, keepdims=True), ratio
 
-    The same computation as :func:`priorities` and :func:`measure_scores`, arranged
-    as arrays so that a thousand draws take a moment."""
+
+def sensitivity(judgements, selected: dict[str, list[str]], tows: pd.DataFrame, draws: int = 1000,
+                seed: int = 20230428, awot_local: pd.DataFrame | None = None, batch: int = 2000,
+                max_attempts: int | None = None) -> Sensitivity:
+    """Monte Carlo over perturbed judgements, keeping only the sets the book would accept.
+
+    Each attempt moves every judgement of every judge one step up or down Saaty's
+    scale (50:50, stopping at 1/9 and 9); with several judges (``judgements`` a list
+    of their files' frames) the moved judgements are aggregated by their geometric
+    mean (AIJ), as in the baseline. An attempt is kept only when every matrix it
+    produces passes the consistency limit, as a reader's file must; attempts go on
+    until ``draws`` are kept (or ``max_attempts``, default 200 x ``draws``, are made).
+    Each kept draw gives item ranks, link-sum measure ranks and, when ``awot_local``
+    (item x measure local priorities of the A'WOT second stage, held fixed) is
+    given, A'WOT measure ranks. The acceptance rate is kept / attempted."""
+    from analysis.measures import swot_group
+
+    judges = judgements if isinstance(judgements, list) else [judgements]
+    frame, _ = swot_group.aligned_values(judges)
+    positions = np.stack([swot_group.aligned_positions(judge, frame) for judge in judges])   # judge x judgement
     rng = np.random.default_rng(seed)
     items = [code for group in GROUPS for code in selected[group]]
     levels = {level: list(GROUPS) if level == GROUP_LEVEL else selected[level] for level in list(GROUPS) + [GROUP_LEVEL]}
     cells = {}
     for level, members in levels.items():
-        rows = (judgements.level == level).to_numpy()
+        rows = (frame.level == level).to_numpy()
         position = {code: index for index, code in enumerate(members)}
-        cells[level] = (np.flatnonzero(rows), [position[c] for c in judgements.first[rows]],
-                        [position[c] for c in judgements.second[rows]])
+        cells[level] = (np.flatnonzero(rows), [position[c] for c in frame.first[rows]],
+                        [position[c] for c in frame.second[rows]])
     measures = sorted(tows.measure.unique())
     addresses = np.zeros((len(measures), len(items)))
     for row in tows.itertuples():
         for code in row.items.split(";"):
             if code in items:
                 addresses[measures.index(row.measure), items.index(code)] = 1.0
-    global_draws, inconsistent = np.empty((draws, len(items))), 0
-    for draw in range(draws):
-        values = perturbed_values(judgements, rng).to_numpy()
-        weights, any_inconsistent = {}, False
+    max_attempts = max_attempts or 200 * draws
+    log_scale = np.log(SCALE_VALUES)
+    kept_global, kept_values, attempts, accepted = [], [], 0, 0
+    while accepted < draws and attempts < max_attempts:
+        size = min(batch, max_attempts - attempts)
+        steps = rng.choice([-1, 1], size=(size,) + positions.shape)
+        moved = np.clip(positions[None] + steps, 0, len(SCALE_VALUES) - 1)
+        values = np.exp(log_scale[moved].mean(axis=1))                      # attempt x judgement
+        ok = np.ones(size, dtype=bool)
+        weights = {}
         for level, members in levels.items():
-            matrix = np.ones((len(members), len(members)))
+            matrix = np.ones((size, len(members), len(members)))
             where, first, second = cells[level]
-            matrix[first, second] = values[where]
-            matrix[second, first] = 1.0 / values[where]
-            result = ahp_method.ahp(matrix)
-            any_inconsistent |= result.consistency_ratio > ahp_method.CONSISTENCY_LIMIT
-            weights[level] = dict(zip(members, result.priorities))
-        inconsistent += any_inconsistent
-        global_draws[draw] = [weights[code[0]][code] * weights[GROUP_LEVEL][code[0]] for code in items]
-    scores = global_draws @ addresses.T
+            matrix[:, first, second] = values[:, where]
+            matrix[:, second, first] = 1.0 / values[:, where]
+            priorities_, ratio = batch_ahp(matrix)
+            ok &= ratio <= ahp_method.CONSISTENCY_LIMIT
+            weights[level] = dict(zip(members, priorities_.T))
+        group = weights[GROUP_LEVEL]
+        global_ = np.column_stack([weights[code[0]][code] * group[code[0]] for code in items])
+        kept_global.append(global_[ok])
+        kept_values.append(values[ok])
+        attempts += size
+        accepted += int(ok.sum())
+    if accepted == 0:
+        raise ValueError(f"none of {attempts} perturbed judgement sets passes the consistency limit")
+    global_draws = np.concatenate(kept_global)[:draws]
+    value_draws = np.concatenate(kept_values)[:draws]
+    awot_ranks = None
+    if awot_local is not None:
+        local = awot_local.reindex(index=items, columns=measures).to_numpy()
+        awot_ranks = pd.DataFrame(_min_ranks(global_draws @ local), columns=measures)
     return Sensitivity(pd.DataFrame(_min_ranks(global_draws), columns=items),
-                       pd.DataFrame(_min_ranks(scores), columns=measures), inconsistent / draws)
+                       pd.DataFrame(_min_ranks(global_draws @ addresses.T), columns=measures), awot_ranks,
+                       pd.DataFrame(value_draws, columns=frame.index), attempts, accepted)
 
 
 def rank_stability(ranks: pd.DataFrame, baseline: pd.Series) -> pd.DataFrame:
