@@ -237,3 +237,36 @@ def test_real_fits_cover_the_data_years_and_report_what_was_dropped(fits):
     row = fits.results.iloc[0]
     assert row.percent == pytest.approx(100 * np.expm1(row.coefficient))
     assert row.percent_low == pytest.approx(100 * np.expm1(row.ci_low))
+
+
+# --- the chapter's figure and table ----------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_coefficient_plot_fits_the_page_without_overlaps_and_in_the_locale(fits, lang):
+    import re
+
+    import matplotlib.pyplot as plt
+
+    from analysis.present import gravity_figures, plotting
+    plotting.use_book_style()
+    figure = gravity_figures.coefficient_plot(fits.results, lang)
+    try:
+        assert figure.get_size_inches()[0] <= plotting.BOOK_WIDTH
+        assert plotting.text_overlaps(figure) == []
+        ticks = [label.get_text() for label in figure.axes[0].get_xticklabels() if label.get_text()]
+        assert ticks and all(re.fullmatch(r"−?\d+[.,]\d", tick) for tick in ticks)
+        if lang != "en":
+            assert not any("." in tick or "-" in tick for tick in ticks)
+        legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+        assert len(legend) == len(gravity_figures.SERIES)
+    finally:
+        plt.close(figure)
+
+
+def test_coefficient_table_and_small_numbers_in_the_locale(fits):
+    from analysis.present import gravity_figures
+    table = gravity_figures.coefficient_table(fits.results, "ru")
+    assert len(table) == len(fits.results)
+    assert "Таможенный союз 2010 года: 4 года до вступления в силу" in set(table.iloc[:, 1])
+    assert gravity_figures.power_of_ten(2.5e-7, "ru") == "2,5\u00a0·\u00a010\u207b\u2077"
+    assert gravity_figures.power_of_ten(0.012, "en") == "1.2\u00a0·\u00a010\u207b\u00b2"
