@@ -35,8 +35,16 @@ def power_of_ten(value: float, lang: str) -> str:
     return f"{format_number(mantissa, lang, 1)}\u00a0·\u00a010{str(exponent).translate(SUPERSCRIPT)}"
 
 
-def treatment_label(treatment: str, lang: str) -> str:
-    return t(f"gravity.treatment.{treatment}", lang)
+COMMON_NOUNS = ("fta",)  # labels that are not proper names
+
+
+def treatment_label(treatment: str, lang: str, *, in_sentence: bool = False) -> str:
+    """The treatment's label; inside a sentence a common noun ("free trade area")
+    loses the capital it has at the head of a table row."""
+    label = t(f"gravity.treatment.{treatment}", lang)
+    if in_sentence and treatment in COMMON_NOUNS:
+        return label[0].lower() + label[1:]
+    return label
 
 
 def term_label(term: str, lang: str) -> str:
