@@ -1,0 +1,272 @@
+"""The gravity chapter: treatment dummies, flows, the PPML estimator and the real fits."""
+import numpy as np
+import pandas as pd
+import pyfixest as pf
+import pytest
+import statsmodels.api as sm
+
+from analysis.data.load import load_extract
+from analysis.errors import DataError
+from analysis.measures import gravity, gravity_data
+
+
+def _pairs(rows):
+    return pd.DataFrame(rows, columns=["exporter", "importer", "year"])
+
+
+def _members(rows):
+    table = pd.DataFrame(rows, columns=["union", "iso3", "member_from"])
+    return table.assign(member_from=pd.to_datetime(table.member_from))
+
+
+# --- treatment dummies on tiny tables, on both sides of the dates ---------------------
+
+def test_union_membership_counts_from_the_year_whose_1_july_it_covers():
+    members = _members([("eaeu", "AAA", "2015-01-01"), ("eaeu", "BBB", "2015-08-12"),
+                        ("eaeu", "CCC", "2015-07-01"), ("customs_union", "DDD", "2010-01-01")])
+    pairs = _pairs([("AAA", "BBB", 2015), ("AAA", "BBB", 2016), ("BBB", "AAA", 2016),
+                    ("AAA", "CCC", 2014), ("AAA", "CCC", 2015),  # CCC joins exactly on 1 July 2015
+                    ("AAA", "DDD", 2020)])                         # DDD is in another union
+    assert gravity_data.union_dummy(pairs, members, "eaeu").tolist() == [0, 1, 1, 0, 1, 0]
+    # four years ahead: the 2011 row already sees 2015
+    ahead = _pairs([("AAA", "CCC", 2010), ("AAA", "CCC", 2011), ("AAA", "BBB", 2011), ("AAA", "BBB", 2012)])
+    assert gravity_data.union_dummy(ahead, members, "eaeu", shift=4).tolist() == [0, 1, 0, 1]
+
+
+def test_bri_needs_both_partners_joined_and_not_yet_left():
+    bri = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC", "DDD"],
+                        "join_date": ["2013-12-01", "2015-06-30", "2019-03-01", ""],
+                        "exit_date": ["", "", "2023-06-12", ""]})
+    pairs = _pairs([("AAA", "BBB", 2014), ("AAA", "BBB", 2015), ("BBB", "AAA", 2015),
+                    ("AAA", "CCC", 2019), ("AAA", "CCC", 2023), ("AAA", "CCC", 2022),
+                    ("AAA", "DDD", 2020)])  # DDD never joined (no date)
+    assert gravity_data.bri_dummy(pairs, bri).tolist() == [0, 1, 1, 1, 0, 1, 0]
+
+
+def _agreements(rows):
+    return pd.DataFrame(rows, columns=["rta_id", "type", "entry_into_force", "inactive_date", "signatories"])
+
+
+def test_fta_in_force_between_entry_and_inactive_date_and_only_goods_ftas():
+    agreements = _agreements([
+        (1, "FTA", "2000-06-30", "2005-07-02", "AAA;BBB"),
+        (2, "CU", "2000-01-01", "", "AAA;CCC"),        # a customs-union record is not an FTA
+        (3, "PSA", "2000-01-01", "", "AAA;DDD"),       # nor a partial-scope agreement
+        (4, "FTA & EIA", "2000-07-02", "", "BBB;DDD")])
+    pairs = _pairs([("AAA", "BBB", 1999), ("AAA", "BBB", 2000), ("BBB", "AAA", 2005), ("AAA", "BBB", 2006),
+                    ("AAA", "CCC", 2003), ("AAA", "DDD", 2003), ("BBB", "DDD", 2000), ("DDD", "BBB", 2001)])
+    members = _members([("eu", "ZZZ", "1958-01-01")])
+    assert gravity_data.fta_dummy(pairs, agreements, members).tolist() == [0, 1, 1, 0, 0, 0, 0, 1]
+
+
+def test_a_bloc_party_stands_for_its_members_and_a_shared_union_supersedes_the_fta():
+    agreements = _agreements([(1, "FTA", "2019-10-27", "", "EEU;IRN"),
+                              (2, "FTA", "1993-01-01", "", "KAZ;RUS")])
+    members = _members([("eaeu", "KAZ", "2015-01-01"), ("eaeu", "RUS", "2015-01-01"),
+                        ("eaeu", "KGZ", "2020-08-12")])  # joins the bloc after the agreement
+    pairs = _pairs([("IRN", "KAZ", 2019), ("IRN", "KAZ", 2020), ("RUS", "IRN", 2020), ("KGZ", "IRN", 2021),
+                    ("KAZ", "RUS", 2014), ("KAZ", "RUS", 2015)])
+    assert gravity_data.fta_dummy(pairs, agreements, members).tolist() == [0, 1, 1, 0, 1, 0]
+
+
+def test_membership_table_matches_the_wto_records_it_cites():
+    wto = load_extract().trade_agreements_wto.set_index("rta_id")
+    table = pd.read_csv(gravity_data.UNIONS_FILE, dtype=str, keep_default_na=False)
+    cited = table[table.wto_rta_id != ""]
+    assert len(cited) >= 10
+    for row in cited.itertuples():
+        record = wto.loc[int(row.wto_rta_id)]
+        assert record.entry_into_force == row.member_from, row
+        assert row.iso3 in record.signatories.split(";"), row
+
+
+def test_a_bad_membership_row_names_file_row_and_field(tmp_path):
+    path = tmp_path / "unions.csv"
+    path.write_text("union,iso3,member_from,wto_rta_id,source,reason\n"
+                    "eaeu,KAZ,2015-01-01,909,WTO,\n"
+                    "ecu,RUS,2015-01-01,909,WTO,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 3, field 'union'"):
+        gravity_data.customs_unions(path)
+    path.write_text("union,iso3,member_from,wto_rta_id,source,reason\neaeu,KAZ,2015-13-01,909,WTO,\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, field 'member_from'"):
+        gravity_data.customs_unions(path)
+
+
+# --- flows -------------------------------------------------------------------------------
+
+def test_flows_take_the_importers_report_first_and_keep_unreported_pairs_as_zero():
+    flows = pd.DataFrame([
+        ("AAA", "BBB", "imports", 2000, 10.0, False),   # B -> A: importer A's CIF report
+        ("BBB", "AAA", "exports", 2000, 9.0, False),    #          exporter B's mirror, not used
+        ("BBB", "AAA", "imports", 2000, 5.0, True),     # A -> B: importer's report is an IMF estimate
+        ("AAA", "BBB", "exports", 2000, 4.0, False),    #          so exporter A's national report is used
+        ("AAA", "CCC", "exports", 2000, 7.0, False),    # A -> C: only the exporter reported
+        ("AAA", "WLD", "exports", 2000, 100.0, False),  # a world total is not a partner
+    ], columns=["reporter", "partner", "flow", "year", "value_usd_m", "estimate"])
+    frame = gravity_data.bilateral_flows(flows, ["AAA", "BBB", "CCC"]).set_index(["exporter", "importer"])
+    assert len(frame) == 6  # every ordered pair of three countries, one year
+    assert frame.loc[("BBB", "AAA"), "value_usd_m"] == 10.0
+    assert frame.loc[("BBB", "AAA"), "source"] == "importer"
+    assert frame.loc[("AAA", "BBB"), "value_usd_m"] == 4.0
+    assert frame.loc[("AAA", "BBB"), "source"] == "exporter"
+    assert frame.loc[("AAA", "CCC"), "value_usd_m"] == 7.0
+    assert frame.loc[("CCC", "BBB"), "value_usd_m"] == 0.0
+    assert frame.loc[("CCC", "BBB"), "source"] == "none"
+
+
+def test_percent_change_and_interval_years_by_hand():
+    assert gravity.percent_change([np.log(2), 0.0, np.log(0.5)]).tolist() == pytest.approx([100.0, 0.0, -50.0])
+    assert gravity.interval_years(range(1992, 2021)) == [1992, 1996, 2000, 2004, 2008, 2012, 2016, 2020]
+    assert gravity.interval_years([2001, 2002, 2003, 2004, 2005, 2006]) == [2002, 2006]
+
+
+# --- the estimator ---------------------------------------------------------------------------
+
+def _synthetic_panel(seed=3, countries=5, years=6):
+    rng = np.random.default_rng(seed)
+    codes = [f"C{i}" for i in range(countries)]
+    index = pd.MultiIndex.from_product([codes, codes, range(2000, 2000 + years)], names=["exporter", "importer", "year"])
+    frame = index.to_frame(index=False)
+    frame = frame[frame.exporter != frame.importer].reset_index(drop=True)
+    size = dict(zip(codes, rng.uniform(-1.5, 1.5, countries)))
+    frame["pair"] = frame.exporter + "-" + frame.importer
+    frame["exporter_year"] = frame.exporter + "-" + frame.year.astype(str)
+    frame["importer_year"] = frame.importer + "-" + frame.year.astype(str)
+    pair_cost = frame.pair.map(dict(zip(frame.pair.unique(), rng.normal(0, 0.5, frame.pair.nunique()))))
+    start = frame.pair.map(dict(zip(frame.pair.unique(), rng.integers(2001, 2000 + years + 3, frame.pair.nunique()))))
+    frame["agreement"] = (frame.year >= start).astype(int)
+    frame["union"] = ((frame.year >= 2003) & frame.exporter.isin(["C0", "C1", "C2"])
+                      & frame.importer.isin(["C0", "C1", "C2"])).astype(int)
+    mean = np.exp(frame.exporter.map(size) + frame.importer.map(size) + 0.1 * (frame.year - 2000) + pair_cost
+                  + 0.4 * frame.agreement - 0.2 * frame.union)
+    frame["value_usd_m"] = rng.poisson(mean * 3) / 3.0  # some zeros
+    return frame
+
+
+def _full_rank(design: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``design``, in order, that add to its rank (the three sets of
+    dummies are collinear with each other; a GLM needs a full-rank design)."""
+    kept = []
+    for column in design.columns:
+        if np.linalg.matrix_rank(design[kept + [column]].to_numpy()) == len(kept) + 1:
+            kept.append(column)
+    return design[kept]
+
+
+def test_ppml_equals_a_glm_poisson_with_dummy_variables():
+    data = _synthetic_panel()
+    assert (data.value_usd_m == 0).any()
+    ours = gravity.fit_ppml(data, ["agreement", "union"])
+    dummies = [pd.get_dummies(data[name], prefix=name, dtype=float) for name in ("exporter_year", "importer_year", "pair")]
+    design = _full_rank(pd.concat([data[["agreement", "union"]].astype(float)] + dummies, axis=1))
+    assert list(design.columns[:2]) == ["agreement", "union"]
+    glm = sm.GLM(data.value_usd_m, design, family=sm.families.Poisson()).fit(tol=1e-13, maxiter=200)
+    for term in ("agreement", "union"):
+        assert ours.coef()[term] == pytest.approx(glm.params[term], abs=1e-6)
+
+
+def test_ppml_fitted_totals_add_up_by_exporter_year_and_importer_year():
+    """Fally (2015): with exporter(-year) and importer(-year) effects, PPML's fitted
+    totals per exporter and per importer equal the observed ones."""
+    data = _synthetic_panel(seed=8)
+    fit = gravity.fit_ppml(data, ["agreement", "union"])
+    assert gravity.adding_up_gap(fit, data, "exporter_year") < 1e-6
+    assert gravity.adding_up_gap(fit, data, "importer_year") < 1e-6
+    # without those effects the property does not hold: the check can fail
+    pair_only = pf.fepois("value_usd_m ~ agreement + union | pair", data=data)
+    assert gravity.adding_up_gap(pair_only, data, "exporter_year") > 1e-3
+
+
+def test_poisson_regression_reproduces_dobsons_published_example():
+    """Reference: Dobson (1990), *An Introduction to Generalized Linear Models*, Chapman
+    and Hall, p. 93, "Randomized Controlled Trial": counts 18, 17, 15, 20, 10, 20, 25,
+    13, 12 in a 3 x 3 table of outcome by treatment, Poisson log-linear model with both
+    main effects. The data are printed in the book and in R's ``glm`` help page (stats
+    package), which fits them; R prints (Intercept) 3.045, outcome2 −0.4543, outcome3
+    −0.2930, treatment2 and treatment3 0 (1e-15), standard errors 0.1709, 0.2022,
+    0.1927, 0.2000, 0.2000, residual deviance 5.1291 on 4 degrees of freedom.
+
+    No published gravity (PPML with fixed effects) example small enough to ship with
+    printed coefficients was found, so this is a published Poisson regression, not a
+    gravity estimate. The same coefficients also follow in closed form from the table's
+    margins (intercept log 21, outcome log(40/63) and log(47/63)), checked here too."""
+    data = pd.DataFrame({"counts": [18, 17, 15, 20, 10, 20, 25, 13, 12],
+                         "outcome": ["1", "2", "3"] * 3, "treatment": ["1"] * 3 + ["2"] * 3 + ["3"] * 3})
+    fit = pf.fepois("counts ~ C(outcome) + C(treatment)", data=data, vcov="iid", iwls_tol=1e-12)
+    coef = fit.coef().to_numpy()
+    assert coef == pytest.approx([3.045, -0.4543, -0.2930, 0.0, 0.0], abs=5e-4)
+    mu = np.asarray(fit.predict(type="response"))
+    design = np.column_stack([np.ones(9)] + [(data[name] == level).to_numpy(float)
+                                             for name, level in [("outcome", "2"), ("outcome", "3"),
+                                                                 ("treatment", "2"), ("treatment", "3")]])
+    se = np.sqrt(np.diag(np.linalg.inv(design.T @ (mu[:, None] * design))))  # inverse Fisher information
+    assert se == pytest.approx([0.1709, 0.2022, 0.1927, 0.2000, 0.2000], abs=5e-5)
+    assert coef[:3] == pytest.approx([np.log(21), np.log(40 / 63), np.log(47 / 63)], abs=1e-8)
+    y = data.counts.to_numpy()
+    assert 2 * np.sum(y * np.log(y / mu) - (y - mu)) == pytest.approx(5.1291, abs=5e-5)
+
+
+# --- the real extract --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fits():
+    return gravity.load_or_fit()
+
+
+def test_golden_main_estimates_of_the_real_extract(fits):
+    annual = fits.results[fits.results.specification == "annual"].set_index("term")
+    expected = {"fta": 0.4055, "eu": 0.6896, "customs_union": -0.0931, "eaeu": 0.4180, "bri": -0.0069}
+    for term, value in expected.items():
+        assert round(annual.at[term, "coefficient"], 4) == pytest.approx(value, abs=1e-9), term
+    assert round(annual.at["eaeu", "ci_low"], 4) == pytest.approx(0.2599)
+    assert round(annual.at["eaeu", "ci_high"], 4) == pytest.approx(0.5761)
+    assert annual.n_obs.unique().tolist() == [26 * 25 * len(fits.years)]
+
+
+def test_real_fits_cover_the_data_years_and_report_what_was_dropped(fits):
+    assert fits.years[0] == int(load_extract().trade_flows.year.min())
+    assert fits.years[-1] == int(load_extract().trade_flows.year.max())
+    by_spec = fits.results.groupby("specification")[["n_obs", "n_dropped"]].first()
+    assert by_spec.at["annual", "n_dropped"] == 0
+    assert by_spec.at["intervals", "n_dropped"] == 8
+    assert by_spec.at["ols", "n_dropped"] == fits.settings["n_zero"]
+    assert fits.adding_up < 1e-5
+    leads = fits.results[fits.results.specification == "leads"]
+    assert sorted(leads.term) == sorted(list(gravity_data.TREATMENTS) + [f"lead_{n}" for n in gravity_data.TREATMENTS])
+    row = fits.results.iloc[0]
+    assert row.percent == pytest.approx(100 * np.expm1(row.coefficient))
+    assert row.percent_low == pytest.approx(100 * np.expm1(row.ci_low))
+
+
+# --- the chapter's figure and table ----------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_coefficient_plot_fits_the_page_without_overlaps_and_in_the_locale(fits, lang):
+    import re
+
+    import matplotlib.pyplot as plt
+
+    from analysis.present import gravity_figures, plotting
+    plotting.use_book_style()
+    figure = gravity_figures.coefficient_plot(fits.results, lang)
+    try:
+        assert figure.get_size_inches()[0] <= plotting.BOOK_WIDTH
+        assert plotting.text_overlaps(figure) == []
+        ticks = [label.get_text() for label in figure.axes[0].get_xticklabels() if label.get_text()]
+        assert ticks and all(re.fullmatch(r"−?\d+[.,]\d", tick) for tick in ticks)
+        if lang != "en":
+            assert not any("." in tick or "-" in tick for tick in ticks)
+        legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+        assert len(legend) == len(gravity_figures.SERIES)
+    finally:
+        plt.close(figure)
+
+
+def test_coefficient_table_and_small_numbers_in_the_locale(fits):
+    from analysis.present import gravity_figures
+    table = gravity_figures.coefficient_table(fits.results, "ru")
+    assert len(table) == len(fits.results)
+    assert "Таможенный союз 2010 года: 4 года до вступления в силу" in set(table.iloc[:, 1])
+    assert gravity_figures.power_of_ten(2.5e-7, "ru") == "2,5\u00a0·\u00a010\u207b\u2077"
+    assert gravity_figures.power_of_ten(0.012, "en") == "1.2\u00a0·\u00a010\u207b\u00b2"
