@@ -1,0 +1,54 @@
+"""The chapter's uncertainty and sensitivity analysis on the real panel, cached per build.
+
+Inputs taken from the factor study (:mod:`analysis.measures.factor_study`): the
+indicators that entered the composite, its imputed panel, the directions in which the
+indicators enter, the number of principal-axis iterations, and the book's index (the
+nominal ranks in the latest year). :func:`run` feeds them to
+:func:`analysis.measures.sensitivity.run` and adds the main effects of the indicators
+against their nominal weights.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.measures import cache, factor, factor_study, sensitivity
+
+
+@dataclass
+class SensitivityStudy:
+    analysis: sensitivity.Sensitivity
+    nominal_outliers: int          # the outlier level the book's index uses (0 as imputed, 1 treated)
+    importance: pd.DataFrame       # indicator: main_effect, importance, weight, ratio
+    correlation: pd.DataFrame      # of the analysed indicators (pooled panel)
+    year: int
+    timings: dict = field(default_factory=dict)
+
+
+def inputs(study: factor_study.FactorStudy) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.Series, int]:
+    """Imputed panels, treated panels, directions and the book's outlier level."""
+    panel = study.filled[study.variables]
+    return [panel], [panel], study.polarity, 0
+
+
+def run(study: factor_study.FactorStudy) -> SensitivityStudy:
+    started = time.perf_counter()
+    panels, treated, directions, nominal_outliers = inputs(study)
+    year = int(study.index.index.get_level_values("year").max())
+    nominal = study.index.xs(year, level="year")["rank"]
+    analysis = sensitivity.run(panels, treated, directions, nominal, year, max_iter=study.max_iter)
+    book_panel = (treated if nominal_outliers else panels)[0][study.variables]
+    normalised = factor.min_max(book_panel, directions)
+    effects = sensitivity.main_effects(normalised, study.index["score"].reindex(normalised.index))
+    importance = sensitivity.importance_table(effects, study.weights.weight)
+    return SensitivityStudy(analysis=analysis, nominal_outliers=nominal_outliers, importance=importance,
+                            correlation=study.correlation, year=year,
+                            timings={**analysis.timings, "study_s": time.perf_counter() - started})
+
+
+def load_or_run() -> SensitivityStudy:
+    """The analysis from the build's cache, else computed once and stored."""
+    return cache.load_or_compute("sensitivity", "study", cache.content_key(),
+                                 lambda: run(factor_study.load_or_run()))
