@@ -22,6 +22,7 @@ from analysis.measures import cache, drivers, factor, mirror, panel, results
 from analysis.paths import DATA_DIR
 
 SEED = 20231
+N_IMPUTATIONS = 20
 N_BOOT = 1000
 N_PARALLEL = 1000
 FACTOR_NAMES = DATA_DIR / "reference" / "factor_names.csv"
@@ -31,9 +32,13 @@ NAMING_LOADINGS = 2  # a factor is named after its two highest absolute loadings
 @dataclass
 class FactorStudy:
     observed: pd.DataFrame
-    filled: pd.DataFrame
+    filled: pd.DataFrame        # mean of the imputations (candidates), before outlier treatment
     kinds: pd.DataFrame
     coverage: pd.DataFrame
+    imputations: list[pd.DataFrame]  # the multiple imputations of the candidates, untreated
+    outliers: pd.DataFrame      # the outlier report (treatment.treat_outliers)
+    treated: pd.DataFrame       # ``filled`` after the outlier treatment: what the analysis uses
+    available: pd.DataFrame     # False where a country-series is absent (left out of the composite)
     candidates: list[str]
     dropped_msa: list[tuple[str, float]]
     variables: list[str]
@@ -103,10 +108,15 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         n_parallel: int = N_PARALLEL, seed: int = SEED) -> FactorStudy:
     integration = integration or results.compute(extract)
     observed = panel.observed_panel(extract.wdi, extract.hdi)
-    filled, kinds = panel.impute(observed)
+    kinds = panel.cell_kinds(observed)
     coverage = panel.coverage_table(kinds)
     candidates = coverage.index[coverage.enters].tolist()
-    z_all = panel.standardise(filled[candidates])
+    imputations = panel.multiple_imputations(observed[candidates], N_IMPUTATIONS, seed)
+    filled = panel.average(imputations)
+    treated, outliers = panel.treat_outliers(filled)
+    available = kinds[candidates] != "absent"
+    available = available.groupby(level="iso3").transform("all")
+    z_all = panel.standardise(treated)
     kmo_all, msa_all = factor.kmo(z_all)
     variables, dropped = factor.drop_low_msa(z_all)
     z = z_all[variables]
@@ -129,7 +139,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         ml = factor.extract(z, k, method="ml", seed=seed)
     ml_converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     oblique = factor.extract(z, k, rotation="oblimin", max_iter=max_iter)
-    periods = panel.standardise(panel.period_averages(filled[variables]))
+    periods = panel.standardise(panel.period_averages(treated[variables]))
     period_parallel = factor.parallel_analysis(periods, n_parallel, seed)
     period_solution = factor.extract(periods, k, max_iter=max_iter)
     checks = {}
@@ -143,15 +153,16 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
 
     names = factor_names(loadings)
     direction = factor.polarity(loadings, weights)
-    normalised = factor.min_max(filled[variables], direction)
+    normalised = factor.min_max(treated[variables], direction)
     years = pd.Series(filled.index.get_level_values("year"), index=filled.index)
-    score = factor.composite(normalised, weights.weight)
+    score = factor.composite(normalised, weights.weight, available)
     index = pd.DataFrame({"score": score, "rank": _ranked(score, years)})
 
     cube, countries, year_list = panel.cube(z)
     normalised_cube, _, _ = panel.cube(normalised)
+    available_cube, _, _ = panel.cube(available[variables].astype(float))
     boot = factor.cluster_bootstrap(cube, normalised_cube, loadings.to_numpy(), n_boot, seed, variables, countries,
-                                    year_list, max_iter)
+                                    year_list, max_iter, available_cube)
     low_l, high_l = boot.interval(boot.loadings)
     low_w, high_w = boot.interval(boot.weights)
     low_r, high_r = boot.interval(boot.ranks)
@@ -168,7 +179,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
 
     scenarios = {"bootstrap_median": (rank_interval["median"].reindex(index.index), None)}
     equal = pd.Series(1 / len(variables), index=variables)
-    scenarios["equal_weights"] = (None, factor.composite(normalised, equal))
+    scenarios["equal_weights"] = (None, factor.composite(normalised, equal, available))
     first_component = np.linalg.eigh(corr.to_numpy())[1][:, -1]
     pc_score = pd.Series(z.to_numpy() @ first_component, index=z.index)
     if np.corrcoef(pc_score, score)[0, 1] < 0:
@@ -177,7 +188,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     for left_out in variables:
         kept = [v for v in variables if v != left_out]
         _, alt_weights = _solution(z[kept], k, max_iter)
-        scenarios[f"without:{left_out}"] = (None, factor.composite(normalised[kept], alt_weights.weight))
+        scenarios[f"without:{left_out}"] = (None, factor.composite(normalised[kept], alt_weights.weight, available))
     summary_rows, rank_columns = [], {}
     for label, (given_ranks, alt_scores) in scenarios.items():
         alt_ranks = given_ranks if given_ranks is not None else _ranked(alt_scores, years)
@@ -201,7 +212,8 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     data = outcome_table.join(scores, how="inner").reset_index()
     regressions = drivers.all_regressions(data, list(loadings.columns))
     return FactorStudy(
-        observed=observed, filled=filled, kinds=kinds, coverage=coverage, candidates=candidates,
+        observed=observed, filled=filled, kinds=kinds, coverage=coverage, imputations=imputations, outliers=outliers,
+        treated=treated, available=available, candidates=candidates,
         dropped_msa=dropped, variables=variables, correlation=corr, kmo_all=kmo_all, msa_all=msa_all,
         kmo=kmo_value, msa=msa, bartlett=factor.bartlett_sphericity(z), eigenvalues=values,
         kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel, n_factors=k,
@@ -211,7 +223,8 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         scenario_ranks=scenario_ranks, outcomes=outcome_table, regressions=regressions,
         strongest=drivers.strongest(regressions),
         settings={"seed": seed, "n_boot": n_boot, "n_parallel": n_parallel, "msa_threshold": factor.MSA_THRESHOLD,
-                  "min_coverage": panel.MIN_COVERAGE, "quantile": factor.PARALLEL_QUANTILE})
+                  "min_coverage": panel.MIN_COVERAGE,
+                  "n_imputations": N_IMPUTATIONS, "min_observed": panel.MIN_OBSERVED, "quantile": factor.PARALLEL_QUANTILE})
 
 
 # ---- the on-disk cache ----------------------------------------------------------------
