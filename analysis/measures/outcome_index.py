@@ -26,9 +26,10 @@ Migration dimension (UN DESA bilateral migrant stock, 2000, 2005, 2010, 2015, 20
 The stock years are interpolated linearly to the years between them and 2020 takes the
 2019 value (the nearest observation). Investment cannot be measured: the extract has no
 bilateral direct investment, and total FDI inflows say nothing about where the
-investment comes from, so they are not an integration outcome. Cells still missing are
-filled by :func:`analysis.measures.panel.impute` (interpolation, the nearest year, the
-year's median), as the characteristics are.
+investment comes from, so they are not an integration outcome. Any cell still missing is
+filled within its country (:func:`fill_gaps`: linear between the nearest observed years,
+the nearest observed year outside them); a country with no value of an indicator is an
+error. On the current extract no cell needs filling.
 
 Construction (ARCII's panel approach): min-max normalisation over the pooled
 country-year panel; within each dimension the weights of the indicators are the squared
@@ -89,9 +90,25 @@ def two_stage(normalised: pd.DataFrame, dimensions: dict[str, list[str]] = DIMEN
     return pd.concat(weights), dimension_weights, subindices, score
 
 
+def fill_gaps(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each country's series filled along the years (linear inside, nearest outside);
+    returns the filled panel and the kind of each cell (observed, interpolated, extended)."""
+    filled, kinds = raw.copy(), pd.DataFrame("observed", index=raw.index, columns=raw.columns)
+    for column in raw.columns:
+        for iso3, series in raw[column].groupby(level="iso3"):
+            values = series.droplevel("iso3")
+            if values.isna().all():
+                raise ValueError(f"outcome indicator {column!r} has no value for {iso3}")
+            inside = values.interpolate(method="index", limit_area="inside")
+            kind = np.where(values.notna(), "observed", np.where(inside.notna(), "interpolated", "extended"))
+            filled.loc[iso3, column] = inside.ffill().bfill().to_numpy()
+            kinds.loc[iso3, column] = kind
+    return filled, kinds
+
+
 def build(raw: pd.DataFrame, dimensions: dict[str, list[str]] = DIMENSIONS) -> OutcomeIndex:
     """The composite from a (iso3, year) panel of the outcome indicators."""
-    filled, kinds = panel.impute(raw)
+    filled, kinds = fill_gaps(raw)
     normalised = factor.min_max(filled)
     indicator_weights, dimension_weights, subindices, score = two_stage(normalised, dimensions)
     years = pd.Series(score.index.get_level_values("year"), index=score.index)
@@ -185,6 +202,8 @@ class OutcomeStudy:
     comparison: Comparison
     characteristics: pd.Series   # the chapter's composite (score), for the scatter
     shares_above_one: int        # country-years whose trade share exceeds one (see the chapter)
+    bilateral_years: list[int]   # the bilateral migrant-stock years of the extract
+    total_years: list[int]       # the total migrant-stock years
 
 
 def run(extract, study) -> OutcomeStudy:
@@ -193,7 +212,9 @@ def run(extract, study) -> OutcomeStudy:
     characteristics = study.index["score"]
     hdi = study.filled["human_development"]
     return OutcomeStudy(outcome, compare(outcome.index.score, characteristics, hdi), characteristics,
-                        int((outcome.raw.trade_share > 1).sum()))
+                        int((outcome.raw.trade_share > 1).sum()),
+                        sorted(int(y) for y in extract.migrant_stock_bilateral.year.unique()),
+                        sorted(int(y) for y in extract.migrant_stock_totals.year.unique()))
 
 
 def load_or_run() -> OutcomeStudy:

@@ -64,6 +64,7 @@ N_BASE = 1024             # Sobol base sample (N * (D + 2) model runs)
 N_RESAMPLES = 200         # SALib bootstrap resamples for the confidence intervals
 CONF_LEVEL = 0.95
 SEED = 20231
+PERCENTILES = (0.05, 0.95)  # the rank interval reported for each country
 
 
 def level_index(u: np.ndarray, n_levels: int) -> np.ndarray:
@@ -111,24 +112,35 @@ def first_component_weights(z: np.ndarray) -> np.ndarray:
     return vector ** 2
 
 
-def bod_weights(values: np.ndarray, bounds: tuple[float, float] = BOD_BOUNDS) -> np.ndarray:
+def bod_weights(values: np.ndarray, bounds: tuple[float, float] = BOD_BOUNDS,
+                available: np.ndarray | None = None) -> np.ndarray:
     """Benefit of the doubt: for each row (country) of ``values`` (country x indicator)
     the weights that maximise its own weighted sum, subject to weights summing to one
-    and each lying in [bounds[0] / p, bounds[1] / p]. The optimum is the greedy
-    solution of this linear programme: every weight at its lower bound, then the
-    remaining mass given to the country's best indicators in turn, each up to its
-    upper bound."""
+    and each lying in [bounds[0] / p, bounds[1] / p], where p is the number of the
+    country's available indicators (``available``, booleans; the others get weight
+    zero). The optimum is the greedy solution of this linear programme: every weight at
+    its lower bound, then the remaining mass given to the country's best indicators in
+    turn, each up to its upper bound."""
     values = np.atleast_2d(np.asarray(values, dtype=float))
-    p = values.shape[1]
+    mask = np.ones(values.shape, dtype=bool) if available is None else np.atleast_2d(np.asarray(available, bool))
+    p = mask.sum(axis=1, keepdims=True).astype(float)
     low, high = bounds[0] / p, bounds[1] / p
-    if low * p > 1 + 1e-12 or high * p < 1 - 1e-12:
+    if np.any(bounds[0] > 1 + 1e-12) or np.any(bounds[1] < 1 - 1e-12) or np.any(p == 0):
         raise ValueError(f"bounds {bounds} admit no weights that sum to one")
     spare = 1 - low * p
-    order = np.argsort(-values, axis=1, kind="stable")
-    extra_sorted = np.clip(spare - np.arange(p) * (high - low), 0, high - low)
-    weights = np.full(values.shape, low)
-    np.put_along_axis(weights, order, low + extra_sorted[None, :].repeat(len(values), axis=0), axis=1)
-    return weights
+    order = np.argsort(np.where(mask, -values, np.inf), axis=1, kind="stable")
+    position = np.arange(values.shape[1])[None, :]
+    extra_sorted = np.clip(spare - position * (high - low), 0, high - low)
+    weights = np.zeros(values.shape)
+    np.put_along_axis(weights, order, low + extra_sorted, axis=1)
+    return np.where(mask, weights, 0.0)
+
+
+def renormalised(weights: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Country x indicator weights: ``weights`` (one row for all) with the unavailable
+    indicators of each country dropped and the rest rescaled to sum to one."""
+    kept = np.where(available, np.broadcast_to(weights, available.shape), 0.0)
+    return kept / kept.sum(axis=1, keepdims=True)
 
 
 def scores(values: np.ndarray, weights: np.ndarray, aggregation: str) -> np.ndarray:
@@ -140,7 +152,7 @@ def scores(values: np.ndarray, weights: np.ndarray, aggregation: str) -> np.ndar
     if aggregation == "geometric":
         if np.any(values <= 0):
             raise ValueError("geometric aggregation needs positive values")
-        return np.exp((np.log(values) * weights).sum(axis=1))
+        return np.exp((np.log(values) * weights).sum(axis=1))  # weights sum to one per row
     raise ValueError(f"unknown aggregation {aggregation!r}")
 
 
@@ -166,10 +178,15 @@ class Factorial:
 
 
 def factorial(panels: list[pd.DataFrame], treated: list[pd.DataFrame], directions: pd.Series, year: int,
-              max_iter: int = 50, factor_counts: list[int] = FACTOR_COUNTS) -> Factorial:
+              max_iter: int = 50, factor_counts: list[int] = FACTOR_COUNTS,
+              available: pd.DataFrame | None = None) -> Factorial:
     """Ranks (1 = highest score) of every country in ``year`` under every combination of
     the inputs. ``panels[i]`` is the i-th imputed panel (country-year rows, indicator
-    columns) and ``treated[i]`` the same after outlier treatment."""
+    columns) and ``treated[i]`` the same after outlier treatment. ``available``
+    (booleans, the panels' layout) marks the cells a country's index may use: an
+    unavailable indicator is left out of that country's index and its weights are
+    renormalised over the others (benefit of the doubt bounds count only the available
+    ones). The extractions and normalisations use every cell."""
     if len(panels) != len(treated) or not panels:
         raise ValueError("one treated panel per imputed panel is needed")
     columns = list(panels[0].columns)
@@ -181,6 +198,8 @@ def factorial(panels: list[pd.DataFrame], treated: list[pd.DataFrame], direction
              len(countries))
     ranks = np.zeros(shape, dtype=int)
     p = len(columns)
+    mask = (np.ones((len(countries), p), dtype=bool) if available is None
+            else available[columns].to_numpy(bool)[in_year])
     for i, pair in enumerate(zip(panels, treated)):
         for o, data in enumerate(pair):
             data = data[columns]
@@ -197,11 +216,12 @@ def factorial(panels: list[pd.DataFrame], treated: list[pd.DataFrame], direction
                     for w, weighting in enumerate(WEIGHTINGS):
                         for kk in range(len(factor_counts)):
                             if weighting == "factor":
-                                weights = fixed["factor"][kk]
+                                weights = renormalised(fixed["factor"][kk], mask)
                             elif weighting == "benefit_of_doubt":
-                                weights = bod_weights(values if aggregation == "linear" else np.log(values))
+                                weights = bod_weights(values if aggregation == "linear" else np.log(values),
+                                                      available=mask)
                             else:
-                                weights = fixed[weighting]
+                                weights = renormalised(fixed[weighting], mask)
                             ranks[i, o, n, w, a, kk] = rank_scores(scores(values, weights, aggregation))
     levels = {"imputation": list(range(1, len(panels) + 1)), "outliers": OUTLIERS,
               "normalisation": NORMALISATIONS, "weighting": WEIGHTINGS, "aggregation": AGGREGATIONS,
@@ -296,25 +316,25 @@ class Sensitivity:
 
 
 def rank_distribution(fact: Factorial, nominal: pd.Series) -> pd.DataFrame:
-    """Each country's rank over all equally likely combinations: median and the 5th and
-    95th percentiles (values some combination took)."""
+    """Each country's rank over all equally likely combinations: median and the
+    :data:`PERCENTILES` (5th and 95th; values some combination took)."""
     flat = fact.flat()
     table = pd.DataFrame({
         "nominal": nominal.reindex(fact.countries).to_numpy(),
         "median": np.quantile(flat, 0.5, axis=0, method="inverted_cdf"),
-        "p05": np.quantile(flat, 0.05, axis=0, method="inverted_cdf"),
-        "p95": np.quantile(flat, 0.95, axis=0, method="inverted_cdf"),
+        "p05": np.quantile(flat, PERCENTILES[0], axis=0, method="inverted_cdf"),
+        "p95": np.quantile(flat, PERCENTILES[1], axis=0, method="inverted_cdf"),
     }, index=pd.Index(fact.countries, name="iso3"))
     return table.sort_values(["median", "nominal"])
 
 
 def run(panels: list[pd.DataFrame], treated: list[pd.DataFrame], directions: pd.Series, nominal: pd.Series,
         year: int, max_iter: int = 50, n_base: int = N_BASE, seed: int = SEED,
-        countries_of_interest: tuple[str, ...] = ("KAZ",)) -> Sensitivity:
+        countries_of_interest: tuple[str, ...] = ("KAZ",), available: pd.DataFrame | None = None) -> Sensitivity:
     """The uncertainty and sensitivity analysis (see the module notes). ``nominal`` is
     the main index's rank of each country in ``year``."""
     started = time.perf_counter()
-    fact = factorial(panels, treated, directions, year, max_iter)
+    fact = factorial(panels, treated, directions, year, max_iter, available=available)
     built = time.perf_counter()
     nominal_ranks = nominal.reindex(fact.countries).to_numpy()
     if np.isnan(nominal_ranks.astype(float)).any():
@@ -338,7 +358,8 @@ def run(panels: list[pd.DataFrame], treated: list[pd.DataFrame], directions: pd.
         factorial=fact, nominal=nominal.reindex(fact.countries), design=design, levels=levels, shift=shift,
         sobol=sobol, distribution=rank_distribution(fact, nominal),
         shift_summary={"mean": float(full_shift.mean()), "median": float(np.median(full_shift)),
-                       "p05": float(np.quantile(full_shift, 0.05)), "p95": float(np.quantile(full_shift, 0.95)),
+                       "p05": float(np.quantile(full_shift, PERCENTILES[0])),
+                       "p95": float(np.quantile(full_shift, PERCENTILES[1])),
                        "sample_mean": float(shift.mean())},
         settings={"n_base": n_base, "n_runs": len(design), "seed": seed, "year": year, "max_iter": max_iter,
                   "n_imputations": len(panels), "n_combinations": int(np.prod(n_levels)),

@@ -1,9 +1,12 @@
 """The chapter's uncertainty and sensitivity analysis on the real panel, cached per build.
 
 Inputs taken from the factor study (:mod:`analysis.measures.factor_study`): the
-indicators that entered the composite, its imputed panel, the directions in which the
-indicators enter, the number of principal-axis iterations, and the book's index (the
-nominal ranks in the latest year). :func:`run` feeds them to
+indicators that entered the composite, its multiple imputations (each one draw of the
+imputation input), each draw as imputed and after the JRC outlier treatment
+(:func:`analysis.measures.treatment.treat_outliers`, applied to the draw), the cells
+the composite may use, the directions in which the indicators enter, the number of
+principal-axis iterations, and the book's index (the nominal ranks in the latest
+year: the mean of the imputations, treated for outliers). :func:`run` feeds them to
 :func:`analysis.measures.sensitivity.run` and adds the main effects of the indicators
 against their nominal weights.
 """
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.measures import cache, factor, factor_study, sensitivity
+from analysis.measures import cache, factor, factor_study, panel, sensitivity
 
 
 @dataclass
@@ -29,8 +32,9 @@ class SensitivityStudy:
 
 def inputs(study: factor_study.FactorStudy) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.Series, int]:
     """Imputed panels, treated panels, directions and the book's outlier level."""
-    panel = study.filled[study.variables]
-    return [panel], [panel], study.polarity, 0
+    panels = [draw[study.variables] for draw in study.imputations]
+    treated = [panel.treat_outliers(draw)[0][study.variables] for draw in study.imputations]
+    return panels, treated, study.polarity, 1
 
 
 def run(study: factor_study.FactorStudy) -> SensitivityStudy:
@@ -38,9 +42,9 @@ def run(study: factor_study.FactorStudy) -> SensitivityStudy:
     panels, treated, directions, nominal_outliers = inputs(study)
     year = int(study.index.index.get_level_values("year").max())
     nominal = study.index.xs(year, level="year")["rank"]
-    analysis = sensitivity.run(panels, treated, directions, nominal, year, max_iter=study.max_iter)
-    book_panel = (treated if nominal_outliers else panels)[0][study.variables]
-    normalised = factor.min_max(book_panel, directions)
+    analysis = sensitivity.run(panels, treated, directions, nominal, year, max_iter=study.max_iter,
+                               available=study.available[study.variables])
+    normalised = factor.min_max(study.treated[study.variables], directions)
     effects = sensitivity.main_effects(normalised, study.index["score"].reindex(normalised.index))
     importance = sensitivity.importance_table(effects, study.weights.weight)
     return SensitivityStudy(analysis=analysis, nominal_outliers=nominal_outliers, importance=importance,
