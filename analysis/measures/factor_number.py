@@ -51,10 +51,15 @@ def within(panel: pd.DataFrame, periods: list[tuple[int, int]]) -> pd.DataFrame:
     return averages - averages.groupby(level="iso3").transform("mean")
 
 
+def _extract(data: pd.DataFrame, k: int) -> factor.Extraction:
+    """Iterated principal axis, varimax (no rotation for a single factor)."""
+    return factor.extract(data, k, rotation="varimax" if k > 1 else "none", max_iter=MAX_ITER)
+
+
 def max_communality(data: pd.DataFrame, k: int) -> float:
     """The largest communality of the principal axis solution with ``k`` factors,
     iterated to convergence."""
-    return float(factor.extract(data, k, max_iter=MAX_ITER).communalities.max())
+    return float(_extract(data, k).communalities.max())
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def heywood_table(data: pd.DataFrame, ks: list[int]) -> pd.DataFrame:
     whether it is a Heywood case."""
     rows = []
     for k in ks:
-        communalities = factor.extract(data, k, max_iter=MAX_ITER).communalities
+        communalities = _extract(data, k).communalities
         rows.append({"k": k, "max_communality": float(communalities.max()), "variable": communalities.idxmax(),
                      "heywood": bool(communalities.max() >= HEYWOOD)})
     return pd.DataFrame(rows).set_index("k")
