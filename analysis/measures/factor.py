@@ -271,16 +271,17 @@ def principal_axis_batch(corr: np.ndarray, n_factors: int, max_iter: int = 50, t
     loadings = np.zeros((batch, p, n_factors))
     diagonal = np.arange(p)
     for _ in range(max_iter):
-        reduced = corr.copy()
-        reduced[:, diagonal, diagonal] = communality
+        rows = np.flatnonzero(active)  # only the replicates still iterating
+        reduced = corr[rows].copy()
+        reduced[:, diagonal, diagonal] = communality[rows]
         values, vectors = np.linalg.eigh(reduced)
         values, vectors = values[:, ::-1][:, :n_factors], vectors[:, :, ::-1][:, :, :n_factors]
         new = vectors * np.sqrt(np.clip(values, 0, None))[:, None, :]
         new_communality = (new ** 2).sum(axis=2)
-        loadings[active] = new[active]
-        change = np.linalg.norm(new_communality - communality, axis=1)
-        communality = np.where(active[:, None], new_communality, communality)
-        active &= change >= tol
+        loadings[rows] = new
+        change = np.linalg.norm(new_communality - communality[rows], axis=1)
+        communality[rows] = new_communality
+        active[rows] = change >= tol
         if not active.any():
             break
     return loadings

@@ -18,7 +18,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
 from analysis.errors import DataError
-from analysis.measures import cache, drivers, factor, mirror, panel, results
+from analysis.measures import cache, directions, drivers, factor, factor_number, mirror, panel, results
 from analysis.paths import DATA_DIR
 
 SEED = 20231
@@ -52,6 +52,14 @@ class FactorStudy:
     kaiser: int
     scree: int
     parallel: factor.ParallelAnalysis
+    parallel_between: factor.ParallelAnalysis   # country means
+    parallel_within: factor.ParallelAnalysis    # period averages minus country means
+    factor_count: factor_number.FactorCount     # the rule's steps
+    heywood: pd.DataFrame                       # k -> largest iterated communality
+    alternatives: dict                          # k -> loadings, communalities, variance, weights (k = 2, 3)
+    retention: dict                             # the Handbook's 10% / 60% rule for the chosen k
+    structure_congruence: dict                  # between / within solutions against the pooled one
+    period_congruence: pd.DataFrame             # period x factor
     n_factors: int
     iterated_max_communality: float
     max_iter: int
@@ -124,15 +132,24 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     kmo_value, msa = factor.kmo(z)
     values = factor.eigenvalues(corr.to_numpy())
     parallel = factor.parallel_analysis(z, n_parallel, seed)
-    k = parallel.n_factors
+    between, within = factor_number.between(z), factor_number.within(z, panel.PERIODS)
+    parallel_between = factor.parallel_analysis(between, n_parallel, seed)
+    parallel_within = factor.parallel_analysis(within, n_parallel, seed)
+    count = factor_number.choose_k(between, z, n_parallel, seed)
+    k = count.k
+    max_iter = factor_number.MAX_ITER  # always iterated to convergence
 
-    # iterated principal axis unless it runs into a Heywood case (a communality above one)
-    iterated = factor.extract(z, k)
-    iterated_max = float(iterated.communalities.max())
-    max_iter = 50 if iterated_max < 1 else 1
     main, weights = _solution(z, k, max_iter)
+    iterated_max = float(main.communalities.max())
     loadings = main.loadings
     scores = main.scores().set_axis(z.index)
+    heywood = factor_number.heywood_table(z, [1, 2, 3, 4])
+    alternatives = factor_number.side_by_side(z, sorted({2, 3, k}))
+    for solution in alternatives.values():
+        solution["names"] = factor_names(solution["loadings"])
+    structure = {"between": factor_number.congruence_with(between, loadings),
+                 "within": factor_number.congruence_with(within, loadings)}
+    by_period = factor_number.period_congruence(z, loadings, panel.PERIODS)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -152,7 +169,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
                              n_factors=period_parallel.n_factors, n_obs=len(periods))
 
     names = factor_names(loadings)
-    direction = factor.polarity(loadings, weights)
+    direction = directions.for_variables(variables)  # declared once, never read off a loading
     normalised = factor.min_max(treated[variables], direction)
     years = pd.Series(filled.index.get_level_values("year"), index=filled.index)
     score = factor.composite(normalised, weights.weight, available)
@@ -174,7 +191,11 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         "loadings_low": pd.DataFrame(low_l, index=variables, columns=loadings.columns),
         "loadings_high": pd.DataFrame(high_l, index=variables, columns=loadings.columns),
         "weights_low": pd.Series(low_w, index=variables), "weights_high": pd.Series(high_w, index=variables),
+        "weights_median": pd.Series(np.median(boot.weights, axis=0), index=variables),
+        # share of replicates whose weight is below the full-sample weight
+        "weights_point_percentile": pd.Series((boot.weights < weights.weight.to_numpy()).mean(axis=0), index=variables),
         "ranks": rank_interval,
+        "outside": index.join(rank_interval).query("`rank` < low or `rank` > high"),
     }
 
     scenarios = {"bootstrap_median": (rank_interval["median"].reindex(index.index), None)}
@@ -216,7 +237,10 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         treated=treated, available=available, candidates=candidates,
         dropped_msa=dropped, variables=variables, correlation=corr, kmo_all=kmo_all, msa_all=msa_all,
         kmo=kmo_value, msa=msa, bartlett=factor.bartlett_sphericity(z), eigenvalues=values,
-        kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel, n_factors=k,
+        kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel,
+        parallel_between=parallel_between, parallel_within=parallel_within, factor_count=count, heywood=heywood,
+        alternatives=alternatives, retention=factor_number.handbook_retention(main.variance),
+        structure_congruence=structure, period_congruence=by_period, n_factors=k,
         iterated_max_communality=iterated_max, max_iter=max_iter, loadings=loadings,
         communalities=main.communalities, variance=main.variance, scores=scores, checks=checks, names=names,
         weights=weights, polarity=direction, index=index, bootstrap=bootstrap, robustness=robustness,

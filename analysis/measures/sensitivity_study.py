@@ -4,7 +4,8 @@ Inputs taken from the factor study (:mod:`analysis.measures.factor_study`): the
 indicators that entered the composite, its multiple imputations (each one draw of the
 imputation input), each draw as imputed and after the JRC outlier treatment
 (:func:`analysis.measures.treatment.treat_outliers`, applied to the draw), the cells
-the composite may use, the directions in which the indicators enter, the number of
+the composite may use, the declared directions of the indicators
+(``data/reference/indicator_directions.csv``), the number of
 principal-axis iterations, and the book's index (the nominal ranks in the latest
 year: the mean of the imputations, treated for outliers). :func:`run` feeds them to
 :func:`analysis.measures.sensitivity.run` and adds the main effects of the indicators
