@@ -77,39 +77,33 @@ def level_index(u: np.ndarray, n_levels: int) -> np.ndarray:
 
 # ---- the pieces of one index ---------------------------------------------------------
 
+def normalise_array(oriented: np.ndarray, method: str) -> np.ndarray:
+    """Columns of a pooled panel (already oriented) normalised by ``method``."""
+    if method == "min_max":
+        low, high = oriented.min(axis=0), oriented.max(axis=0)
+        if np.any(high - low <= 0):
+            raise ValueError("a constant indicator cannot be normalised")
+        return (oriented - low) / (high - low)
+    if method == "z_score":
+        return (oriented - oriented.mean(axis=0)) / oriented.std(axis=0, ddof=1)
+    if method == "rank":
+        return stats.rankdata(oriented, method="average", axis=0) / len(oriented)
+    raise ValueError(f"unknown normalisation {method!r}")
+
+
 def normalise(panel: pd.DataFrame, method: str, directions: pd.Series) -> pd.DataFrame:
     """The pooled panel normalised by ``method``; indicators with direction -1 reversed."""
     sign = directions.reindex(panel.columns)
     if sign.isna().any():
         raise ValueError(f"no declared direction for {list(sign.index[sign.isna()])}")
-    oriented = panel * sign.to_numpy()
-    if method == "min_max":
-        return factor.min_max(oriented)
-    if method == "z_score":
-        return (oriented - oriented.mean()) / oriented.std(ddof=1)
-    if method == "rank":
-        return oriented.rank(method="average") / len(oriented)
-    raise ValueError(f"unknown normalisation {method!r}")
+    values = normalise_array(panel.to_numpy(float) * sign.to_numpy(float), method)
+    return pd.DataFrame(values, index=panel.index, columns=panel.columns)
 
 
 def positive_scale(normalised: np.ndarray, floor: float = GEOMETRIC_FLOOR) -> np.ndarray:
     """Columns of a pooled panel mapped linearly onto [floor, 1] (minimum to floor)."""
     low, high = normalised.min(axis=0), normalised.max(axis=0)
     return floor + (1 - floor) * (normalised - low) / (high - low)
-
-
-def factor_weights(z: np.ndarray, k: int, max_iter: int) -> np.ndarray:
-    """Handbook weights of a principal-axis extraction (SMC start, ``max_iter``
-    iterations) with ``k`` factors, varimax without Kaiser normalisation."""
-    corr = factor.batch_correlation(np.asarray(z, dtype=float)[None])
-    loadings = factor.varimax_batch(factor.principal_axis_batch(corr, k, max_iter))
-    return factor.handbook_weights_batch(loadings)[0]
-
-
-def first_component_weights(z: np.ndarray) -> np.ndarray:
-    """Squared elements of the first principal component's unit eigenvector (sum one)."""
-    vector = np.linalg.eigh(factor.correlation(z))[1][:, -1]
-    return vector ** 2
 
 
 def bod_weights(values: np.ndarray, bounds: tuple[float, float] = BOD_BOUNDS,
@@ -200,28 +194,41 @@ def factorial(panels: list[pd.DataFrame], treated: list[pd.DataFrame], direction
     p = len(columns)
     mask = (np.ones((len(countries), p), dtype=bool) if available is None
             else available[columns].to_numpy(bool)[in_year])
-    for i, pair in enumerate(zip(panels, treated)):
-        for o, data in enumerate(pair):
-            data = data[columns]
-            if list(data.index.get_level_values("iso3")[in_year]) != countries:
-                raise ValueError("every panel must list the same countries and years in the same order")
-            z = ((data - data.mean()) / data.std(ddof=1)).to_numpy(float)
-            fixed = {"factor": [factor_weights(z, k, max_iter) for k in factor_counts],
-                     "equal": np.full(p, 1 / p), "first_component": first_component_weights(z)}
+    for data in [*panels, *treated]:
+        if list(data.index.get_level_values("iso3")[in_year]) != countries or len(data) != len(panels[0]):
+            raise ValueError("every panel must list the same countries and years in the same order")
+    # every (imputation, outliers) panel at once: m x 2 x rows x p
+    stack = np.stack([[data[columns].to_numpy(float) for data in pair] for pair in zip(panels, treated)])
+    flat = stack.reshape(-1, *stack.shape[2:])
+    z = (flat - flat.mean(axis=1, keepdims=True)) / flat.std(axis=1, ddof=1, keepdims=True)
+    corr = factor.batch_correlation(z)
+    # the extractions depend only on (imputation, outliers, k): one vectorised pass per k
+    by_k = [factor.handbook_weights_batch(factor.varimax_batch(factor.principal_axis_batch(corr, k, max_iter)))
+            for k in factor_counts]
+    first = np.linalg.eigh(corr)[1][:, :, -1] ** 2
+    sign = directions.reindex(columns)
+    if sign.isna().any():
+        raise ValueError(f"no declared direction for {list(sign.index[sign.isna()])}")
+    sign = sign.to_numpy(float)
+    for i in range(len(panels)):
+        for o in range(2):
+            b = i * 2 + o
+            fixed = {"equal": renormalised(np.full(p, 1 / p), mask),
+                     "first_component": renormalised(first[b], mask)}
             for n, method in enumerate(NORMALISATIONS):
-                pooled = normalise(data, method, directions).to_numpy(float)
+                pooled = normalise_array(stack[i, o] * sign, method)
                 for a, aggregation in enumerate(AGGREGATIONS):
                     values = pooled if aggregation == "linear" else positive_scale(pooled)
                     values = values[in_year]
+                    bod = bod_weights(values if aggregation == "linear" else np.log(values), available=mask)
                     for w, weighting in enumerate(WEIGHTINGS):
                         for kk in range(len(factor_counts)):
                             if weighting == "factor":
-                                weights = renormalised(fixed["factor"][kk], mask)
+                                weights = renormalised(by_k[kk][b], mask)
                             elif weighting == "benefit_of_doubt":
-                                weights = bod_weights(values if aggregation == "linear" else np.log(values),
-                                                      available=mask)
+                                weights = bod
                             else:
-                                weights = renormalised(fixed[weighting], mask)
+                                weights = fixed[weighting]
                             ranks[i, o, n, w, a, kk] = rank_scores(scores(values, weights, aggregation))
     levels = {"imputation": list(range(1, len(panels) + 1)), "outliers": OUTLIERS,
               "normalisation": NORMALISATIONS, "weighting": WEIGHTINGS, "aggregation": AGGREGATIONS,

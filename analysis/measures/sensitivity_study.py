@@ -27,6 +27,7 @@ class SensitivityStudy:
     nominal_outliers: int          # the outlier level the book's index uses (0 as imputed, 1 treated)
     importance: pd.DataFrame       # indicator: main_effect, importance, weight, ratio
     correlation: pd.DataFrame      # of the analysed indicators (pooled panel)
+    entered_correlation: pd.DataFrame  # of the indicators as they enter (oriented) and the index ("index")
     year: int
     timings: dict = field(default_factory=dict)
 
@@ -48,8 +49,9 @@ def run(study: factor_study.FactorStudy) -> SensitivityStudy:
     normalised = factor.min_max(study.treated[study.variables], directions)
     effects = sensitivity.main_effects(normalised, study.index["score"].reindex(normalised.index))
     importance = sensitivity.importance_table(effects, study.weights.weight)
+    entered = normalised.assign(index=study.index["score"].reindex(normalised.index)).corr()
     return SensitivityStudy(analysis=analysis, nominal_outliers=nominal_outliers, importance=importance,
-                            correlation=study.correlation, year=year,
+                            correlation=study.correlation, entered_correlation=entered, year=year,
                             timings={**analysis.timings, "study_s": time.perf_counter() - started})
 
 
