@@ -59,6 +59,7 @@ class FactorStudy:
     alternatives: dict                          # k -> loadings, communalities, variance, weights (k = 2, 3)
     retention: dict                             # the Handbook's 10% / 60% rule for the chosen k
     structure_congruence: dict                  # between / within solutions against the pooled one
+    imputation_congruence: np.ndarray           # draw x factor: each imputation's solution against the main one
     period_congruence: pd.DataFrame             # period x factor
     n_factors: int
     iterated_max_communality: float
@@ -150,6 +151,9 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     structure = {"between": factor_number.congruence_with(between, loadings),
                  "within": factor_number.congruence_with(within, loadings)}
     by_period = factor_number.period_congruence(z, loadings, panel.PERIODS)
+    # each imputation draw analysed on its own (treated, standardised) against the main solution
+    draw_congruence = np.array([factor_number.congruence_with(
+        panel.standardise(panel.treat_outliers(draw)[0])[variables], loadings) for draw in imputations])
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -240,7 +244,8 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel,
         parallel_between=parallel_between, parallel_within=parallel_within, factor_count=count, heywood=heywood,
         alternatives=alternatives, retention=factor_number.handbook_retention(main.variance),
-        structure_congruence=structure, period_congruence=by_period, n_factors=k,
+        structure_congruence=structure, period_congruence=by_period, imputation_congruence=draw_congruence,
+        n_factors=k,
         iterated_max_communality=iterated_max, max_iter=max_iter, loadings=loadings,
         communalities=main.communalities, variance=main.variance, scores=scores, checks=checks, names=names,
         weights=weights, polarity=direction, index=index, bootstrap=bootstrap, robustness=robustness,

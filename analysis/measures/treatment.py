@@ -49,14 +49,32 @@ SKEWNESS_LIMIT = 2.0
 KURTOSIS_LIMIT = 3.5
 MAX_WINSORISED = 5
 PMM_DONORS = 5
-N_CYCLES = 10
+N_CYCLES = 5  # rounds of the chained equations (the default of R's mice)
 
 
 # ---- outliers ---------------------------------------------------------------------------
 
-def flagged(values: pd.Series) -> bool:
+def skewness_kurtosis(values) -> tuple[float, float]:
+    """Sample skewness and excess kurtosis with the small-sample corrections (as
+    pandas' ``skew`` and ``kurt`` and spreadsheets' SKEW and KURT), missing values
+    left out; NaN for a constant series."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    d = x - x.mean()
+    m2 = (d ** 2).mean()
+    if n < 4 or m2 <= 1e-14 * max(1.0, np.abs(x).max() ** 2):
+        return float("nan"), float("nan")
+    g1, g2 = (d ** 3).mean() / m2 ** 1.5, (d ** 4).mean() / m2 ** 2 - 3
+    skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)
+    kurt = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6)
+    return float(skew), float(kurt)
+
+
+def flagged(values) -> bool:
     """The JRC rule: |skewness| > 2 and kurtosis (excess) > 3.5."""
-    return bool(abs(values.skew()) > SKEWNESS_LIMIT and values.kurt() > KURTOSIS_LIMIT)
+    skew, kurt = skewness_kurtosis(values)
+    return bool(abs(skew) > SKEWNESS_LIMIT and kurt > KURTOSIS_LIMIT)
 
 
 def _winsorised(values: pd.Series) -> tuple[pd.Series, list]:
@@ -64,23 +82,27 @@ def _winsorised(values: pd.Series) -> tuple[pd.Series, list]:
     the current skewness; returns the values and the labels of the treated points.
     When :data:`MAX_WINSORISED` points do not bring the variable within the rule, the
     values are returned untreated with the points that were tried."""
-    descending = values.dropna().sort_values(ascending=False)
+    present = values.dropna()
+    order = np.argsort(-present.to_numpy(), kind="stable")  # highest first
+    ranked = present.to_numpy()[order]
+    labels = present.index[order]
     high, low, points = 0, 0, []  # points treated at the top and at the bottom
-    treated = values.copy()
-    while flagged(treated):
+    current = ranked.copy()
+    while flagged(current):
         if high + low == MAX_WINSORISED:
             return values, points
-        if treated.skew() > 0:
-            points.append(descending.index[high])
+        if skewness_kurtosis(current)[0] > 0:
+            points.append(labels[high])
             high += 1
         else:
-            points.append(descending.index[len(descending) - 1 - low])
+            points.append(labels[len(ranked) - 1 - low])
             low += 1
-        treated = values.copy()
-        if high:
-            treated[descending.index[:high]] = descending.iloc[high]
+        current = ranked.copy()
+        current[:high] = ranked[high]
         if low:
-            treated[descending.index[len(descending) - low:]] = descending.iloc[len(descending) - 1 - low]
+            current[len(ranked) - low:] = ranked[len(ranked) - 1 - low]
+    treated = values.copy()
+    treated[labels] = current
     return treated, points
 
 
@@ -110,7 +132,8 @@ def treat_outliers(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = []
     for column in panel.columns:
         values = panel[column]
-        row = {"variable": column, "skewness_before": float(values.skew()), "kurtosis_before": float(values.kurt()),
+        skew, kurt = skewness_kurtosis(values)
+        row = {"variable": column, "skewness_before": skew, "kurtosis_before": kurt,
                "treatment": "none", "n_winsorised": 0, "points": "", "tried": ""}
         if flagged(values):
             winsorised, points = _winsorised(values)
@@ -121,21 +144,31 @@ def treat_outliers(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 treated[column] = winsorised
                 row.update(treatment="winsorised", n_winsorised=len(points),
                            points="; ".join(_label(p) for p in points))
-        row.update(skewness_after=float(treated[column].skew()), kurtosis_after=float(treated[column].kurt()))
+        skew, kurt = skewness_kurtosis(treated[column])
+        row.update(skewness_after=skew, kurtosis_after=kurt)
         rows.append(row)
     return treated, pd.DataFrame(rows).set_index("variable")
 
 
 # ---- missing cells ------------------------------------------------------------------------
 
+def _inside(observed: pd.DataFrame) -> pd.DataFrame:
+    """Observed cells plus linear interpolation in the year inside each country's
+    observed range (nothing before the first or after the last observation)."""
+    out = observed.copy()
+    for column in observed.columns:
+        wide = observed[column].unstack("year")
+        wide = wide.interpolate(method="index", axis=1, limit_area="inside")
+        out[column] = wide.stack(future_stack=True).reindex(observed.index)
+    return out
+
+
 def cell_kinds(observed: pd.DataFrame, min_observed: int = MIN_OBSERVED) -> pd.DataFrame:
     """How each cell of ``observed`` (index iso3, year) is obtained: one of :data:`KINDS`."""
     kinds = pd.DataFrame("imputed", index=observed.index, columns=observed.columns, dtype=object)
     known = observed.notna()
     kinds[known] = "observed"
-    inside = observed.groupby(level="iso3").transform(
-        lambda s: s.droplevel("iso3").interpolate(method="index", limit_area="inside").to_numpy())
-    kinds[~known & inside.notna()] = "interpolated"
+    kinds[~known & _inside(observed).notna()] = "interpolated"
     count = known.groupby(level="iso3").transform("sum")
     kinds[(count < min_observed) & ~known] = "absent"
     return kinds
@@ -150,9 +183,7 @@ def absent_series(kinds: pd.DataFrame) -> pd.DataFrame:
 def interpolated_panel(observed: pd.DataFrame, kinds: pd.DataFrame) -> pd.DataFrame:
     """The observed cells plus the linear interpolation inside each country's observed
     range; every other cell missing (absent series keep only their observed cells)."""
-    inside = observed.groupby(level="iso3").transform(
-        lambda s: s.droplevel("iso3").interpolate(method="index", limit_area="inside").to_numpy())
-    return inside.where(kinds.isin(["observed", "interpolated"]))
+    return _inside(observed).where(kinds.isin(["observed", "interpolated"]))
 
 
 def _year_terms(index: pd.MultiIndex) -> np.ndarray:
