@@ -193,16 +193,17 @@ def test_nominal_combination_reproduces_the_book_index(real):
 
 def test_golden_sensitivity_values(real):
     shift = real.analysis.sobol["mean_shift"]
-    assert list(shift.ST.sort_values(ascending=False).index[:2]) == ["weighting", "aggregation"]
-    assert shift.at["weighting", "ST"] == pytest.approx(0.56, abs=0.06)
-    assert shift.at["aggregation", "ST"] == pytest.approx(0.47, abs=0.06)
-    assert shift.at["imputation", "ST_exact"] == pytest.approx(0.136, abs=0.001)
-    # the estimates agree with the exact indices of the full factorial
-    assert (shift.ST - shift.ST_exact).abs().max() < 0.05
-    assert (shift.S1 - shift.S1_exact).abs().max() < 0.05
+    assert list(shift.ST_exact.sort_values(ascending=False).index[:2]) == ["weighting", "aggregation"]
+    assert shift.at["weighting", "ST_exact"] == pytest.approx(0.579, abs=0.001)
+    assert shift.at["aggregation", "ST_exact"] == pytest.approx(0.523, abs=0.001)
+    assert shift.at["imputation", "ST_exact"] == pytest.approx(0.135, abs=0.001)
+    # SALib's estimates (N = 4096) agree with the exact indices of the full factorial
+    for table in real.analysis.sobol.values():
+        assert (table.ST - table.ST_exact).abs().max() < 0.035
+        assert (table.S1 - table.S1_exact).abs().max() < 0.035
     kaz = real.analysis.distribution.loc["KAZ"]
     assert (kaz["nominal"], kaz["p05"], kaz["median"], kaz["p95"]) == (11, 10, 13, 17)
-    assert real.analysis.shift_summary["mean"] == pytest.approx(1.80, abs=0.01)
+    assert real.analysis.shift_summary["mean"] == pytest.approx(1.79, abs=0.01)
     effects = real.importance.main_effect
     assert effects["human_development"] == pytest.approx(0.915, abs=0.005)
     assert effects["gdp_per_head_ppp"] == pytest.approx(0.896, abs=0.005)
