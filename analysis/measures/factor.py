@@ -20,9 +20,11 @@ variables (columns):
    sum within each factor, assign each indicator to the factor where its scaled square
    is largest, and weight it by that scaled square times the factor's share of the
    variance the retained factors explain; the weights are then scaled to sum to one.
-5. Composite: :func:`min_max` normalisation over the pooled panel, indicators whose
-   loading on their own factor is negative enter reversed (:func:`polarity`), then
-   :func:`composite` (a weighted sum, 0-100) and :func:`ranks` within each year.
+5. Composite: :func:`min_max` normalisation over the pooled panel, each indicator in
+   its declared direction (:mod:`analysis.measures.directions`; :func:`polarity`, the
+   sign of its own loading, is kept for comparison only), then :func:`composite` (a
+   weighted sum, 0-100, with weights renormalised where a cell is unavailable) and
+   :func:`ranks` within each year.
 6. Uncertainty: :func:`cluster_bootstrap` resamples whole countries (all their years
    together), re-extracts with the same number of factors in one vectorised pass
    (:func:`principal_axis_batch`, :func:`varimax_batch`, :func:`match_factors`) and

@@ -1,8 +1,12 @@
 """The whole analysis of the chapter "What drives integration", computed once per build.
 
 :func:`run` goes from the extract to every table the chapter shows: panel and
-imputation, suitability, number of factors, extraction and its checks, factor names,
-composite index, bootstrap, robustness and drivers. :func:`load_or_run` keeps the
+treatment (:mod:`analysis.measures.treatment`: multiple imputation, outliers),
+suitability, number of factors (:mod:`analysis.measures.factor_number`), extraction
+and its checks, factor names, composite index in the declared directions
+(:mod:`analysis.measures.directions`), bootstrap, robustness and drivers. The analysis
+uses the cell-by-cell mean of the imputations, treated for outliers; the draws and the
+outlier report are kept for the sensitivity analysis. :func:`load_or_run` keeps the
 result on disk under a key made of the data extract and the ``analysis`` package, so
 the three language editions compute it once and then only render it.
 """
