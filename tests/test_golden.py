@@ -1,6 +1,7 @@
 """Golden values: a handful of results of the real pipeline on the committed extract.
 
-They were computed once with ``analysis.measures.results.compute(load_extract())`` and
+They were computed once with ``analysis.measures.results.compute(load_extract())`` (and
+``analysis.measures.factor_study.run`` for the factor chapter) and
 are pinned to four decimals, so that a change anywhere between the raw files and the
 indicators (a reader, the extract, the mirror rule, a grouping, the period, a formula)
 shows here. If a deliberate change moves one, check the new value by hand before
@@ -86,3 +87,44 @@ def test_study_period_runs_from_2000_to_2020(integration):
     # migration keeps its own stock years, including those before the period
     migration = integration.groupings[integration.groupings.indicator == indicators.MIGRATION_SHARE]
     assert sorted(migration.year.unique()) == [1990, 1995, 2000, 2005, 2010, 2015, 2019]
+
+
+# ---- the factor chapter's study (analysis.measures.factor_study.run on the extract) ----------
+
+@pytest.fixture(scope="module")
+def study():
+    from analysis.measures import factor_study
+    return factor_study.run(load_extract())
+
+
+def test_factor_study_panel_and_treatment(study):
+    # 26 countries x 21 years; fuel exports leave at the MSA step (MSA 0.35 < 0.5)
+    assert len(study.treated) == 546
+    assert study.variables == ["merchandise_openness", "ores_metals_exports", "manufactures_exports",
+                               "gdp_per_head_ppp", "growth", "inflation", "fdi_inflows", "remittances",
+                               "rail_per_person", "human_development", "migrant_stock"]
+    assert [name for name, _ in study.dropped_msa] == ["fuel_exports"]
+    # the JRC rule: four variables beyond |skewness| 2 and kurtosis 3.5, none brought back by five points
+    assert study.outliers.index[study.outliers.treatment == "log"].tolist() == [
+        "ores_metals_exports", "inflation", "fdi_inflows", "remittances"]
+    assert study.outliers.at["fdi_inflows", "tried"].startswith("NLD 2007")
+    # absent country-series: Turkmenistan's export structure (one observation), its inflation and
+    # remittances, Afghanistan's railways (none)
+    absent = (study.kinds[study.candidates] == "absent").groupby(level="iso3").any()
+    assert sorted(absent.stack()[lambda s: s].index.tolist()) == [
+        ("AFG", "rail_per_person"), ("TKM", "fuel_exports"), ("TKM", "inflation"),
+        ("TKM", "manufactures_exports"), ("TKM", "ores_metals_exports"), ("TKM", "remittances")]
+    assert len(study.imputations) == 20
+
+
+def test_factor_study_factors_weights_and_ranks(study):
+    assert round(study.kmo, 4) == 0.6642
+    assert study.n_factors == 2 and study.factor_count.start == 2
+    assert round(study.loadings.at["human_development", "F1"], 4) == 0.9724
+    assert round(study.loadings.at["ores_metals_exports", "F2"], 4) == 0.5815
+    assert round(study.weights.at["human_development", "weight"], 4) == 0.2454
+    assert round(study.weights.at["gdp_per_head_ppp", "weight"], 4) == 0.2386
+    assert not study.retention["met"] and round(study.retention["total"], 4) == 0.4261
+    kaz = study.bootstrap["ranks"].loc[("KAZ", 2020)]
+    assert int(study.index.at[("KAZ", 2020), "rank"]) == 11
+    assert (kaz["low"], kaz["median"], kaz["high"]) == (9, 12, 16)

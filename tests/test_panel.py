@@ -1,4 +1,4 @@
-"""The country-year panel: transformations, the imputation rule cell by cell, coverage,
+"""The country-year panel: transformations, how each cell is obtained, coverage,
 period averages."""
 import numpy as np
 import pandas as pd
@@ -12,35 +12,39 @@ def grid(values: dict[str, list[float]], years=range(2000, 2005)) -> pd.DataFram
     return pd.DataFrame({"x": np.concatenate([values[c] for c in values])}, index=index)
 
 
-def test_imputation_rule_cell_by_cell():
+def test_cell_kinds_cell_by_cell():
     observed = grid({"AAA": [np.nan, 1.0, np.nan, 3.0, np.nan],
                      "BBB": [np.nan] * 5,
-                     "CCC": [10.0, 10.0, 10.0, 10.0, 10.0]})
-    filled, kinds = panel.impute(observed)
-    assert list(kinds.loc["AAA", "x"]) == ["extended", "observed", "interpolated", "observed", "extended"]
-    np.testing.assert_allclose(filled.loc["AAA", "x"], [1.0, 1.0, 2.0, 3.0, 3.0])
-    assert list(kinds.loc["BBB", "x"]) == ["median"] * 5
-    # the median of the other countries' (filled) values in the same year
-    np.testing.assert_allclose(filled.loc["BBB", "x"], [5.5, 5.5, 6.0, 6.5, 6.5])
+                     "CCC": [10.0, 10.0, 10.0, 10.0, 10.0],
+                     "DDD": [np.nan, 4.0, np.nan, 5.0, 6.0]})
+    kinds = panel.cell_kinds(observed, min_observed=2)
+    assert list(kinds.loc["AAA", "x"]) == ["imputed", "observed", "interpolated", "observed", "imputed"]
+    assert list(kinds.loc["BBB", "x"]) == ["absent"] * 5
     assert list(kinds.loc["CCC", "x"]) == ["observed"] * 5
+    # with the book's threshold (three observed years) AAA's two observations are too few
+    strict = panel.cell_kinds(observed)
+    assert list(strict.loc["AAA", "x"]) == ["absent", "observed", "absent", "observed", "absent"]
+    assert list(strict.loc["DDD", "x"]) == ["imputed", "observed", "interpolated", "observed", "observed"]
     imputed = panel.imputed_cells(kinds)
-    assert len(imputed) == 3 + 5
+    assert len(imputed) == 3 + 5 + 2
     assert set(imputed.columns) == {"iso3", "year", "characteristic", "kind"}
 
 
 def test_interpolation_follows_the_year_gap():
-    observed = grid({"AAA": [0.0, np.nan, np.nan, np.nan, 8.0]})
-    filled, _ = panel.impute(observed)
-    np.testing.assert_allclose(filled.x, [0, 2, 4, 6, 8])
+    observed = grid({"AAA": [0.0, np.nan, np.nan, np.nan, 8.0], "BBB": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    filled = panel.multiple_imputations(observed, m=2, seed=0, min_observed=2)
+    for draw in filled:
+        np.testing.assert_allclose(draw.loc["AAA", "x"], [0, 2, 4, 6, 8])
+    np.testing.assert_allclose(panel.average(filled).loc["AAA", "x"], [0, 2, 4, 6, 8])
 
 
 def test_coverage_decides_entry():
-    kinds = pd.DataFrame({"a": ["observed"] * 6 + ["extended"] * 3, "b": ["observed"] * 5 + ["median"] * 4,
-                          "c": ["observed"] * 3 + ["interpolated"] * 3 + ["extended"] * 3,
-                          "d": ["observed"] * 5 + ["extended"] * 4})
+    kinds = pd.DataFrame({"a": ["observed"] * 6 + ["imputed"] * 3, "b": ["observed"] * 5 + ["absent"] * 4,
+                          "c": ["observed"] * 3 + ["interpolated"] * 3 + ["imputed"] * 3,
+                          "d": ["observed"] * 5 + ["imputed"] * 4})
     table = panel.coverage_table(kinds)
-    assert list(table.enters) == [True, False, True, False]  # carried values do not count
-    assert table.loc["b", "median"] == pytest.approx(4 / 9)
+    assert list(table.enters) == [True, False, True, False]  # imputed values do not count
+    assert table.loc["b", "absent"] == pytest.approx(4 / 9)
     np.testing.assert_allclose(table[panel.KINDS].sum(axis=1), 1)
 
 

@@ -20,9 +20,11 @@ variables (columns):
    sum within each factor, assign each indicator to the factor where its scaled square
    is largest, and weight it by that scaled square times the factor's share of the
    variance the retained factors explain; the weights are then scaled to sum to one.
-5. Composite: :func:`min_max` normalisation over the pooled panel, indicators whose
-   loading on their own factor is negative enter reversed (:func:`polarity`), then
-   :func:`composite` (a weighted sum, 0-100) and :func:`ranks` within each year.
+5. Composite: :func:`min_max` normalisation over the pooled panel, each indicator in
+   its declared direction (:mod:`analysis.measures.directions`; :func:`polarity`, the
+   sign of its own loading, is kept for comparison only), then :func:`composite` (a
+   weighted sum, 0-100, with weights renormalised where a cell is unavailable) and
+   :func:`ranks` within each year.
 6. Uncertainty: :func:`cluster_bootstrap` resamples whole countries (all their years
    together), re-extracts with the same number of factors in one vectorised pass
    (:func:`principal_axis_batch`, :func:`varimax_batch`, :func:`match_factors`) and
@@ -271,16 +273,17 @@ def principal_axis_batch(corr: np.ndarray, n_factors: int, max_iter: int = 50, t
     loadings = np.zeros((batch, p, n_factors))
     diagonal = np.arange(p)
     for _ in range(max_iter):
-        reduced = corr.copy()
-        reduced[:, diagonal, diagonal] = communality
+        rows = np.flatnonzero(active)  # only the replicates still iterating
+        reduced = corr[rows].copy()
+        reduced[:, diagonal, diagonal] = communality[rows]
         values, vectors = np.linalg.eigh(reduced)
         values, vectors = values[:, ::-1][:, :n_factors], vectors[:, :, ::-1][:, :, :n_factors]
         new = vectors * np.sqrt(np.clip(values, 0, None))[:, None, :]
         new_communality = (new ** 2).sum(axis=2)
-        loadings[active] = new[active]
-        change = np.linalg.norm(new_communality - communality, axis=1)
-        communality = np.where(active[:, None], new_communality, communality)
-        active &= change >= tol
+        loadings[rows] = new
+        change = np.linalg.norm(new_communality - communality[rows], axis=1)
+        communality[rows] = new_communality
+        active[rows] = change >= tol
         if not active.any():
             break
     return loadings
@@ -367,12 +370,17 @@ def min_max(data: pd.DataFrame, direction: pd.Series | None = None) -> pd.DataFr
     return scaled
 
 
-def composite(normalised: pd.DataFrame, weights: pd.Series) -> pd.Series:
-    """Linear aggregation: 100 x sum of weight x normalised indicator."""
+def composite(normalised: pd.DataFrame, weights: pd.Series, available: pd.DataFrame | None = None) -> pd.Series:
+    """Linear aggregation: 100 x sum of weight x normalised indicator. Where
+    ``available`` (same shape, booleans) marks a cell as unavailable, that indicator is
+    left out of the row and the row's weights are renormalised over the others."""
     missing = set(weights.index) - set(normalised.columns)
     if missing:
         raise ValueError(f"weights for indicators not in the data: {sorted(missing)}")
-    return 100 * (normalised[weights.index] * weights).sum(axis=1)
+    if available is None:
+        return 100 * (normalised[weights.index] * weights).sum(axis=1)
+    mask = available[weights.index].astype(float)
+    return 100 * (normalised[weights.index] * weights * mask).sum(axis=1) / (mask * weights).sum(axis=1)
 
 
 def ranks(scores: pd.Series, groups: pd.Series) -> pd.Series:
@@ -415,7 +423,8 @@ def cluster_resample(cube: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
 
 
 def cluster_bootstrap(cube: np.ndarray, normalised: np.ndarray, reference: np.ndarray, n_boot: int, seed: int,
-                      variables: list[str], countries: list[str], years: list[int], max_iter: int = 50) -> Bootstrap:
+                      variables: list[str], countries: list[str], years: list[int], max_iter: int = 50,
+                      available: np.ndarray | None = None) -> Bootstrap:
     """Resample countries with replacement (each keeps all its years), re-extract by
     principal axis (``max_iter`` as in :func:`extract`) with the reference's number
     of factors, rotate by varimax, match
@@ -423,12 +432,14 @@ def cluster_bootstrap(cube: np.ndarray, normalised: np.ndarray, reference: np.nd
     replicate's weights to the (fixed) normalised panel of the original countries.
 
     ``cube`` is country x year x variable (the analysed values), ``normalised`` the
-    oriented min-max panel in the same layout. Vectorised over replicates."""
+    oriented min-max panel in the same layout, ``available`` (same layout, booleans)
+    the cells the composite may use (:func:`composite`). Vectorised over replicates."""
     samples = cluster_resample(cube, n_boot, seed)
     k = reference.shape[1]
     loadings = match_factors(varimax_batch(principal_axis_batch(batch_correlation(samples), k, max_iter)), reference)
     weights = handbook_weights_batch(loadings)
-    scores = np.einsum("cyv,bv->byc", normalised, weights)
+    mask = np.ones(normalised.shape) if available is None else np.asarray(available, dtype=float)
+    scores = np.einsum("cyv,bv->byc", normalised * mask, weights) / np.einsum("cyv,bv->byc", mask, weights)
     ranked = np.swapaxes(ranks_batch(scores), 1, 2)  # replicate x country x year
     return Bootstrap(loadings, weights, ranked, variables, countries, years)
 

@@ -1,8 +1,12 @@
-"""The whole analysis of the chapter "What drives integration", computed once per build.
+"""The whole analysis of the chapter "Country characteristics and integration", computed once per build.
 
 :func:`run` goes from the extract to every table the chapter shows: panel and
-imputation, suitability, number of factors, extraction and its checks, factor names,
-composite index, bootstrap, robustness and the associations with integration. :func:`load_or_run` keeps the
+treatment (:mod:`analysis.measures.treatment`: multiple imputation, outliers),
+suitability, number of factors (:mod:`analysis.measures.factor_number`), extraction
+and its checks, factor names, composite index in the declared directions
+(:mod:`analysis.measures.directions`), bootstrap, robustness and the associations with integration. The analysis
+uses the cell-by-cell mean of the imputations, treated for outliers; the draws and the
+outlier report are kept for the sensitivity analysis. :func:`load_or_run` keeps the
 result on disk under a key made of the data extract and the ``analysis`` package, so
 the three language editions compute it once and then only render it.
 """
@@ -18,10 +22,11 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
 from analysis.errors import DataError
-from analysis.measures import cache, drivers, factor, mirror, panel, results
+from analysis.measures import cache, directions, drivers, factor, factor_number, mirror, panel, results
 from analysis.paths import DATA_DIR
 
 SEED = 20231
+N_IMPUTATIONS = 20
 N_BOOT = 1000
 N_PARALLEL = 1000
 FACTOR_NAMES = DATA_DIR / "reference" / "factor_names.csv"
@@ -31,9 +36,13 @@ NAMING_LOADINGS = 2  # a factor is named after its two highest absolute loadings
 @dataclass
 class FactorStudy:
     observed: pd.DataFrame
-    filled: pd.DataFrame
+    filled: pd.DataFrame        # mean of the imputations (candidates), before outlier treatment
     kinds: pd.DataFrame
     coverage: pd.DataFrame
+    imputations: list[pd.DataFrame]  # the multiple imputations of the candidates, untreated
+    outliers: pd.DataFrame      # the outlier report (treatment.treat_outliers)
+    treated: pd.DataFrame       # ``filled`` after the outlier treatment: what the analysis uses
+    available: pd.DataFrame     # False where a country-series is absent (left out of the composite)
     candidates: list[str]
     dropped_msa: list[tuple[str, float]]
     variables: list[str]
@@ -47,6 +56,15 @@ class FactorStudy:
     kaiser: int
     scree: int
     parallel: factor.ParallelAnalysis
+    parallel_between: factor.ParallelAnalysis   # country means
+    parallel_within: factor.ParallelAnalysis    # period averages minus country means
+    factor_count: factor_number.FactorCount     # the rule's steps
+    heywood: pd.DataFrame                       # k -> largest iterated communality
+    alternatives: dict                          # k -> loadings, communalities, variance, weights (k = 2, 3)
+    retention: dict                             # the Handbook's 10% / 60% rule for the chosen k
+    structure_congruence: dict                  # between / within solutions against the pooled one
+    imputation_congruence: np.ndarray           # draw x factor: each imputation's solution against the main one
+    period_congruence: pd.DataFrame             # period x factor
     n_factors: int
     iterated_max_communality: float
     max_iter: int
@@ -104,10 +122,15 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         n_parallel: int = N_PARALLEL, seed: int = SEED) -> FactorStudy:
     integration = integration or results.compute(extract)
     observed = panel.observed_panel(extract.wdi, extract.hdi)
-    filled, kinds = panel.impute(observed)
+    kinds = panel.cell_kinds(observed)
     coverage = panel.coverage_table(kinds)
     candidates = coverage.index[coverage.enters].tolist()
-    z_all = panel.standardise(filled[candidates])
+    imputations = panel.multiple_imputations(observed[candidates], N_IMPUTATIONS, seed)
+    filled = panel.average(imputations)
+    treated, outliers = panel.treat_outliers(filled)
+    available = kinds[candidates] != "absent"
+    available = available.groupby(level="iso3").transform("all")
+    z_all = panel.standardise(treated)
     kmo_all, msa_all = factor.kmo(z_all)
     variables, dropped = factor.drop_low_msa(z_all)
     z = z_all[variables]
@@ -115,22 +138,34 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     kmo_value, msa = factor.kmo(z)
     values = factor.eigenvalues(corr.to_numpy())
     parallel = factor.parallel_analysis(z, n_parallel, seed)
-    k = parallel.n_factors
+    between, within = factor_number.between(z), factor_number.within(z, panel.PERIODS)
+    parallel_between = factor.parallel_analysis(between, n_parallel, seed)
+    parallel_within = factor.parallel_analysis(within, n_parallel, seed)
+    count = factor_number.choose_k(between, z, n_parallel, seed)
+    k = count.k
+    max_iter = factor_number.MAX_ITER  # always iterated to convergence
 
-    # iterated principal axis unless it runs into a Heywood case (a communality above one)
-    iterated = factor.extract(z, k)
-    iterated_max = float(iterated.communalities.max())
-    max_iter = 50 if iterated_max < 1 else 1
     main, weights = _solution(z, k, max_iter)
+    iterated_max = float(main.communalities.max())
     loadings = main.loadings
     scores = main.scores().set_axis(z.index)
+    heywood = factor_number.heywood_table(z, [1, 2, 3, 4])
+    alternatives = factor_number.side_by_side(z, sorted({2, 3, k}))
+    for solution in alternatives.values():
+        solution["names"] = factor_names(solution["loadings"])
+    structure = {"between": factor_number.congruence_with(between, loadings),
+                 "within": factor_number.congruence_with(within, loadings)}
+    by_period = factor_number.period_congruence(z, loadings, panel.PERIODS)
+    # each imputation draw analysed on its own (treated, standardised) against the main solution
+    draw_congruence = np.array([factor_number.congruence_with(
+        panel.standardise(panel.treat_outliers(draw)[0])[variables], loadings) for draw in imputations])
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         ml = factor.extract(z, k, method="ml", seed=seed)
     ml_converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     oblique = factor.extract(z, k, rotation="oblimin", max_iter=max_iter)
-    periods = panel.standardise(panel.period_averages(filled[variables]))
+    periods = panel.standardise(panel.period_averages(treated[variables]))
     period_parallel = factor.parallel_analysis(periods, n_parallel, seed)
     period_solution = factor.extract(periods, k, max_iter=max_iter)
     checks = {}
@@ -143,16 +178,17 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
                              n_factors=period_parallel.n_factors, n_obs=len(periods))
 
     names = factor_names(loadings)
-    direction = factor.polarity(loadings, weights)
-    normalised = factor.min_max(filled[variables], direction)
+    direction = directions.for_variables(variables)  # declared once, never read off a loading
+    normalised = factor.min_max(treated[variables], direction)
     years = pd.Series(filled.index.get_level_values("year"), index=filled.index)
-    score = factor.composite(normalised, weights.weight)
+    score = factor.composite(normalised, weights.weight, available)
     index = pd.DataFrame({"score": score, "rank": _ranked(score, years)})
 
     cube, countries, year_list = panel.cube(z)
     normalised_cube, _, _ = panel.cube(normalised)
+    available_cube, _, _ = panel.cube(available[variables].astype(float))
     boot = factor.cluster_bootstrap(cube, normalised_cube, loadings.to_numpy(), n_boot, seed, variables, countries,
-                                    year_list, max_iter)
+                                    year_list, max_iter, available_cube)
     low_l, high_l = boot.interval(boot.loadings)
     low_w, high_w = boot.interval(boot.weights)
     low_r, high_r = boot.interval(boot.ranks)
@@ -164,12 +200,16 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         "loadings_low": pd.DataFrame(low_l, index=variables, columns=loadings.columns),
         "loadings_high": pd.DataFrame(high_l, index=variables, columns=loadings.columns),
         "weights_low": pd.Series(low_w, index=variables), "weights_high": pd.Series(high_w, index=variables),
+        "weights_median": pd.Series(np.median(boot.weights, axis=0), index=variables),
+        # share of replicates whose weight is below the full-sample weight
+        "weights_point_percentile": pd.Series((boot.weights < weights.weight.to_numpy()).mean(axis=0), index=variables),
         "ranks": rank_interval,
+        "outside": index.join(rank_interval).query("`rank` < low or `rank` > high"),
     }
 
     scenarios = {"bootstrap_median": (rank_interval["median"].reindex(index.index), None)}
     equal = pd.Series(1 / len(variables), index=variables)
-    scenarios["equal_weights"] = (None, factor.composite(normalised, equal))
+    scenarios["equal_weights"] = (None, factor.composite(normalised, equal, available))
     first_component = np.linalg.eigh(corr.to_numpy())[1][:, -1]
     pc_score = pd.Series(z.to_numpy() @ first_component, index=z.index)
     if np.corrcoef(pc_score, score)[0, 1] < 0:
@@ -178,7 +218,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     for left_out in variables:
         kept = [v for v in variables if v != left_out]
         _, alt_weights = _solution(z[kept], k, max_iter)
-        scenarios[f"without:{left_out}"] = (None, factor.composite(normalised[kept], alt_weights.weight))
+        scenarios[f"without:{left_out}"] = (None, factor.composite(normalised[kept], alt_weights.weight, available))
     summary_rows, rank_columns = [], {}
     for label, (given_ranks, alt_scores) in scenarios.items():
         alt_ranks = given_ranks if given_ranks is not None else _ranked(alt_scores, years)
@@ -199,20 +239,26 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     world = mirror.total_trade(flows, [reference.WORLD])
     world_total = world.set_index("year").eval("exports + imports")
     outcome_table = drivers.outcomes(integration, world_total)
-    associations = drivers.analyse(outcome_table, scores, filled[variables], loadings, max_iter, seed)
+    associations = drivers.analyse(outcome_table, scores, treated[variables], loadings, max_iter, seed)
     regressions = associations.within
     return FactorStudy(
-        observed=observed, filled=filled, kinds=kinds, coverage=coverage, candidates=candidates,
+        observed=observed, filled=filled, kinds=kinds, coverage=coverage, imputations=imputations, outliers=outliers,
+        treated=treated, available=available, candidates=candidates,
         dropped_msa=dropped, variables=variables, correlation=corr, kmo_all=kmo_all, msa_all=msa_all,
         kmo=kmo_value, msa=msa, bartlett=factor.bartlett_sphericity(z), eigenvalues=values,
-        kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel, n_factors=k,
+        kaiser=factor.kaiser_count(values), scree=factor.scree_elbow(values), parallel=parallel,
+        parallel_between=parallel_between, parallel_within=parallel_within, factor_count=count, heywood=heywood,
+        alternatives=alternatives, retention=factor_number.handbook_retention(main.variance),
+        structure_congruence=structure, period_congruence=by_period, imputation_congruence=draw_congruence,
+        n_factors=k,
         iterated_max_communality=iterated_max, max_iter=max_iter, loadings=loadings,
         communalities=main.communalities, variance=main.variance, scores=scores, checks=checks, names=names,
         weights=weights, polarity=direction, index=index, bootstrap=bootstrap, robustness=robustness,
         scenario_ranks=scenario_ranks, outcomes=outcome_table, regressions=regressions,
         strongest=associations.strongest, associations=associations,
         settings={"seed": seed, "n_boot": n_boot, "n_parallel": n_parallel, "msa_threshold": factor.MSA_THRESHOLD,
-                  "min_coverage": panel.MIN_COVERAGE, "quantile": factor.PARALLEL_QUANTILE})
+                  "min_coverage": panel.MIN_COVERAGE,
+                  "n_imputations": N_IMPUTATIONS, "min_observed": panel.MIN_OBSERVED, "quantile": factor.PARALLEL_QUANTILE})
 
 
 # ---- the on-disk cache ----------------------------------------------------------------

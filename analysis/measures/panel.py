@@ -10,14 +10,11 @@ The country's own integration (its trade share with the New Silk Road group) is 
 the panel: it is what the drivers regression explains, and putting it on both sides
 would make the association circular.
 
-Imputation (:func:`impute`), in this order, recorded cell by cell:
-
-1. ``observed``: the extract's value.
-2. ``interpolated``: linear in the year between the country's two nearest observations.
-3. ``extended``: before the first or after the last observation, the nearest
-   observation of the same country (as ADB's ARCII does).
-4. ``median``: a country with no observation of a characteristic gets the median of the
-   other countries in the same year.
+Missing cells and outliers are treated in :mod:`analysis.measures.treatment` (its
+functions are imported here): each cell is observed, interpolated inside the
+country's observed range, imputed by multiple imputation with country effects, or
+part of an absent country-series (:func:`cell_kinds`, :func:`multiple_imputations`);
+outliers follow the JRC rule of thumb (:func:`treat_outliers`).
 
 A characteristic enters only if at least :data:`MIN_COVERAGE` of its cells are
 observed or interpolated (:func:`coverage_table`); the others are listed as excluded.
@@ -30,11 +27,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import reference
+from analysis.measures.treatment import (KINDS, MIN_OBSERVED, absent_series, cell_kinds,  # noqa: F401
+                                         multiple_imputations, treat_outliers)
 
 PERIOD = range(2000, 2021)
 PERIODS = [(2000, 2004), (2005, 2009), (2010, 2014), (2015, 2020)]
 MIN_COVERAGE = 2 / 3
-KINDS = ["observed", "interpolated", "extended", "median"]
 
 GDP_USD = "NY.GDP.MKTP.CD"
 POPULATION = "SP.POP.TOTL"
@@ -101,34 +99,10 @@ def observed_panel(wdi: pd.DataFrame, hdi: pd.DataFrame, countries: list[str] | 
     return pd.DataFrame(columns, index=grid)
 
 
-def _fill_country(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """One country's series over the years: filled values and the kind of each cell."""
-    kind = pd.Series(np.where(values.notna(), "observed", ""), index=values.index, dtype=object)
-    if values.notna().sum() == 0:
-        return values, pd.Series("median", index=values.index, dtype=object)
-    inside = values.interpolate(method="index", limit_area="inside")
-    kind[(kind == "") & inside.notna()] = "interpolated"
-    filled = inside.ffill().bfill()
-    kind[kind == ""] = "extended"
-    return filled, kind
-
-
-def impute(observed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill the panel by the module's rule. Returns ``(filled, kinds)``, both shaped
-    like ``observed``; ``kinds`` names how each cell was obtained."""
-    filled = observed.copy()
-    kinds = pd.DataFrame("", index=observed.index, columns=observed.columns, dtype=object)
-    for column in observed.columns:
-        for iso3, series in observed[column].groupby(level="iso3"):
-            values, kind = _fill_country(series.droplevel("iso3"))
-            filled.loc[iso3, column] = values.to_numpy()
-            kinds.loc[iso3, column] = kind.to_numpy()
-        medians = filled[column].groupby(level="year").transform("median")
-        filled[column] = filled[column].fillna(medians)
-    if filled.isna().any().any():
-        empty = filled.columns[filled.isna().any()].tolist()
-        raise ValueError(f"characteristics with no observation in some year for every country: {empty}")
-    return filled, kinds
+def average(imputations: list[pd.DataFrame]) -> pd.DataFrame:
+    """The cell-by-cell mean of completed panels (the main analysis uses the mean of
+    the multiple imputations; observed cells are the same in every draw)."""
+    return sum(imputations[1:], imputations[0].copy()) / len(imputations)
 
 
 def coverage_table(kinds: pd.DataFrame, min_coverage: float = MIN_COVERAGE) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from analysis.present.i18n import country_name, format_number, sorted_countries,
 from analysis.present.plotting import PALETTE
 
 SHAPES = DATA_DIR / "country_shapes.geojson"
-KIND_COLOURS = ["#2b6a99", "#8fbcd9", "#f0b45a", "#c4463a"]  # observed, interpolated, extended, median
+KIND_COLOURS = ["#2b6a99", "#8fbcd9", "#f0b45a", "#c4463a"]  # observed, interpolated, imputed, absent
 
 
 def wrapped(text: str, width: int) -> str:
@@ -60,7 +60,7 @@ def localise_colorbar(axes, lang: str, decimals: int = 2) -> None:
 
 def coverage_map(kinds: pd.DataFrame, lang: str):
     """One small panel per characteristic: countries (rows) by years (columns), each
-    cell coloured by how it was obtained (observed, interpolated, extended, median)."""
+    cell coloured by how it was obtained (observed, interpolated, imputed, absent)."""
     codes = kinds.replace({kind: i for i, kind in enumerate(panel.KINDS)}).astype(int)
     countries = sorted_countries(codes.index.get_level_values("iso3").unique(), lang)
     years = sorted(codes.index.get_level_values("year").unique())

@@ -1,0 +1,209 @@
+"""Uncertainty and sensitivity analysis (analysis.measures.sensitivity): Sobol indices of
+the Ishigami function against their analytic values, the mapping of uniform draws to
+levels, benefit-of-the-doubt weights against a brute-force search, the main-effect
+estimator on a linear model with known answer, the exact factorial indices by hand,
+invariance of the index to the order of indicators and countries, and golden values on
+the real extract."""
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analysis.measures import sensitivity
+
+# Ishigami and Homma (1990), a = 7, b = 0.1, inputs uniform on [-pi, pi]; analytic
+# indices as tabulated by Saltelli et al. (2008), Global Sensitivity Analysis: The Primer.
+ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
+ISHIGAMI_ST = [0.5576, 0.4424, 0.2437]
+
+
+def ishigami(x, a=7.0, b=0.1):
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function():
+    names = ["x1", "x2", "x3"]
+    design = sensitivity.sobol_design(names, 2 ** 13, seed=1)  # 8192 * 5 = 40,960 runs
+    indices = sensitivity.sobol_indices(names, ishigami(-np.pi + 2 * np.pi * design), seed=1)
+    np.testing.assert_allclose(indices.S1, ISHIGAMI_S1, atol=0.02)
+    np.testing.assert_allclose(indices.ST, ISHIGAMI_ST, atol=0.02)
+    # the stated intervals are honest: each covers the analytic value within twice its half-width
+    assert (np.abs(indices.S1 - ISHIGAMI_S1) <= 2 * indices.S1_conf + 1e-3).all()
+    assert (np.abs(indices.ST - ISHIGAMI_ST) <= 2 * indices.ST_conf + 1e-3).all()
+
+
+def test_level_index_maps_equal_intervals_to_levels():
+    u = np.array([0.0, 0.2499, 0.25, 0.5, 0.7499, 0.75, 0.999, 1.0])
+    assert sensitivity.level_index(u, 4).tolist() == [0, 0, 1, 2, 2, 3, 3, 3]
+    assert sensitivity.level_index(np.array([0.0, 0.49, 0.5, 1.0]), 2).tolist() == [0, 0, 1, 1]
+    # each level is equally likely under uniform draws
+    counts = np.bincount(sensitivity.level_index(np.random.default_rng(0).random(30000), 3), minlength=3)
+    assert np.all(np.abs(counts / 30000 - 1 / 3) < 0.01)
+    with pytest.raises(ValueError):
+        sensitivity.level_index(np.array([1.2]), 3)
+
+
+def test_benefit_of_doubt_respects_bounds_and_beats_a_brute_force_grid():
+    values = np.array([[0.9, 0.1, 0.5], [0.2, 0.8, 0.3], [0.4, 0.4, 0.7]])
+    weights = sensitivity.bod_weights(values, (0.5, 2.0))
+    p = values.shape[1]
+    assert np.allclose(weights.sum(axis=1), 1)
+    assert (weights >= 0.5 / p - 1e-12).all() and (weights <= 2.0 / p + 1e-12).all()
+    grid = np.arange(0, 1.0000001, 0.005)
+    feasible = [w for w in itertools.product(grid, grid)
+                if 0.5 / p - 1e-9 <= 1 - sum(w) <= 2.0 / p + 1e-9
+                and all(0.5 / p - 1e-9 <= v <= 2.0 / p + 1e-9 for v in w)]
+    candidates = np.array([[a, b, 1 - a - b] for a, b in feasible])
+    best = (values @ candidates.T).max(axis=1)
+    achieved = (values * weights).sum(axis=1)
+    assert np.all(achieved >= best - 1e-9)           # no grid point does better
+    assert np.all(achieved <= best + 0.005)          # and the grid gets close to it
+    # by hand for the first country: 2/3 on indicator 1, then 1/6 + 1/6 on indicators 3 and 2
+    np.testing.assert_allclose(weights[0], [2 / 3, 1 / 6, 1 / 6])
+
+
+def test_unavailable_indicators_get_no_weight_and_the_rest_are_renormalised():
+    values = np.array([[0.9, 0.1, 0.5, 0.7], [0.2, 0.8, 0.3, 0.1]])
+    available = np.array([[True, True, True, False], [True, True, True, True]])
+    weights = sensitivity.bod_weights(values, (0.5, 2.0), available)
+    # the first country has three indicators: bounds 1/6 and 2/3, as in the three-indicator case
+    np.testing.assert_allclose(weights[0], [2 / 3, 1 / 6, 1 / 6, 0])
+    # the second has four: bounds 1/8 and 1/2; 1/2 of the mass is spare: 3/8 to its best, 1/8 to the next
+    np.testing.assert_allclose(weights[1], [1 / 8, 1 / 2, 1 / 4, 1 / 8])
+    np.testing.assert_allclose(sensitivity.renormalised(np.array([0.4, 0.3, 0.2, 0.1]), available),
+                               [[0.4 / 0.9, 0.3 / 0.9, 0.2 / 0.9, 0], [0.4, 0.3, 0.2, 0.1]])
+
+
+def test_benefit_of_doubt_rejects_impossible_bounds():
+    with pytest.raises(ValueError):
+        sensitivity.bod_weights(np.ones((1, 4)), (1.5, 2.0))
+
+
+def test_main_effects_recover_a_linear_model():
+    rng = np.random.default_rng(3)
+    n = 3000
+    sd = np.array([1.0, 2.0, 0.5])
+    w = np.array([0.5, 0.3, 0.2])
+    x = rng.standard_normal((n, 3)) * sd
+    y = x @ w
+    effects = sensitivity.main_effects(pd.DataFrame(x, columns=["a", "b", "c"]), pd.Series(y))
+    expected = w ** 2 * sd ** 2 / (w ** 2 * sd ** 2).sum()
+    np.testing.assert_allclose(effects.to_numpy(), expected, atol=0.03)
+    table = sensitivity.importance_table(effects, pd.Series(w, index=["a", "b", "c"]))
+    assert np.isclose(table.importance.sum(), 1) and np.isclose(table.weight.sum(), 1)
+    # b has a smaller weight than a but the larger variance: more important
+    assert table.importance["b"] > table.importance["a"]
+
+
+def test_exact_indices_of_an_additive_table_by_hand():
+    # y = u_i + 2 v_j on a 2 x 2 grid, u in {0, 1}, v in {0, 1}: Var = 1/4 + 1 = 5/4
+    values = np.array([[0.0, 2.0], [1.0, 3.0]])
+    table = sensitivity.exact_indices(values, ["u", "v"])
+    np.testing.assert_allclose(table.S1_exact, [0.2, 0.8])
+    np.testing.assert_allclose(table.ST_exact, [0.2, 0.8])
+    # a pure interaction: y = u xor v has no first-order effects and total ones of 1
+    xor = sensitivity.exact_indices(np.array([[0.0, 1.0], [1.0, 0.0]]), ["u", "v"])
+    np.testing.assert_allclose(xor.S1_exact, [0, 0], atol=1e-12)
+    np.testing.assert_allclose(xor.ST_exact, [1, 1])
+
+
+def test_geometric_scale_and_normalisations():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [3.0, 2.0, 1.0]})
+    directions = pd.Series({"a": 1, "b": -1})
+    mm = sensitivity.normalise(frame, "min_max", directions)
+    np.testing.assert_allclose(mm.a, [0, 1 / 3, 1])
+    np.testing.assert_allclose(mm.b, [0, 0.5, 1])
+    rk = sensitivity.normalise(frame, "rank", directions)
+    np.testing.assert_allclose(rk.b, [1 / 3, 2 / 3, 1])
+    pos = sensitivity.positive_scale(mm.to_numpy(), 0.1)
+    np.testing.assert_allclose(pos[:, 0], [0.1, 0.4, 1.0])
+    with pytest.raises(ValueError):
+        sensitivity.normalise(frame, "min_max", pd.Series({"a": 1}))
+    with pytest.raises(ValueError):
+        sensitivity.scores(np.array([[0.0, 1.0]]), np.array([0.5, 0.5]), "geometric")
+
+
+def synthetic_panel(seed: int, n_countries: int = 6, n_years: int = 5, p: int = 8) -> pd.DataFrame:
+    """Two clusters of indicators, each driven by its own common factor, plus noise."""
+    rng = np.random.default_rng(seed)
+    common = rng.standard_normal((n_countries * n_years, 3))
+    pattern = np.zeros((3, p))
+    pattern[0, : p // 2] = rng.uniform(0.6, 1, p // 2)
+    pattern[1, p // 2:] = rng.uniform(0.6, 1, p - p // 2)
+    pattern[2] = rng.uniform(0.2, 0.5, p)
+    values = common @ pattern + 0.5 * rng.standard_normal((n_countries * n_years, p))
+    index = pd.MultiIndex.from_product([[f"C{c}" for c in range(n_countries)], range(2000, 2000 + n_years)],
+                                       names=["iso3", "year"])
+    return pd.DataFrame(values, index=index, columns=[f"v{j}" for j in range(p)])
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), data=st.data())
+def test_ranks_do_not_depend_on_the_order_of_indicators_or_countries(seed, data):
+    panel = synthetic_panel(seed)
+    directions = pd.Series(1, index=panel.columns)
+    base = sensitivity.factorial([panel], [panel * 1.1], directions, 2004, max_iter=1)
+    columns = data.draw(st.permutations(list(panel.columns)))
+    countries = data.draw(st.permutations(list(panel.index.get_level_values("iso3").unique())))
+    shuffled = panel[columns].reindex(pd.MultiIndex.from_product([countries, range(2000, 2005)],
+                                                                 names=["iso3", "year"]))
+    other = sensitivity.factorial([shuffled], [shuffled * 1.1], directions, 2004, max_iter=1)
+    order = [other.countries.index(c) for c in base.countries]
+    np.testing.assert_array_equal(other.ranks[..., order], base.ranks)
+
+
+def test_factorial_shape_and_inert_factor_count():
+    panel = synthetic_panel(1)
+    directions = pd.Series(1, index=panel.columns)
+    fact = sensitivity.factorial([panel, panel + 0.01], [panel, panel], directions, 2004, max_iter=1)
+    assert fact.ranks.shape == (2, 2, 3, 4, 2, 2, 6)
+    # every combination ranks each country once
+    assert (np.sort(fact.flat(), axis=1) == np.arange(1, 7)).all()
+    # k acts only through the factor weights
+    weighting = sensitivity.WEIGHTINGS
+    for w, name in enumerate(weighting):
+        if name != "factor":
+            np.testing.assert_array_equal(fact.ranks[:, :, :, w, :, 0], fact.ranks[:, :, :, w, :, 1])
+
+
+# ---- golden values on the real extract ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real():
+    from analysis.measures import sensitivity_study
+    return sensitivity_study.load_or_run()
+
+
+def test_nominal_combination_reproduces_the_book_index(real):
+    from analysis.measures import factor_study
+    study = factor_study.load_or_run()
+    fact = real.analysis.factorial
+    n = sensitivity.NORMALISATIONS.index("min_max")
+    w = sensitivity.WEIGHTINGS.index("factor")
+    k = fact.levels["factors"].index(study.n_factors)
+    o = real.nominal_outliers
+    ranks = fact.ranks[:, o, n, w, 0, k]
+    nominal = real.analysis.nominal.to_numpy()
+    # the nominal settings rank the countries as the book's index does, in every imputation draw but for
+    # the few countries the draws move
+    assert (np.abs(ranks - nominal) <= 2).mean() >= 0.9
+
+
+def test_golden_sensitivity_values(real):
+    shift = real.analysis.sobol["mean_shift"]
+    assert list(shift.ST_exact.sort_values(ascending=False).index[:2]) == ["weighting", "aggregation"]
+    assert shift.at["weighting", "ST_exact"] == pytest.approx(0.579, abs=0.001)
+    assert shift.at["aggregation", "ST_exact"] == pytest.approx(0.523, abs=0.001)
+    assert shift.at["imputation", "ST_exact"] == pytest.approx(0.135, abs=0.001)
+    # SALib's estimates (N = 4096) agree with the exact indices of the full factorial
+    for table in real.analysis.sobol.values():
+        assert (table.ST - table.ST_exact).abs().max() < 0.035
+        assert (table.S1 - table.S1_exact).abs().max() < 0.035
+    kaz = real.analysis.distribution.loc["KAZ"]
+    assert (kaz["nominal"], kaz["p05"], kaz["median"], kaz["p95"]) == (11, 10, 13, 17)
+    assert real.analysis.shift_summary["mean"] == pytest.approx(1.79, abs=0.01)
+    effects = real.importance.main_effect
+    assert effects["human_development"] == pytest.approx(0.915, abs=0.005)
+    assert effects["gdp_per_head_ppp"] == pytest.approx(0.896, abs=0.005)
