@@ -244,7 +244,7 @@ def test_pipeline_bootstrap_of_the_original_countries_reproduces_the_estimates(s
     y, _, order, _ = drivers.to_cubes(data, drivers.OUTCOMES, list(study.loadings.columns))
     assert order == countries
     grid = pd.MultiIndex.from_product([countries, years])
-    characteristics = study.filled[study.variables].reindex(grid).to_numpy().reshape(len(countries), len(years), -1)
+    characteristics = study.treated[study.variables].reindex(grid).to_numpy().reshape(len(countries), len(years), -1)
     within, between = pipeline_bootstrap.replicate_coefficients(
         characteristics, y, np.arange(len(countries))[None], study.loadings.to_numpy(), study.max_iter)
     assert within[0].ravel() == pytest.approx(associations.within.coefficient.to_numpy(), abs=1e-4)
@@ -264,16 +264,18 @@ def test_golden_associations_of_the_real_extract(study):
     associations = study.associations
     within = associations.within.set_index(["outcome", "factor"])
     assert within.coefficient.round(3).to_dict() == {
-        ("nsr_share", "F1"): -0.517, ("nsr_share", "F2"): 0.453, ("nsr_share", "F3"): -0.042,
-        ("nsr_intensity", "F1"): -0.449, ("nsr_intensity", "F2"): 0.452, ("nsr_intensity", "F3"): -0.010,
-        ("region_share", "F1"): 0.098, ("region_share", "F2"): 0.032, ("region_share", "F3"): 0.093,
-        ("region_intensity", "F1"): 0.074, ("region_intensity", "F2"): -0.437, ("region_intensity", "F3"): -0.041}
-    assert within.p_t.round(3).tolist() == [0.063, 0.011, 0.618, 0.181, 0.007, 0.913, 0.653, 0.745, 0.336,
-                                             0.771, 0.107, 0.741]
-    assert within.p_romano_wolf.round(3).tolist() == [0.46, 0.12, 0.999, 0.76, 0.089, 1.0, 0.999, 1.0, 0.935,
-                                                       1.0, 0.68, 1.0]
+        ("nsr_share", "F1"): -0.35, ("nsr_share", "F2"): 0.132,
+        ("nsr_intensity", "F1"): -0.296, ("nsr_intensity", "F2"): 0.168,
+        ("region_share", "F1"): 0.129, ("region_share", "F2"): 0.052,
+        ("region_intensity", "F1"): 0.206, ("region_intensity", "F2"): -0.174}
+    assert within.p_t.round(3).tolist() == [0.159, 0.414, 0.304, 0.317, 0.498, 0.651, 0.434, 0.41]
+    assert within.p_wild.round(3).tolist() == [0.141, 0.428, 0.286, 0.322, 0.498, 0.67, 0.564, 0.596]
+    assert within.p_romano_wolf.round(3).tolist() == [0.654, 0.99, 0.941, 0.941, 0.99, 0.99, 0.99, 0.99]
     assert associations.strongest.empty  # nothing survives the adjustment at 5%
-    assert associations.variance_shares[["F1", "F2", "F3"]].round(3).tolist() == [0.122, 0.087, 0.213]
+    assert associations.variance_shares[["F1", "F2"]].round(3).tolist() == [0.104, 0.109]
     pooled = associations.pooled.set_index(["outcome", "factor"]).coefficient
-    assert round(pooled[("region_intensity", "F1")], 3) == -0.504
+    assert round(pooled[("region_intensity", "F1")], 3) == -0.695
+    between = associations.between.set_index(["outcome", "factor"]).p_holm.round(3)
+    assert between[("nsr_share", "F2")] == 0.002 and between[("region_intensity", "F1")] == 0.052
     assert associations.settings["weights"] == "rademacher" and associations.settings["t_dof"] == [18, 25]
+    assert associations.settings["n_tests"] == 8
