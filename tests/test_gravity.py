@@ -267,6 +267,6 @@ def test_coefficient_table_and_small_numbers_in_the_locale(fits):
     from analysis.present import gravity_figures
     table = gravity_figures.coefficient_table(fits.results, "ru")
     assert len(table) == len(fits.results)
-    assert "Таможенный союз 2010 года: 4 года до вступления в силу" in set(table.iloc[:, 1])
+    assert "Таможенный союз 2010 года: за 4 года до вступления в силу" in set(table.iloc[:, 1])
     assert gravity_figures.power_of_ten(2.5e-7, "ru") == "2,5\u00a0·\u00a010\u207b\u2077"
     assert gravity_figures.power_of_ten(0.012, "en") == "1.2\u00a0·\u00a010\u207b\u00b2"
