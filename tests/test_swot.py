@@ -521,9 +521,10 @@ def _run_chapter(tmp_path, judgements_file, lang="ru"):
 def test_chapter_runs_with_the_alternative_judgements(tmp_path):
     glued = _run_chapter(tmp_path, DATA_DIR / "reference" / "swot_judgements_alternative.csv")
     assert glued["judgements_name"] == "swot_judgements_alternative.csv"
-    assert glued["n_items"] == "49" and glued["n_judgements"] == "27 сравнений"
-    # the alternative view puts logistics (O6) first; the book's own file puts W9 first
-    assert glued["top_item"] == "O6"
+    assert glued["n_items"] == "49" and glued["n_judgements"] == "24 сравнения"
+    # the alternative view puts logistics (O6) first; the book's rule ties the items of
+    # the groups of three
+    assert glued["top_item"] == glued["top_items"] == "O6"
     assert "," in glued["cr_max"]  # Russian decimal comma
 
 
@@ -537,11 +538,12 @@ def test_chapter_runs_with_a_folder_of_judges(tmp_path):
     glued = _run_chapter(tmp_path, folder, lang="en")
     assert glued["n_judges"] == "2 judges"
     assert glued["judgements_name"] == "swot_judgements.csv, swot_judgements_alternative.csv"
-    # the group's ranking is the worked example's, whose consensus is 90%
+    # the group's ranking is the worked example's, whose consensus is 95%
     assert glued["top_item"] == glued["example_top_item"] == "O6"
-    assert glued["consensus_hierarchy"] == "90%"
-    # perturbing two judges and aggregating them: far more draws pass than with one
-    assert float(glued["acceptance_rate"].rstrip("%")) > 50
+    assert glued["consensus_hierarchy"] == "95%"
+    # perturbing two judges and aggregating them: far more draws pass than with the
+    # book's file alone (2.9%; every judgement there is 1, and a step from 1 is large)
+    assert float(glued["acceptance_rate"].rstrip("%")) > 30
 
 
 @pytest.mark.slow
