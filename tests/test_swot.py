@@ -465,6 +465,26 @@ def test_awot_second_stage_on_two_items_and_three_measures():
                           measures=measures)
 
 
+def test_awot_errors_name_the_file_row_field_and_judgement_to_revisit():
+    from analysis.measures import awot
+    from analysis.measures.ahp import InconsistentJudgements
+    tows = pd.DataFrame({"measure": ["M1", "M2", "M3"], "strategy": ["WO", "WO", "WO"], "items": ["W1", "W1", "W1"]})
+    rows = pd.DataFrame({"item": ["W1", "W1", "W1"], "measure_a": ["M1", "M2", "M1"], "measure_b": ["M2", "M3", "M3"],
+                         "judgement": ["9", "9", "1/9"], "value": [9.0, 9.0, 1 / 9], "line": [5, 6, 7]})
+    ranked = pd.Series({"W1": 1.0})
+    with pytest.raises(InconsistentJudgements, match=r"'mine.csv: W1'.*revisit M1 : M2 \(row 5 of the file\)"):
+        awot.second_stage(rows, tows, ranked, path="folder/mine.csv", measures=("M1", "M2", "M3"))
+    # the same file without the check: its consistency is reported, not hidden
+    found = awot.second_stage(rows, tows, ranked, path="mine.csv", enforce=False, measures=("M1", "M2", "M3"))
+    assert found.consistency.columns.tolist() == ["item", "lambda_max", "consistency_ratio", "judged"]
+    assert found.consistency.consistency_ratio.iloc[0] > 0.1 and found.consistency.judged.iloc[0] == 3
+    with pytest.raises(DataError, match=r"mine.csv, row 6, field 'item': S9 is not a ranked item \(W1\)"):
+        awot.second_stage(rows.assign(item=["W1", "S9", "W1"]), tows, ranked, path="mine.csv",
+                          measures=("M1", "M2", "M3"))
+    with pytest.raises(DataError, match=r"mine.csv, field 'item': W1: .*must judge M1 : M3, M2 : M3"):
+        awot.second_stage(rows.iloc[:1], tows, ranked, path="mine.csv", measures=("M1", "M2", "M3"))
+
+
 def test_awot_file_errors_name_row_and_field(tmp_path):
     from analysis.measures import awot
     text = awot.AWOT_FILE.read_text(encoding="utf-8")
