@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.errors import DataError
 from analysis.measures import ahp as ahp_method
-from analysis.measures import swot
+from analysis.measures import swot, swot_sensitivity
 
 
 def judge_files(spec) -> list[Path]:
@@ -64,7 +64,7 @@ def aligned_values(judges: list[pd.DataFrame], names: list[str] | None = None) -
 
 def aligned_positions(judge: pd.DataFrame, base: pd.DataFrame) -> np.ndarray:
     """A judge's rungs on Saaty's ladder in the orientation of ``base``."""
-    positions = dict(zip(_pair_key(judge), zip(swot.scale_positions(judge), judge["first"])))
+    positions = dict(zip(_pair_key(judge), zip(swot_sensitivity.scale_positions(judge), judge["first"])))
     top = len(ahp_method.SCALE) - 1
     return np.array([position if first == base_first else top - position
                      for (position, first), base_first in

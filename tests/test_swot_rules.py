@@ -1,0 +1,295 @@
+"""The SWOT benchmark families, the verdict rule at both sides of each threshold, each
+verdict's margin, the golden statistics of every verdict on the real extract, the
+selection rule's structural variants and the judgements by rule."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.errors import DataError
+from analysis.measures import swot, swot_evidence, swot_rules, swot_selection, swot_sensitivity
+from analysis.paths import DATA_DIR
+
+RULES = DATA_DIR / "reference" / "swot_rules.csv"
+
+
+# ---------------------------------------------------------------- the rules file
+
+def _rules_with(tmp_path, old, new):
+    text = RULES.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "rules.csv"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_every_tested_item_has_one_rule_of_its_family():
+    table = swot.load_items()
+    rules = swot_rules.load_rules()
+    assert set(rules) == {code for code, item in table.items.items() if item.evidence}
+    for code, rule in rules.items():
+        assert table.items[code].evidence.rule == rule
+        if rule.family in swot_rules.FAMILY_THRESHOLDS:
+            assert (rule.supported_at, rule.contradicted_at) == swot_rules.FAMILY_THRESHOLDS[rule.family]
+    # the items the referee named now test what their words say
+    assert rules["W9"].reference == rules["O5"].reference == rules["W4"].reference == "world"
+    assert table.items["T5"].evidence.measure == "major_currency_instability"
+    assert table.scopes["major_currencies"] == ["DEU", "CHN"]
+    assert table.items["S1"].evidence.params["grouping"] == "new_silk_road"
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("W1,share,countries_beyond_world,world,0.6,0.4", "W1,share,countries_beyond_world,world,0.5,0.4", "supported_at"),
+    ("O6,trend,scope_median_trend,window_start,0.05,-0.05", "O6,trend,scope_median_trend,window_start,0.1,-0.05",
+     "supported_at"),
+    ("W3,level,dispersion", "W3,levels,dispersion", "family"),
+    ("W3,level,dispersion,fixed", "W3,level,dispersion,european_end", "reference"),
+    ("W3,level,dispersion,fixed,0.5,0.25", "W3,level,dispersion,fixed,0.5,0.5", "contradicted_at"),
+    ("W3,level,dispersion,fixed,0.5", "W3,level,dispersion,fixed,half", "supported_at"),
+    ("W3,level,dispersion,fixed,0.5,0.25,2016-2020", "W3,level,dispersion,fixed,0.5,0.25,2016-2019", "window"),
+    ("W3,level,dispersion,", "W3,level,similarity_gap,", "statistic"),
+    ("W3,level,", "W33,level,", "item"),
+])
+def test_rules_file_errors_name_file_row_and_field(tmp_path, old, new, field):
+    path = _rules_with(tmp_path, old, new)
+    with pytest.raises(DataError, match=rf"rules.csv, row \d+, field '{field}'"):
+        swot.load_items(rules_path=path)
+
+
+def test_a_tested_item_without_a_rule_is_an_error(tmp_path):
+    text = RULES.read_text(encoding="utf-8")
+    path = tmp_path / "rules.csv"
+    path.write_text("\n".join(line for line in text.split("\n") if not line.startswith("W10,")), encoding="utf-8")
+    with pytest.raises(DataError, match=r"no rule for \['W10'\]"):
+        swot.load_items(rules_path=path)
+
+
+def test_window_of_each_kind_of_parameters():
+    assert swot_rules.window_of({"years": [2016, 2020]}) == "2016-2020"
+    assert swot_rules.window_of({"early": [2004, 2013], "late": [2014, 2023]}) == "2004-2023"
+    assert swot_rules.window_of({"months": ["2014-01", "2024-11"]}) == "2014-01-2024-11"
+    assert swot_rules.window_of({"since": 2016}) == "2016-latest"
+    assert swot_rules.window_of({"scope": "study"}) == ""
+
+
+# ---------------------------------------------------------------- the verdict at both sides of each threshold
+
+@pytest.mark.parametrize("family, supported_at, contradicted_at", [
+    ("share", 0.6, 0.4), ("trend", 0.05, -0.05), ("level", 0.5, 0.25), ("level reversed", -1.0, 1.0)])
+def test_verdict_at_both_sides_of_each_threshold(family, supported_at, contradicted_at):
+    step = 1e-9 * (1 if supported_at > contradicted_at else -1)
+    check = lambda value: swot_rules.verdict({"x": value}, supported_at, contradicted_at)
+    assert check(supported_at) == "supported"
+    assert check(supported_at - step) == "mixed"
+    assert check(contradicted_at) == "contradicted"
+    assert check(contradicted_at + step) == "mixed"
+
+
+# ---------------------------------------------------------------- margins
+
+def test_margin_in_countries_eleven_of_seventeen_is_one_country_from_flipping():
+    found = swot_rules.margin({"share": 11 / 17}, 0.6, 0.4, {"share": 17})
+    assert (found.verdict, found.flips_to, found.units, found.fragile) == ("supported", "mixed", 1, True)
+    assert swot_rules.verdict({"share": 10 / 17}, 0.6, 0.4) == "mixed"
+    far = swot_rules.margin({"share": 15 / 17}, 0.6, 0.4, {"share": 17})
+    assert (far.units, far.fragile) == (5, False)
+    assert swot_rules.verdict({"share": 10 / 17}, 0.6, 0.4) != swot_rules.verdict({"share": 11 / 17}, 0.6, 0.4)
+
+
+@pytest.mark.parametrize("have, count, expected", [
+    (0, 2, ("contradicted", 1)), (2, 10, ("contradicted", 3)), (4, 10, ("contradicted", 1)),
+    (5, 10, ("mixed", 1)), (3, 5, ("supported", 1)), (5, 5, ("supported", 3)), (6, 10, ("supported", 1)),
+])
+def test_margin_units_flip_the_verdict_when_applied(have, count, expected):
+    found = swot_rules.margin({"s": have / count}, 0.6, 0.4, {"s": count})
+    assert (found.verdict, found.units) == expected
+    direction = -1 if found.verdict == "supported" or found.flips_to == "contradicted" else 1
+    moved = have + direction * found.units
+    assert swot_rules.verdict({"s": moved / count}, 0.6, 0.4) != found.verdict
+    one_less = have + direction * (found.units - 1)
+    assert swot_rules.verdict({"s": one_less / count}, 0.6, 0.4) == found.verdict
+
+
+@pytest.mark.parametrize("values, supported_at, contradicted_at", [
+    ({"a": 0.116}, 0.05, -0.05), ({"a": -0.033}, 0.05, -0.05), ({"a": 0.055}, 0.05, -0.05),
+    ({"china": 4.28, "west": -0.38}, 1.0, 0.0), ({"e": 0.32, "m": 0.15}, 0.2, 0.1),
+    ({"gap": -0.059}, 0.05, 0.0), ({"x": 0.3}, -1.0, 1.0), ({"wto": 39.0, "desta": 60.0}, 10.0, 0.0),
+])
+def test_margin_amount_flips_the_verdict_when_applied(values, supported_at, contradicted_at):
+    found = swot_rules.margin(values, supported_at, contradicted_at)
+    sign = 1.0 if supported_at > contradicted_at else -1.0
+    toward = {"supported": sign, "contradicted": -sign}[found.flips_to] if found.verdict == "mixed" else (
+        -sign if found.verdict == "supported" else sign)
+    shift = lambda amount: {key: value + toward * amount for key, value in values.items()}
+    assert swot_rules.verdict(shift(found.amount + 1e-6), supported_at, contradicted_at) != found.verdict
+    assert swot_rules.verdict(shift(max(found.amount - 1e-6, 0)), supported_at, contradicted_at) == found.verdict
+
+
+def test_fragile_within_ten_per_cent_of_the_threshold():
+    assert swot_rules.margin({"cv": 0.5475}, 0.5, 0.25).fragile          # 0.0475 <= 0.05
+    assert not swot_rules.margin({"cv": 0.56}, 0.5, 0.25).fragile
+    # a threshold of zero: 10% of the distance between the thresholds
+    assert swot_rules.margin({"gap": -0.004}, 0.05, 0.0).fragile
+    assert not swot_rules.margin({"gap": -0.006}, 0.05, 0.0).fragile
+    assert swot_rules.margin({"x": float("nan")}, 0.6, 0.4) is None
+
+
+# ---------------------------------------------------------------- golden: every verdict on the real extract
+
+GOLDEN = {  # statistic values, verdict, margin in units (shares), fragile
+    "S1": ({"index": -0.0301}, "mixed", None, False),
+    "S3": ({"wto": 39.0, "desta": 60.0}, "supported", None, False),
+    "W1": ({"share": 0.6471}, "supported", 1, True),
+    "W2": ({"share": 0.8235}, "supported", 4, False),
+    "W3": ({"cv": 0.5475}, "supported", None, True),
+    "W4": ({"gap": -0.0593}, "contradicted", None, False),
+    "W8": ({"wto": 0.6724, "desta": 0.6186}, "supported", 2, False),
+    "W9": ({"share": 0.8824}, "supported", 5, False),
+    "W10": ({"cv": 0.7141}, "supported", None, False),
+    "O4": ({"share": 1.0}, "supported", 2, False),
+    "O5": ({"share": 0.6111}, "supported", 1, True),
+    "O6": ({"change": 0.1159}, "supported", None, False),
+    "O10": ({"change": -0.0329}, "mixed", None, False),
+    "O11": ({"change": 0.4878}, "supported", None, False),
+    "O17": ({"change": 0.8506}, "supported", None, False),
+    "T3": ({"china": 4.2792, "west": -0.3813}, "mixed", None, False),
+    "T4": ({"iENERGY": 0.3217, "iMETMIN": 0.1521}, "mixed", None, False),
+    "T5": ({"depreciation": 0.0, "inflation": 0.2}, "contradicted", 1, True),
+    "T7": ({"share": 0.8824}, "supported", 5, False),
+}
+
+
+@pytest.fixture(scope="module")
+def assessed():
+    from analysis.data.load import load_extract
+    from analysis.measures import results
+    extract = load_extract()
+    table = swot.load_items()
+    assessment, findings = swot.assess(table, extract, results.compute(extract))
+    return table, assessment, findings, swot.load_tows(table=table)
+
+
+def test_every_verdict_statistic_on_the_real_extract(assessed):
+    # golden; the T3 values die if a growth window loses its last year, the W9 and O5
+    # values if the world's value is swapped for a comparison group's
+    _, assessment, findings, _ = assessed
+    rows = assessment.set_index("code")
+    assert set(findings) == set(GOLDEN)
+    for code, (values, verdict, units, fragile) in GOLDEN.items():
+        assert {key: round(value, 4) for key, value in findings[code].values.items()} == values, code
+        assert rows.verdict[code] == verdict, code
+        found = rows.margin_units[code]
+        assert (None if found is None or found != found else int(found)) == units, code
+        assert bool(rows.fragile[code]) == fragile, code
+    assert findings["T5"].counts == {"depreciation": 2, "inflation": 10}
+    assert findings["W1"].counts == {"share": 17}
+
+
+# ---------------------------------------------------------------- mutants the review found surviving
+
+def _wdi(rows):
+    return pd.DataFrame(rows, columns=["iso3", "indicator", "year", "value"])
+
+
+def test_growth_windows_include_their_last_year():
+    rows = [("CHN", "NY.GDP.MKTP.KD.ZG", year, value) for year, value in
+            [(2000, 10.0), (2001, 10.0), (2002, 4.0), (2003, 6.0), (2004, 2.0)]]
+    params = {"scopes": ["china"], "early": [2000, 2002], "late": [2003, 2004]}
+    found = swot_evidence.growth_slowdown(SimpleNamespace(wdi=_wdi(rows)), None, {"china": ["CHN"]}, params)
+    assert found.values["china"] == pytest.approx(8.0 - 4.0)   # a window losing 2002 or 2004 gives 10 - 6 or 8 - 6
+
+
+def test_comparison_group_uses_its_median_not_its_mean():
+    rows = [(c, "LP.LPI.OVRL.XQ", 2018, v) for c, v in
+            [("KAZ", 2.8), ("KGZ", 3.4), ("DEU", 4.0), ("FRA", 3.0), ("ITA", 3.5)]]
+    params = {"series": "LP.LPI.OVRL.XQ", "since": 2016, "scope": "s", "reference_scope": "eu", "direction": "below"}
+    found = swot_evidence.countries_beyond_scope_median(SimpleNamespace(wdi=_wdi(rows)), None,
+                                                        {"s": ["KAZ", "KGZ"], "eu": ["DEU", "FRA", "ITA"]}, params)
+    # median 3.5: both below; the mean 3.5 would be the same, so a third bar tells them apart
+    assert found.lines == {"share": 3.5} and found.values == {"share": 1.0}
+    rows = [(c, "LP.LPI.OVRL.XQ", 2018, v) for c, v in
+            [("KAZ", 2.8), ("KGZ", 3.3), ("DEU", 4.2), ("FRA", 3.0), ("ITA", 3.2)]]
+    found = swot_evidence.countries_beyond_scope_median(SimpleNamespace(wdi=_wdi(rows)), None,
+                                                        {"s": ["KAZ", "KGZ"], "eu": ["DEU", "FRA", "ITA"]}, params)
+    assert found.lines == {"share": 3.2} and found.values == {"share": 0.5}   # the mean 3.47 would give 1.0
+    world = [("KAZ", "LP.LPI.OVRL.XQ", 2018, 2.8), ("KGZ", "LP.LPI.OVRL.XQ", 2018, 3.3), ("WLD", "LP.LPI.OVRL.XQ", 2018, 3.0)]
+    found = swot_evidence.countries_beyond_scope_median(SimpleNamespace(wdi=_wdi(world)), None, {"s": ["KAZ", "KGZ"]},
+                                                        {**params, "reference_scope": "world"})
+    assert found.lines == {"share": 3.0} and found.values == {"share": 0.5} and found.counts == {"share": 2}
+
+
+def test_rank_range_is_the_5th_to_95th_percentile():
+    # 94 draws at rank 1, 6 at rank 3: the 95th percentile is 3, the 90th would be 1
+    draws = pd.DataFrame({"O1": [1] * 94 + [3] * 6, "O2": [2] * 94 + [1] * 6})
+    stability = swot_sensitivity.rank_stability(draws, pd.Series({"O1": 0.6, "O2": 0.4}))
+    assert stability.loc["O1", ["low", "high"]].tolist() == [1, 3]
+    # 4 draws at rank 2 of 100: inside the 5th percentile, outside the 10th would differ too
+    draws = pd.DataFrame({"O1": [2] * 7 + [1] * 93, "O2": [1] * 7 + [2] * 93})
+    assert swot_sensitivity.rank_stability(draws, pd.Series({"O1": 0.6, "O2": 0.4})).loc["O2", "low"] == 1
+
+
+def test_major_currencies_and_world_inflation():
+    rows = [("DEU", "PA.NUS.FCRF", 2014, 0.75), ("DEU", "PA.NUS.FCRF", 2015, 0.90),
+            ("CHN", "PA.NUS.FCRF", 2014, 6.1), ("CHN", "PA.NUS.FCRF", 2015, 6.2)]
+    rows += [("WLD", "FP.CPI.TOTL.ZG", year, value) for year, value in [(2014, 2.0), (2015, 8.0)]]
+    params = {"scope": "m", "years": [2014, 2015], "inflation_above": 5, "depreciation_above": 15}
+    found = swot_evidence.major_currency_instability(SimpleNamespace(wdi=_wdi(rows)), None,
+                                                     {"m": ["DEU", "CHN"]}, params)
+    assert found.values == {"depreciation": 0.5, "inflation": 0.5}   # the euro lost 20% in 2015
+    assert found.counts == {"depreciation": 2, "inflation": 2}
+
+
+# ---------------------------------------------------------------- judgements by rule and structural choices
+
+def test_nearest_step_of_saatys_scale():
+    assert [swot_selection.nearest_step(r) for r in (1.0, 1.45, 1.5, 2.4, 12.0)] == [1.0, 1.0, 2.0, 2.0, 9.0]
+    assert swot_selection.nearest_step(1 / 1.6) == pytest.approx(0.5)
+
+
+def test_rule_judgements_compare_prevalences_only_and_groups_equal():
+    evidence = lambda family: swot.Evidence("dispersion", {}, 0.6, 0.4, "share", {},
+                                            swot_rules.Rule("x", family, "dispersion", "world", 0.6, 0.4, "", {}))
+    items = {"W1": swot.Item("W1", "W", {}, evidence("share"), None), "W2": swot.Item("W2", "W", {}, evidence("share"), None),
+             "W3": swot.Item("W3", "W", {}, evidence("level"), None), "W4": swot.Item("W4", "W", {}, None, {})}
+    table = swot.SwotTable(items, {}, {})
+    findings = {"W1": swot.Finding({"share": 0.9}), "W2": swot.Finding({"share": 0.45}), "W3": swot.Finding({"cv": 9.0})}
+    selected = {"S": [], "W": ["W1", "W2", "W3", "W4"], "O": [], "T": []}
+    frame = swot_selection.rule_judgements(table, findings, selected).set_index(["first", "second"])
+    assert frame.loc[("W1", "W2"), "judgement"] == "2"          # 0.9 / 0.45 = 2
+    assert frame.loc[("W1", "W3"), "judgement"] == "1"          # a level has no prevalence
+    assert frame.loc[("W1", "W4"), "judgement"] == "1"          # having data raises nothing
+    assert set(frame[frame.level == "groups"].judgement) == {"1"}
+    assert "{W1}" in frame.loc[("W1", "W2"), "reason_en"]
+
+
+def test_the_books_judgements_file_is_the_rule(assessed):
+    table, assessment, findings, tows = assessed
+    selected = swot_selection.select_items(table, assessment, tows)["selected"]
+    expected = swot_selection.rule_judgements(table, findings, selected).drop(columns=["value", "line"])
+    book = pd.read_csv(DATA_DIR / "reference" / "swot_judgements.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(book, expected)
+    assert selected == {"S": ["S3", "S1", "S2"], "W": ["W1", "W2", "W9", "W10"],
+                        "O": ["O6", "O11", "O5", "O17"], "T": ["T4", "T3", "T6"]}
+
+
+def test_measure_ranking_under_each_structural_choice(assessed):
+    from analysis.measures import awot
+    table, assessment, findings, tows = assessed
+    found = swot_selection.structural_rankings(table, assessment, findings, tows, awot.load()).set_index(["fill", "dedup"])
+    link = {key: row.round(3).to_dict() for key, row in found.link_sum.items()}
+    awot_ = {key: row.round(3).to_dict() for key, row in found.awot.items()}
+    # golden: the rule ties M1 and M6 by link-sum; evidence counted twice puts M1 ahead;
+    # the first edition's hand-picked S5 puts M6 ahead
+    assert (link[("rule", True)]["M1"], link[("rule", True)]["M6"]) == (0.208, 0.208)
+    assert (link[("rule", False)]["M1"], link[("rule", False)]["M6"]) == (0.283, 0.207)
+    assert (link[("earlier_edition", True)]["M6"], link[("earlier_edition", True)]["M1"]) == (0.292, 0.208)
+    assert list(found.awot[("rule", True)].index[:3]) == ["M6", "M1", "M4"]
+    assert list(found.awot[("rule", False)].index[:2]) == ["M1", "M6"]
+    assert list(found.awot[("none", True)].index[:3]) == ["M1", "M4", "M6"]
+    for key in found.index:
+        assert found.awot[key].sum() == pytest.approx(1.0)
+        assert found["items"][key].sum() == pytest.approx(1.0)
+    assert awot_[("rule", True)]["M6"] == 0.179
