@@ -2,8 +2,6 @@
 every verdict's statistic and every number its reason quotes on the real extract."""
 from __future__ import annotations
 
-import functools
-
 import pandas as pd
 import pytest
 
@@ -211,17 +209,18 @@ def test_agreement_stage_and_grouping_stage():
     assert before.deepest_stage == 1
 
 
-@functools.cache
+@pytest.fixture(scope="module")
 def real():
-    """The real extract and its ledger, computed once for the golden tests."""
+    """The real extract and its ledger, computed once per run of this module (a fixture,
+    not a cache: a mutation run must compute the ledger again with each mutant)."""
     from analysis.data.load import load_extract
 
     extract = load_extract()
     return extract, claims.ledger(extract).set_index("id", drop=False)
 
 
-def test_full_ledger_gives_a_verdict_to_every_claim():
-    _, ledger = real()
+def test_full_ledger_gives_a_verdict_to_every_claim(real):
+    _, ledger = real
     assert set(ledger.verdict) <= set(claims.VERDICTS)
     assert (ledger.loc[ledger.test == "", "verdict"] == "not_testable").all()
 
@@ -249,8 +248,8 @@ GOLDEN_VALUES = {
 }
 
 
-def test_golden_verdicts_and_values_on_the_real_extract():
-    _, ledger = real()
+def test_golden_verdicts_and_values_on_the_real_extract(real):
+    _, ledger = real
     assert dict(zip(ledger.id, ledger.verdict)) == GOLDEN_VERDICTS
     for claim_id, expected in GOLDEN_VALUES.items():
         values = ledger.loc[claim_id, "values"]
@@ -259,9 +258,9 @@ def test_golden_verdicts_and_values_on_the_real_extract():
             assert values[key] == (pytest.approx(value, abs=1e-6) if isinstance(value, float) else value), (claim_id, key)
 
 
-def test_golden_rule_inputs_on_the_real_extract():
+def test_golden_rule_inputs_on_the_real_extract(real):
     """What each rule was given: the statistic, the paper's figure and the bars."""
-    extract, ledger = real()
+    extract, ledger = real
     inputs = {c.id: claims.TESTS[c.test](extract, c).inputs for c in ledger.itertuples() if c.test}
     assert inputs["C1"] == {"bounds": [pytest.approx(0.230946, abs=1e-6)], "figures": [0.29]}
     assert inputs["C4b"] == {"bounds": [pytest.approx(13.710216, abs=1e-6), pytest.approx(0.150702, abs=1e-6)],
@@ -278,11 +277,11 @@ def test_golden_rule_inputs_on_the_real_extract():
                             "claimed": 1.0, "no_change": 0.0}
 
 
-def test_golden_reasons_in_english():
+def test_golden_reasons_in_english(real):
     """Every number a reason quotes, as the reader sees it."""
     from analysis.present import claims_text
 
-    _, ledger = real()
+    _, ledger = real
     reasons = {row.id: claims_text.reason(row, "en") for _, row in ledger.iterrows()}
     assert reasons["C1"] == ("The 21 members in the extract (of 144) made 23.1% of world GDP in 2025. This is a lower "
                              "bound; being below 29%, it neither confirms nor refutes the claim.")
@@ -308,11 +307,11 @@ def test_golden_reasons_in_english():
     assert reasons["C3"].startswith("The extract holds no data for this. Data that would test it: a deal-level register")
 
 
-def test_the_ledger_and_the_swot_table_read_w1_w8_and_t3_alike():
+def test_the_ledger_and_the_swot_table_read_w1_w8_and_t3_alike(real):
     """W1, W8 and T3 are in both chapters: the same evidence and the same verdict in each."""
     from analysis.measures import results, swot
 
-    extract, ledger = real()
+    extract, ledger = real
     table = swot.load_items()
     assessment, findings = swot.assess(table, extract, results.compute(extract))
     swot_verdicts = assessment.set_index("code").verdict
@@ -324,12 +323,12 @@ def test_the_ledger_and_the_swot_table_read_w1_w8_and_t3_alike():
         assert ledger.loc[code, "verdict"] == claims.SWOT_VERDICTS[swot_verdicts[code]]
 
 
-def test_the_swot_table_must_judge_majority_items_with_the_ledgers_bars(monkeypatch):
+def test_the_swot_table_must_judge_majority_items_with_the_ledgers_bars(real, monkeypatch):
     import dataclasses
 
     from analysis.measures import swot
 
-    extract, _ = real()
+    extract, _ = real
     load = swot.load_items
 
     def shifted():
