@@ -341,3 +341,42 @@ def test_the_swot_table_must_judge_majority_items_with_the_ledgers_bars(real, mo
     with pytest.raises(DataError) as error:
         claims.bilateral_agreements(extract, None)
     assert error.value.field == "supported_at" and "W8" in str(error.value)
+
+
+@pytest.mark.parametrize(("row", "column", "value", "message"), [
+    (1, "id", "", "claim id '' is empty or repeated"),
+    (1, "id", "C1", "claim id 'C1' is empty or repeated"),
+    (1, "kind", "guess", "kind 'guess' is not one of ('numeric', 'swot', 'other')"),
+    (0, "wording_ru", " ", "empty value"),
+    (1, "source_kk", "", "empty value"),
+    (0, "test", "bri_gdp", "no test function 'bri_gdp' in analysis.measures.claims"),
+    (0, "rule", "", "rule '' is not one of ('lower_bound', 'count', 'majority', 'trend', 'condition')"),
+])
+def test_bad_claims_are_named_by_file_row_and_field_with_the_whole_message(tmp_path, row, column, value, message):
+    table = claims.load_claims().head(3).copy()
+    table.loc[row, column] = value
+    path = tmp_path / "claims.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(DataError) as error:
+        claims.load_claims(path)
+    assert str(error.value) == f"file {path}, row {row + 2}, field {column!r}: {message}"
+
+
+def test_a_missing_column_message_names_the_file(tmp_path):
+    path = tmp_path / "claims.csv"
+    claims.load_claims().drop(columns=["data_needed_ru"]).to_csv(path, index=False)
+    with pytest.raises(DataError) as error:
+        claims.load_claims(path)
+    assert str(error.value) == f"file {path}, field 'data_needed_ru': missing columns ['data_needed_ru']"
+
+
+def test_every_value_is_read_as_text(tmp_path):
+    """A paper value such as 0.29 or 58 stays text ("21;0.29" needs it), and so does an
+    empty cell."""
+    path = tmp_path / "claims.csv"
+    table = claims.load_claims()
+    table[table.id.isin(["C1", "C4a"])].to_csv(path, index=False)
+    loaded = claims.load_claims(path)
+    assert list(loaded.paper_value) == ["0.29", "58"]
+    assert list(loaded.data_needed_en) == ["", ""]
+    assert claims.paper_numbers("21;0.29") == [21.0, 0.29] and claims.paper_numbers("") == []

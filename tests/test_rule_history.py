@@ -27,6 +27,7 @@ def test_history_records_the_changes_the_referee_named():
     assert (history[history.what == "O5"].verdicts_changed == "O5:not_testable>consistent").all()
     today = history[history.what == "ledger"].iloc[-1]
     assert today.date == "2026-12-07" and today.verdicts_changed == "C5:consistent>ambiguous"
+    assert (history[history.what == "C7"].date == "2026-12-07").all()
 
 
 def test_the_latest_change_of_each_claim_gives_the_ledgers_verdict_today():
