@@ -119,3 +119,13 @@ def test_the_two_bars_agree_with_the_swot_rule():
     for values, supported, contradicted in cases:
         expected = claims.SWOT_VERDICTS[swot.verdict(dict(enumerate(values)), supported, contradicted)]
         assert rules.two_bars(values, supported, contradicted) == expected
+
+
+def test_tolerance_boundaries_exactly_representable():
+    """At the boundary itself (exact in binary floating point) the bound is not above it
+    and the count is within it."""
+    assert rules.lower_bound([1.5], [1.0], tolerance=0.5) == "ambiguous"
+    assert rules.lower_bound([1.5000001], [1.0], tolerance=0.5) == "inconsistent"
+    assert rules.count([55], 50, tolerance=0.1) == "consistent"
+    assert rules.count([45], 50, tolerance=0.1) == "consistent"
+    assert rules.count([55.0001], 50, tolerance=0.1) == "inconsistent"

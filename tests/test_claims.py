@@ -225,6 +225,22 @@ def test_full_ledger_gives_a_verdict_to_every_claim(real):
     assert (ledger.loc[ledger.test == "", "verdict"] == "not_testable").all()
 
 
+def test_ledger_of_hand_made_claims_judges_each_by_its_own_rule():
+    """Two claims on one hand-made extract: each measured by its test, judged by its rule;
+    a claim without a test is not testable; the values travel with the verdict."""
+    bri = pd.DataFrame({"iso3": [f"C{i:02d}" for i in range(60)],
+                        "join_date": ["2015-01-01"] * 57 + ["2020-01-01"] * 3, "exit_date": [""] * 60})
+    table = claims.load_claims().set_index("id", drop=False).loc[["C4a", "C3"]].reset_index(drop=True)
+    ledger = claims.ledger(FakeExtract(bri_countries=bri), table)
+    assert list(ledger.verdict) == ["consistent", "not_testable"]
+    assert ledger["values"][0] == {"at_source": 57, "at_paper": 60, "paper": 58, "reached": "2020-01"}
+    assert ledger["values"][1] == {}
+    assert list(ledger.id) == ["C4a", "C3"]
+    table.loc[0, "rule"] = "majority"  # the declared rule is the one applied
+    with pytest.raises(TypeError):
+        claims.ledger(FakeExtract(bri_countries=bri), table)
+
+
 GOLDEN_VERDICTS = {"C1": "ambiguous", "C2": "ambiguous", "C3": "not_testable", "C4a": "inconsistent",
                    "C4b": "ambiguous", "C5": "ambiguous", "C6": "inconsistent", "C7": "consistent",
                    "W1": "consistent", "W5": "not_testable", "W8": "consistent", "T3": "ambiguous",
@@ -249,7 +265,10 @@ GOLDEN_VALUES = {
 
 
 def test_golden_verdicts_and_values_on_the_real_extract(real):
-    _, ledger = real
+    """The ledger computed here, not taken from the fixture, so that a mutation run
+    attributes it to this test."""
+    extract, _ = real
+    ledger = claims.ledger(extract).set_index("id", drop=False)
     assert dict(zip(ledger.id, ledger.verdict)) == GOLDEN_VERDICTS
     for claim_id, expected in GOLDEN_VALUES.items():
         values = ledger.loc[claim_id, "values"]
