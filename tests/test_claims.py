@@ -95,6 +95,8 @@ def test_lower_bound_above_the_paper_share_is_inconsistent_below_it_ambiguous():
     assert verdict(measured, "lower_bound") == "ambiguous"
     assert measured.values == {"year": 2020, "share": pytest.approx(0.12), "members_in_extract": 1, "members": 2,
                                "paper": 0.29}
+    # the world row is never a member, even if a list names it
+    assert claims.share_lower_bound(values, {"BBB", "WLD"}, 0.29).values["members_in_extract"] == 1
     # the latest year every member present reports, not the latest year of the table
     values.loc[2020, "BBB"] = float("nan")
     assert claims.share_lower_bound(values, {"BBB"}, 0.29).values["year"] == 2019
@@ -139,6 +141,11 @@ def test_trade_doubling_takes_the_partners_in_the_initiative_at_the_papers_date(
     measured = claims.china_bri_trade_doubling(FakeExtract(trade_flows=pd.concat([flows, reported_by_partner]),
                                                            bri_countries=bri), claim(paper_value="2"))
     assert measured.values["ratio"] == pytest.approx(50 / 20)  # China's own reports only
+    # a row of China with itself (a data error) is not trade with a partner
+    itself = flows.assign(partner="CHN")
+    measured = claims.china_bri_trade_doubling(FakeExtract(trade_flows=pd.concat([flows, itself]), bri_countries=bri),
+                                               claim(paper_value="2"))
+    assert measured.values["partners"] == 2 and measured.values["ratio"] == pytest.approx(50 / 20)
 
 
 def test_country_count_rule():
