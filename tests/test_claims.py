@@ -419,3 +419,29 @@ def test_every_value_is_read_as_text(tmp_path):
     assert list(loaded.paper_value) == ["0.29", "58"]
     assert list(loaded.data_needed_en) == ["", ""]
     assert claims.paper_numbers("21;0.29") == [21.0, 0.29] and claims.paper_numbers("") == []
+
+
+def test_country_count_reached_when_the_list_holds_exactly_the_papers_number():
+    bri = pd.DataFrame({"iso3": [f"C{i:02d}" for i in range(58)],
+                        "join_date": ["2015-01-01"] * 30 + ["2020-01-01"] * 28, "exit_date": [""] * 58})
+    assert claims.bri_country_count(FakeExtract(bri_countries=bri), claim(paper_value="58")).values["reached"] == "2020-01"
+
+
+def test_trade_doubled_exactly_needs_no_further_growth():
+    flows = pd.DataFrame({"reporter": "CHN", "partner": "AAA", "flow": "exports",
+                          "year": [2013, 2020], "value_usd_m": [100.0, 200.0], "estimate": False})
+    bri = pd.DataFrame({"iso3": ["AAA"], "join_date": ["2015-01-01"], "exit_date": [""]})
+    measured = claims.china_bri_trade_doubling(FakeExtract(trade_flows=flows, bri_countries=bri), claim(paper_value="2"))
+    assert "needed_growth" not in measured.values and verdict(measured, "trend") == "consistent"
+
+
+def test_highway_length_is_measured_on_the_routes_table_it_is_given():
+    from analysis.measures import routes
+
+    table = routes.load_routes()
+    shortened = table[(table.route != claims.HIGHWAY) | (table.seq <= 2)]
+    full = claims.highway_length(None, claim(paper_value="8445"), table)
+    short = claims.highway_length(None, claim(paper_value="8445"), shortened)
+    assert full.values["via_places_km"] == pytest.approx(7846.237141, abs=1e-6)
+    assert short.values["via_places_km"] < full.values["via_places_km"]
+    assert short.values["via_places_km"] == pytest.approx(short.values["direct_km"])
