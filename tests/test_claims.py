@@ -217,6 +217,14 @@ def test_agreement_stage_and_grouping_stage():
 
 
 @pytest.fixture(scope="module")
+def extract():
+    """The real extract, loaded once per run of this module."""
+    from analysis.data.load import load_extract
+
+    return load_extract()
+
+
+@pytest.fixture(scope="module")
 def real():
     """The real extract and its ledger, computed once per run of this module (a fixture,
     not a cache: a mutation run must compute the ledger again with each mutant)."""
@@ -304,11 +312,10 @@ def close(expected):
 
 
 @pytest.mark.parametrize("claim_id", sorted(GOLDEN_VALUES))
-def test_golden_claim_on_the_real_extract(real, claim_id):
+def test_golden_claim_on_the_real_extract(extract, claim_id):
     """Each claim measured and judged here (one test per claim, so that a mutation run
     attributes each test function to its own test): the verdict, the rule's inputs and
     every value the reason quotes."""
-    extract, _ = real
     row = next(c for c in claims.load_claims().itertuples() if c.id == claim_id)
     measured = claims.TESTS[row.test](extract, row)
     assert measured.inputs == close(GOLDEN_INPUTS[claim_id])
@@ -362,12 +369,11 @@ def test_the_ledger_and_the_swot_table_read_w1_w8_and_t3_alike(real):
         assert ledger.loc[code, "verdict"] == claims.SWOT_VERDICTS[swot_verdicts[code]]
 
 
-def test_the_swot_table_must_judge_majority_items_with_the_ledgers_bars(real, monkeypatch):
+def test_the_swot_table_must_judge_majority_items_with_the_ledgers_bars(extract, monkeypatch):
     import dataclasses
 
     from analysis.measures import swot
 
-    extract, _ = real
     load = swot.load_items
 
     def shifted():
