@@ -451,3 +451,80 @@ def test_highway_length_is_measured_on_the_routes_table_it_is_given():
     assert full.values["via_places_km"] == pytest.approx(7846.237141, abs=1e-6)
     assert short.values["via_places_km"] < full.values["via_places_km"]
     assert short.values["via_places_km"] == pytest.approx(short.values["direct_km"])
+
+
+def test_whole_messages_of_the_remaining_checks(tmp_path):
+    table = claims.load_claims()
+    untested = table[table.id.isin(["C3"])].copy()
+    untested["rule"] = "count"
+    path = tmp_path / "claims.csv"
+    untested.to_csv(path, index=False)
+    with pytest.raises(DataError) as error:
+        claims.load_claims(path)
+    assert str(error.value) == f"file {path}, row 2, field 'rule': a claim without a test has no rule"
+    untested["rule"] = ""
+    untested["data_needed_kk"] = ""
+    untested.to_csv(path, index=False)
+    with pytest.raises(DataError) as error:
+        claims.load_claims(path)
+    assert str(error.value) == (f"file {path}, row 2, field 'data_needed_kk': "
+                                "a claim without a test must name the data that would test it")
+    with pytest.raises(DataError) as error:
+        claims.wdi_series(wdi([["AAA", "NY.GDP.MKTP.CD", 2020, 1.0]]), "NY.GDP.PCAP.PP.CD")
+    assert str(error.value) == (f"file {claims.DATA_DIR / 'wdi.csv'}, field 'indicator': "
+                                "indicator NY.GDP.PCAP.PP.CD is not in the extract")
+    with pytest.raises(ValueError, match=r"^unknown verdict 'maybe'$"):
+        claims.Finding("maybe")
+    with pytest.raises(ValueError, match=r"^no year has values for all of \['AAA'\]$"):
+        claims.latest_complete_year(pd.DataFrame({"AAA": [float("nan")]}, index=[2020]), ["AAA"])
+
+
+def test_membership_on_the_day_of_joining_and_of_leaving():
+    bri = pd.DataFrame({"iso3": ["A", "B"], "join_date": ["2016-04-28", "2014-01-01"],
+                        "exit_date": ["", "2016-04-28"]})
+    assert claims.bri_members(bri, "2016-04-28") == {"A"}  # joined that day; B left that day
+    assert claims.bri_members(bri, "2016-04-27") == {"B"}
+
+
+def test_development_gap_bar_is_strict_and_richer_countries_are_those_above_the_second_named():
+    def rows(levels):
+        return wdi([[c, "NY.GDP.PCAP.PP.CD", 2020, v] for c, v in levels.items()])
+
+    # among the others P90/P10 is exactly 2 (10 and 20 at the ends of two values): not close
+    measured = claims.development_gap(FakeExtract(wdi=rows({"DEU": 90e3, "FRA": 80e3, "AAA": 10e3, "BBB": 20e3})),
+                                      claim(), close_ratio=(20e3 - 0.1 * 10e3) / (10e3 + 0.1 * 10e3))
+    assert measured.inputs["holds"] == [True, False]
+    measured = claims.development_gap(FakeExtract(wdi=rows({"NLD": 95e3, "DEU": 90e3, "CHE": 85e3, "FRA": 80e3,
+                                                           "AAA": 10e3})), claim())
+    assert measured.values["richer_than_named"] == ["NLD", "CHE"]
+
+
+def test_customs_condition_is_strict_and_uses_the_routes_table_given(extract):
+    from analysis.measures import routes
+
+    table = routes.load_routes()
+    same = pd.concat([table[table.route != "sreb_southern"],
+                      table[table.route == "sreb_central"].assign(route="sreb_southern")])
+    measured = claims.central_corridor_customs(extract, None, same)
+    assert measured.values["central"] == measured.values["southern"] == 1
+    assert measured.inputs == {"holds": [False, True]}
+
+
+def test_majority_bar_message_names_the_file_and_item(extract, monkeypatch):
+    import dataclasses
+
+    from analysis.measures import swot
+
+    load = swot.load_items
+
+    def shifted():
+        table = load()
+        item = table.items["W1"]
+        table.items["W1"] = dataclasses.replace(item, evidence=dataclasses.replace(item.evidence, contradicted_at=0.3))
+        return table
+
+    monkeypatch.setattr(swot, "load_items", shifted)
+    with pytest.raises(DataError) as error:
+        claims.raw_material_exports(extract, None)
+    assert str(error.value) == (f"file {claims.SWOT_ITEMS_FILE}, field 'supported_at': item W1: bars 0.6/0.3 differ "
+                                "from the ledger's majority rule (0.6/0.4)")
