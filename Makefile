@@ -50,7 +50,8 @@ test: setup $(TOOLS)/.installed system-deps pdf
 bench: setup
 	$(PY) -m tooling.bench
 
-## mutation testing of the mirror rule, the indicators, the DOTS reader and the schemas
+## mutation testing of the mirror rule, the indicators, the DOTS reader, the schemas, the
+## routes and the claims ledger with its verdict rules
 ## against their fast tests (configured in pyproject.toml); not part of `make test`
 mutation: setup
 	rm -rf mutants

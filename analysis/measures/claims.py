@@ -1,11 +1,14 @@
 """The claims ledger: every numeric or testable claim of the paper, checked against the
-extract by a rule stated before the numbers are looked at.
+extract by the rule for its kind of claim (changes to the rules made after results were
+visible are recorded in ``data/reference/rule_history.csv``).
 
 The claims, their wording in three languages, their place in the paper and (for those
 no data here can test) the data that would test them are in
 ``data/reference/claims.csv``. Each testable claim names a function of this module in
-its ``test`` column; the function returns a :class:`Finding` with a verdict and the
-values its one-line reason quotes.
+its ``test`` column and the kind of claim in its ``rule`` column. The function measures
+(a :class:`Measurement`: the rule's inputs and the values the one-line reason quotes);
+:func:`judge` applies the kind's rule from :mod:`analysis.measures.claim_rules`, the
+same rule for every claim of that kind.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import pandas as pd
 
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR
+from analysis.measures import claim_rules
 from analysis.measures import routes as route_measures
 
 CLAIMS_FILE = DATA_DIR / "reference" / "claims.csv"
@@ -29,7 +33,7 @@ LANGS = ("kk", "en", "ru")
 BRI_LAUNCH_YEAR = 2013
 SOURCE_DATE = "2016-04-28"
 PAPER_DATE = "2023-04-28"
-REQUIRED = ["id", "kind", "test", "paper_value"] + [f"{part}_{lang}" for part in ("source", "wording") for lang in LANGS]
+REQUIRED = ["id", "kind", "test", "rule", "paper_value"] + [f"{part}_{lang}" for part in ("source", "wording") for lang in LANGS]
 
 
 @dataclass
@@ -40,6 +44,21 @@ class Finding:
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}")
+
+
+@dataclass
+class Measurement:
+    """What a claim's test measured: ``inputs`` for its kind's rule (keyword arguments of
+    the function in :mod:`analysis.measures.claim_rules`) and the ``values`` its reason quotes."""
+    inputs: dict
+    values: dict = field(default_factory=dict)
+
+
+def judge(measurement: Measurement, rule: str) -> Finding:
+    """The verdict of ``rule`` (a kind of claim) on ``measurement``."""
+    if rule not in claim_rules.FUNCTIONS:
+        raise ValueError(f"unknown rule {rule!r}; the rules are {claim_rules.RULES}")
+    return Finding(claim_rules.FUNCTIONS[rule](**measurement.inputs), measurement.values)
 
 
 def load_claims(path: Path = CLAIMS_FILE) -> pd.DataFrame:
@@ -57,13 +76,17 @@ def load_claims(path: Path = CLAIMS_FILE) -> pd.DataFrame:
         seen.add(row["id"])
         if row["kind"] not in KINDS:
             raise DataError(path, f"kind {row['kind']!r} is not one of {KINDS}", row=line, field="kind")
-        for column in REQUIRED[4:]:
+        for column in REQUIRED[5:]:
             if not row[column].strip():
                 raise DataError(path, "empty value", row=line, field=column)
         if row["test"]:
             if row["test"] not in TESTS:
                 raise DataError(path, f"no test function {row['test']!r} in analysis.measures.claims",
                                 row=line, field="test")
+            if row["rule"] not in claim_rules.RULES:
+                raise DataError(path, f"rule {row['rule']!r} is not one of {claim_rules.RULES}", row=line, field="rule")
+        elif row["rule"]:
+            raise DataError(path, "a claim without a test has no rule", row=line, field="rule")
         else:
             for lang in LANGS:
                 if not row[f"data_needed_{lang}"].strip():
@@ -103,28 +126,26 @@ def latest_complete_year(table: pd.DataFrame, columns: list[str]) -> int:
 
 
 # ---- the tests -----------------------------------------------------------------------
-def share_lower_bound(values: pd.DataFrame, members: set[str], paper_share: float, tolerance: float = 0.1) -> Finding:
+def share_lower_bound(values: pd.DataFrame, members: set[str], paper_share: float) -> Measurement:
     """Share of the world total held by the ``members`` found in the extract, in the
-    latest year all of them report. It is a lower bound of the share of all members:
-    above the paper's figure (beyond ``tolerance``, relative) the claim is inconsistent;
-    below it the bound cannot decide."""
+    latest year all of them report: a lower bound of the share of all members."""
     present = sorted(members & set(values.columns) - {"WLD"})
     year = latest_complete_year(values, present + ["WLD"])
     share = values.loc[year, present].sum() / values.loc[year, "WLD"]
-    verdict = "inconsistent" if share > paper_share * (1 + tolerance) else "ambiguous"
-    return Finding(verdict, {"year": year, "share": share, "members_in_extract": len(present),
-                             "members": len(members), "paper": paper_share})
+    return Measurement({"bounds": [share], "figures": [paper_share]},
+                       {"year": year, "share": share, "members_in_extract": len(present),
+                        "members": len(members), "paper": paper_share})
 
 
-def bri_gdp_share(extract, claim) -> Finding:
+def bri_gdp_share(extract, claim) -> Measurement:
     members = bri_members(extract.bri_countries, PAPER_DATE)
     gdp = wdi_series(extract.wdi, "NY.GDP.MKTP.CD")
     return share_lower_bound(gdp, members, paper_numbers(claim.paper_value)[0])
 
 
-def bri_activity_and_trade(extract, claim) -> Finding:
+def bri_activity_and_trade(extract, claim) -> Measurement:
     """USD 21 trillion of activity and 29% of world trade: lower bounds from the study
-    countries that had joined by the cited article's date."""
+    countries that had joined by the cited article's date, in that year."""
     activity_trn, trade_share = paper_numbers(claim.paper_value)
     members = bri_members(extract.bri_countries, SOURCE_DATE)
     year = int(SOURCE_DATE[:4])
@@ -133,17 +154,16 @@ def bri_activity_and_trade(extract, claim) -> Finding:
     gdp_trn = gdp.loc[year, present].sum() / 1e12
     trade = wdi_series(extract.wdi, "TX.VAL.MRCH.CD.WT").add(wdi_series(extract.wdi, "TM.VAL.MRCH.CD.WT"))
     trade_bound = trade.loc[year, present].sum() / trade.loc[year, "WLD"]
-    over = gdp_trn > activity_trn * 1.1 or trade_bound > trade_share * 1.1
-    return Finding("inconsistent" if over else "ambiguous",
-                   {"year": year, "gdp_trn": gdp_trn, "trade_share": trade_bound, "members_in_extract": len(present),
-                    "members": len(members), "paper_trn": activity_trn, "paper_share": trade_share})
+    return Measurement({"bounds": [gdp_trn, trade_bound], "figures": [activity_trn, trade_share]},
+                       {"year": year, "gdp_trn": gdp_trn, "trade_share": trade_bound, "members_in_extract": len(present),
+                        "members": len(members), "paper_trn": activity_trn, "paper_share": trade_share})
 
 
-def china_bri_trade_doubling(extract, claim) -> Finding:
+def china_bri_trade_doubling(extract, claim) -> Measurement:
     """China's reported exports plus imports with the study countries in the initiative
-    (as of the paper's date), from the launch year to the last year in the extract.
-    Doubled by then: consistent. Not doubled and the ten years not yet over in the
-    data: ambiguous, with the yearly growth the remaining years would need."""
+    (as of the paper's date), from the launch year to the last year in the extract, as a
+    ratio (the claim: 2, no change: 1). The ten years are the claim's deadline; before it,
+    the values add the yearly growth the remaining years would need."""
     factor = paper_numbers(claim.paper_value)[0]
     partners = bri_members(extract.bri_countries, PAPER_DATE) - {"CHN"}
     flows = extract.trade_flows
@@ -154,44 +174,43 @@ def china_bri_trade_doubling(extract, claim) -> Finding:
     horizon = BRI_LAUNCH_YEAR + 10
     values = {"start": BRI_LAUNCH_YEAR, "last": last, "horizon": horizon, "ratio": ratio,
               "partners": china.partner.nunique(), "observed_growth": ratio ** (1 / (last - BRI_LAUNCH_YEAR)) - 1}
-    if ratio >= factor:
-        return Finding("consistent", values)
-    if last >= horizon:
-        return Finding("inconsistent", values)
-    values["needed_growth"] = (factor / ratio) ** (1 / (horizon - last)) - 1
-    return Finding("ambiguous", values)
+    if ratio < factor and last < horizon:
+        values["needed_growth"] = (factor / ratio) ** (1 / (horizon - last)) - 1
+    return Measurement({"changes": [ratio], "claimed": factor, "no_change": 1.0, "deadline_passed": last >= horizon},
+                       values)
 
 
-def bri_country_count(extract, claim) -> Finding:
-    """Members on the list at the cited article's date and at the paper's date; the
-    claim is consistent when either count is within 10% of the paper's number."""
+def bri_country_count(extract, claim) -> Measurement:
+    """Members on the list at the cited article's date and at the paper's date (the
+    claim may refer to either), and when the list reached the paper's number."""
     number = paper_numbers(claim.paper_value)[0]
     bri = extract.bri_countries
     at_source = len(bri_members(bri, SOURCE_DATE))
     at_paper = len(bri_members(bri, PAPER_DATE))
     dates = pd.to_datetime(bri.join_date, errors="coerce").dropna().sort_values().reset_index(drop=True)
     reached = dates.iloc[int(number) - 1] if len(dates) >= number else None
-    close = any(abs(count - number) <= 0.1 * number for count in (at_source, at_paper))
-    return Finding("consistent" if close else "inconsistent",
-                   {"at_source": at_source, "at_paper": at_paper, "paper": int(number),
-                    "reached": reached.strftime("%Y-%m") if reached is not None else ""})
+    return Measurement({"counts": [at_source, at_paper], "figure": number},
+                       {"at_source": at_source, "at_paper": at_paper, "paper": int(number),
+                        "reached": reached.strftime("%Y-%m") if reached is not None else ""})
 
 
-def highway_length(extract, claim, routes_table: pd.DataFrame | None = None) -> Finding:
-    """The great-circle length of the highway, along its places and end to end, is a
-    lower bound of the road's length: consistent if it does not exceed the paper's
-    figure, inconsistent if it does."""
+HIGHWAY = "europe_china_highway"
+
+
+def highway_length(extract, claim, routes_table: pd.DataFrame | None = None) -> Measurement:
+    """The great-circle length of the highway through its places, a lower bound of the
+    road's length (and, for the reason, end to end)."""
     paper_km = paper_numbers(claim.paper_value)[0]
     table = route_measures.load_routes() if routes_table is None else routes_table
-    lengths = route_measures.route_lengths(route_measures.legs(table)).loc["europe_china_highway"]
-    values = {"via_places_km": lengths.total_km, "direct_km": lengths.direct_km, "paper_km": paper_km,
-              "detour": paper_km / lengths.total_km}
-    return Finding("consistent" if lengths.total_km <= paper_km else "inconsistent", values)
+    lengths = route_measures.route_lengths(route_measures.legs(table)).loc[HIGHWAY]
+    return Measurement({"bounds": [lengths.total_km], "figures": [paper_km]},
+                       {"via_places_km": lengths.total_km, "direct_km": lengths.direct_km, "paper_km": paper_km,
+                        "detour": paper_km / lengths.total_km})
 
 
-def development_gap(extract, claim, far_ahead: tuple[str, ...] = ("DEU", "FRA"), close_ratio: float = 2.0) -> Finding:
-    """GDP per head at PPP, latest year all study countries report. The claim holds if
-    Germany and France are the two richest and, among the others, the 90th percentile is
+def development_gap(extract, claim, far_ahead: tuple[str, ...] = ("DEU", "FRA"), close_ratio: float = 2.0) -> Measurement:
+    """GDP per head at PPP, latest year all study countries report. Two conditions:
+    Germany and France are the two richest; among the others, the 90th percentile is
     less than ``close_ratio`` times the 10th."""
     gdp_pc = wdi_series(extract.wdi, "NY.GDP.PCAP.PP.CD").drop(columns=["WLD"], errors="ignore")
     countries = list(gdp_pc.columns)
@@ -201,21 +220,42 @@ def development_gap(extract, claim, far_ahead: tuple[str, ...] = ("DEU", "FRA"),
     others = latest.drop(list(far_ahead))
     spread = others.quantile(0.9) / others.quantile(0.1)
     richer = [iso3 for iso3 in latest.index[:latest.index.get_loc(far_ahead[-1])] if iso3 not in far_ahead]
-    holds = set(top) == set(far_ahead) and spread < close_ratio
-    return Finding("consistent" if holds else "inconsistent",
-                   {"year": year, "top": top, "richer_than_named": richer, "spread": spread,
-                    "close_ratio": close_ratio, "countries": len(countries)})
+    return Measurement({"holds": [set(top) == set(far_ahead), spread < close_ratio]},
+                       {"year": year, "top": top, "richer_than_named": richer, "spread": spread,
+                        "close_ratio": close_ratio, "countries": len(countries)})
+
+
+CORRIDORS = ("sreb_central", "sreb_southern", "traceca")
+
+
+def central_corridor_customs(extract, claim, routes_table: pd.DataFrame | None = None) -> Measurement:
+    """Customs borders on the central corridor, the southern corridor and TRACECA, counted
+    as the routes chapter counts them (countries read off the great-circle arcs, customs
+    territories from the WTO's customs unions in force). One condition per alternative:
+    the central corridor crosses fewer borders than it."""
+    from analysis.measures.integration_stages import BLOC_AGREEMENTS
+
+    table = route_measures.load_routes() if routes_table is None else routes_table
+    shapes = json.loads((DATA_DIR / "country_shapes.geojson").read_text(encoding="utf-8"))
+    crossed = route_measures.countries_crossed(route_measures.legs(table), shapes)
+    territory = route_measures.customs_territories(extract.trade_agreements_wto, BLOC_AGREEMENTS)
+    borders = {route: len(route_measures.customs_borders(crossed[route], territory)) for route in CORRIDORS}
+    central, *others = CORRIDORS
+    return Measurement({"holds": [borders[central] < borders[other] for other in others]},
+                       {"central": borders["sreb_central"], "southern": borders["sreb_southern"],
+                        "traceca": borders["traceca"]})
 
 
 # A SWOT verdict in the ledger's words
 SWOT_VERDICTS = {"supported": "consistent", "contradicted": "inconsistent", "mixed": "ambiguous",
                  "no_data": "not_testable"}
+SWOT_ITEMS_FILE = DATA_DIR / "reference" / "swot_items.yml"
 
 
 def _swot_evidence(extract, code: str):
-    """The SWOT table's evidence for item ``code`` (the ledger checks W1, W8 and T3 as the
-    SWOT chapter does, so the two chapters cannot disagree): finding, evidence, verdict and
-    the table's named country sets."""
+    """The SWOT table's evidence for item ``code`` (the ledger measures W1, W8 and T3 as
+    the SWOT chapter does): finding, evidence, the SWOT chapter's verdict and the table's
+    named country sets."""
     from analysis.measures import swot
 
     table = swot.load_items()
@@ -224,51 +264,62 @@ def _swot_evidence(extract, code: str):
     return found, evidence, swot.verdict(found.values, evidence.supported_at, evidence.contradicted_at), table.scopes
 
 
-def raw_material_exports(extract, claim) -> Finding:
-    """W1 read as the SWOT chapter reads it: the route economies whose share of fuels,
-    ores and metals in merchandise exports (mean over the SWOT table's years) exceeds the
-    world's, judged by the SWOT rule."""
-    found, evidence, verdict, _ = _swot_evidence(extract, "W1")
+def _majority_bars(evidence, code: str) -> None:
+    """W1 and W8 are "most" claims: the SWOT table must judge them with the ledger's bars."""
+    if (evidence.supported_at, evidence.contradicted_at) != (claim_rules.MOST, claim_rules.FEW):
+        raise DataError(SWOT_ITEMS_FILE, f"item {code}: bars {evidence.supported_at}/{evidence.contradicted_at} differ "
+                        f"from the ledger's majority rule ({claim_rules.MOST}/{claim_rules.FEW})", field="supported_at")
+
+
+def raw_material_exports(extract, claim) -> Measurement:
+    """W1 measured as the SWOT chapter measures it: the share of route economies whose
+    share of fuels, ores and metals in merchandise exports (mean over the SWOT table's
+    years) exceeds the world's."""
+    found, evidence, _, _ = _swot_evidence(extract, "W1")
+    _majority_bars(evidence, "W1")
     by_country, world = found.series["share"], found.lines["share"]
     first, last = evidence.params["years"]
-    return Finding(SWOT_VERDICTS[verdict], {"above": int((by_country > world).sum()), "countries": len(by_country),
-                                            "world": world / 100, "share": found.values["share"],
-                                            "first": first, "last": last})
+    return Measurement({"shares": list(found.values.values())},
+                       {"above": int((by_country > world).sum()), "countries": len(by_country),
+                        "world": world / 100, "share": found.values["share"], "first": first, "last": last})
 
 
-def bilateral_agreements(extract, claim) -> Finding:
-    """W8 read as the SWOT chapter reads it: the agreements in force that bind at least
-    two study countries, bilateral or not, in the WTO's database and in DESTA, judged by
-    the SWOT rule; the reason quotes the WTO's counts."""
-    found, _, verdict, _ = _swot_evidence(extract, "W8")
+def bilateral_agreements(extract, claim) -> Measurement:
+    """W8 measured as the SWOT chapter measures it: the share of bilateral agreements
+    among those in force that bind at least two study countries, in the WTO's database
+    and in DESTA (both must pass); the reason quotes the WTO's counts."""
+    found, evidence, _, _ = _swot_evidence(extract, "W8")
+    _majority_bars(evidence, "W8")
     wto = found.series["wto"]
-    return Finding(SWOT_VERDICTS[verdict], {"agreements": int(wto.sum()), "bilateral": int(wto["bilateral"]),
-                                            "share": found.values["wto"]})
+    return Measurement({"shares": list(found.values.values())},
+                       {"agreements": int(wto.sum()), "bilateral": int(wto["bilateral"]),
+                        "share": found.values["wto"], "desta_share": found.values["desta"]})
 
 
-def growth_slowdown(extract, claim) -> Finding:
-    """T3 read as the SWOT chapter reads it: mean real GDP growth in the SWOT table's
-    early window minus that in its late window, for China and for the median Western
-    country, judged by the SWOT rule (a slowdown past the bar in both: consistent; none
-    in either: inconsistent; otherwise ambiguous)."""
-    found, evidence, verdict, scopes = _swot_evidence(extract, "T3")
+def growth_slowdown(extract, claim) -> Measurement:
+    """T3 measured as the SWOT chapter measures it: mean real GDP growth in the SWOT
+    table's early window minus that in its late window, in points, for China and for the
+    median Western country; the claimed slowdown and "no slowdown" are the SWOT table's
+    two bars for T3."""
+    found, evidence, _, scopes = _swot_evidence(extract, "T3")
     (early_from, early_to), (late_from, late_to) = evidence.params["early"], evidence.params["late"]
-    return Finding(SWOT_VERDICTS[verdict], {**found.values, "west_members": scopes["west"],
-                                            "early_from": early_from, "early_to": early_to,
-                                            "late_from": late_from, "late_to": late_to})
+    return Measurement({"changes": list(found.values.values()), "claimed": evidence.supported_at,
+                        "no_change": evidence.contradicted_at},
+                       {**found.values, "west_members": scopes["west"], "claimed": evidence.supported_at,
+                        "early_from": early_from, "early_to": early_to, "late_from": late_from, "late_to": late_to})
 
 
 TESTS = {name: function for name, function in globals().items()
          if name in {"bri_gdp_share", "bri_activity_and_trade", "china_bri_trade_doubling", "bri_country_count",
                      "highway_length", "development_gap", "raw_material_exports", "bilateral_agreements",
-                     "growth_slowdown"}}
+                     "growth_slowdown", "central_corridor_customs"}}
 
 
 def ledger(extract, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every claim with its verdict and the values behind it; claims without a test are
-    ``not_testable``."""
+    """Every claim with its verdict (its kind's rule applied to what its test measured)
+    and the values behind it; claims without a test are ``not_testable``."""
     claims = load_claims() if claims is None else claims
-    findings = [TESTS[claim.test](extract, claim) if claim.test else Finding("not_testable")
+    findings = [judge(TESTS[claim.test](extract, claim), claim.rule) if claim.test else Finding("not_testable")
                 for claim in claims.itertuples()]
     return claims.assign(verdict=[finding.verdict for finding in findings],
                          values=[finding.values for finding in findings])
