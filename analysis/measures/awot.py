@@ -10,7 +10,7 @@ does more for an item than the other measures.
 
 The judgements come from ``data/reference/awot_judgements.csv`` (item, measure_a,
 measure_b, judgement on Saaty's scale, a reason in each language). Pairs the file
-does not judge follow one rule, fixed before any result: a measure the TOWS table
+does not judge follow one stated rule: a measure the TOWS table
 links to the item (``tows.csv``) is ``LINKED_OVER_UNLINKED`` times (5, "strongly")
 more important for it than a measure it does not link, and two measures both linked
 or both unlinked are equal. An item no measure is linked to thus spreads its priority
