@@ -25,7 +25,7 @@ TEXTS = [f"{part}_{lang}" for part in ("old_rule", "new_rule", "reason") for lan
 COLUMNS = ["date", "what", "commit", "verdicts_changed"] + TEXTS
 VERDICTS = ("consistent", "inconsistent", "not_testable", "ambiguous")
 # Parts of the book a row may name besides a claim or a SWOT item
-PARTS = {"ledger", "SWOT-AHP", "S", "W", "O", "T", "factors"}
+PARTS = {"ledger", "SWOT-AHP", "SWOT", "S", "W", "O", "T", "factors"}
 ITEM = re.compile(r"^[SWOT]\d+$")
 COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 
