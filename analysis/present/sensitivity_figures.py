@@ -45,9 +45,12 @@ def outcome_scatter(outcome: pd.Series, characteristics: pd.Series, lang: str, l
     figure, axes = plt.subplots(figsize=(plotting.BOOK_WIDTH, 5.2))
     colour = sns.color_palette(PALETTE)[0]
     axes.scatter(characteristics, outcome.reindex(characteristics.index), color=colour, s=28)
+    right_edge = characteristics.min() + 0.85 * (characteristics.max() - characteristics.min())
     for iso3 in labelled:
-        axes.annotate(country_name(iso3, lang), (characteristics[iso3], outcome[iso3]), xytext=(5, 4),
-                      textcoords="offset points", fontsize=8)
+        # names of the rightmost points go to their left, so they stay inside the axes
+        left = characteristics[iso3] > right_edge
+        axes.annotate(country_name(iso3, lang), (characteristics[iso3], outcome[iso3]), xytext=(-5 if left else 5, 4),
+                      textcoords="offset points", fontsize=8, ha="right" if left else "left")
     axes.set_xlabel(t("outcome.label.characteristics_index", lang))
     axes.set_ylabel(t("outcome.label.outcome_index", lang))
     plotting.locale_axis(axes.xaxis, lang)
