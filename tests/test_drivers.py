@@ -106,6 +106,70 @@ def test_t_with_g_minus_one_degrees_of_freedom_by_hand():
     assert 2 * stats.t.sf(2.7764, 4) == pytest.approx(0.05, abs=1e-5)
 
 
+
+@pytest.mark.parametrize("country", [True, False])
+def test_within_residuals_are_orthogonal_to_the_dummies_in_an_unbalanced_panel(country):
+    # Frisch-Waugh-Lovell: the residual on country and year dummies sums to zero in every
+    # year (and in every country when country effects are in); zero outside the mask
+    _, x, mask = _panel(4)
+    residual = fixed_effects.within(x, mask, country)
+    assert np.abs(residual.sum(axis=0)).max() < 1e-10  # each year, each column
+    if country:
+        assert np.abs(residual.sum(axis=1)).max() < 1e-10  # each country
+    else:
+        assert np.abs(residual.sum(axis=1)).max() > 0.1  # country levels stay in
+    assert (residual[~mask] == 0).all()
+    # and it equals the least-squares residual on the dummies by hand
+    g, t = np.nonzero(mask)
+    dummies = np.eye(mask.shape[1])[t]
+    if country:
+        dummies = np.column_stack([np.eye(mask.shape[0])[g], dummies[:, 1:]])
+    by_hand = x[mask] - dummies @ np.linalg.lstsq(dummies, x[mask], rcond=None)[0]
+    assert residual[mask] == pytest.approx(by_hand, abs=1e-10)
+
+
+def test_pooled_fit_has_year_effects_and_counts_them():
+    # country=False: slopes of OLS on the regressors, year dummies and a constant
+    y, x, mask = _panel(6)
+    g, t = np.nonzero(mask)
+    design = np.column_stack([x[mask], np.eye(mask.shape[1])[t]])
+    by_hand = np.linalg.lstsq(design, y[mask], rcond=None)[0][:2]
+    pooled = fixed_effects.fit(y, x, mask, country=False)
+    assert pooled.coefficient == pytest.approx(by_hand, abs=1e-10)
+    # without the year effects the slope would differ (y has a year trend)
+    no_years = np.linalg.lstsq(np.column_stack([x[mask], np.ones(mask.sum())]), y[mask], rcond=None)[0][:2]
+    assert not np.allclose(by_hand, no_years, atol=1e-3)
+    # K in the CR1 factor: k slopes + (T - 1) year effects + constant [+ (G - 1) country effects]
+    n_obs = int(mask.sum())
+    assert pooled.n_params == 2 + 4 + 1
+    assert pooled.scale == pytest.approx(8 / 7 * (n_obs - 1) / (n_obs - 7))
+    two_way = fixed_effects.fit(y, x, mask)
+    assert two_way.n_params == 2 + 7 + 4 + 1
+    assert two_way.scale == pytest.approx(8 / 7 * (n_obs - 1) / (n_obs - 14))
+
+
+def test_between_regression_interval_is_ninety_five_percent_by_default():
+    import statsmodels.api as sm
+    y, x, mask = _panel(7, n_countries=9, drop=())
+    result = drivers.between_ols(y, x, mask)
+    reference = sm.OLS(y.mean(axis=1), sm.add_constant(x.mean(axis=1))).fit(cov_type="HC1", use_t=True)
+    interval = reference.conf_int(alpha=0.05)[1:]
+    assert result["ci_low"] == pytest.approx(interval[:, 0], rel=1e-10)
+    assert result["ci_high"] == pytest.approx(interval[:, 1], rel=1e-10)
+    # t(G - k - 1) = t(6): half-width / HC1 error is its 97.5% point, 2.4469
+    assert ((result["ci_high"] - result["coefficient"]) / reference.bse[1:]) == pytest.approx(2.4469, abs=1e-4)
+    assert result["n_countries"] == 9
+
+
+def test_pipeline_interval_is_ninety_five_percent_by_default():
+    # 101 replicates 0..100: linear quantiles at 2.5% and 97.5%
+    values = np.arange(101.0)[:, None]
+    boot = pipeline_bootstrap.PipelineBootstrap(values, values, 101, 0)
+    low, high = boot.interval(values)
+    assert (low[0], high[0]) == pytest.approx((2.5, 97.5))
+    assert boot.interval(values, 0.9)[0][0] == pytest.approx(5.0)
+
+
 # ---- wild cluster bootstrap --------------------------------------------------------------
 
 def test_restricted_wild_bootstrap_matches_wildboottest_by_full_enumeration():
@@ -279,3 +343,15 @@ def test_golden_associations_of_the_real_extract(study):
     assert between[("nsr_share", "F2")] == 0.002 and between[("region_intensity", "F1")] == 0.052
     assert associations.settings["weights"] == "rademacher" and associations.settings["t_dof"] == [18, 25]
     assert associations.settings["n_tests"] == 8
+
+
+def test_real_within_intervals_use_t_with_g_minus_one_at_95_percent(study):
+    within = study.associations.within
+    critical = stats.t.ppf(0.975, within.n_countries - 1)
+    assert ((within.ci_high - within.coefficient) / within.se).to_numpy() == pytest.approx(critical, rel=1e-8)
+    assert study.associations.settings["level"] == 0.95
+    # the pipeline interval: 2.5th and 97.5th percentiles of the 1,000 replicates
+    pipeline = study.associations.pipeline
+    assert pipeline.within.shape[0] == 1000
+    assert within.boot_low.to_numpy() == pytest.approx(np.quantile(pipeline.within, 0.025, axis=0).ravel())
+    assert within.boot_high.to_numpy() == pytest.approx(np.quantile(pipeline.within, 0.975, axis=0).ravel())

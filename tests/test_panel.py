@@ -73,3 +73,22 @@ def test_standardise_period_averages_and_cube():
     assert cube.shape == (2, 6, 1) and countries == ["AAA", "BBB"] and years[0] == 2003
     with pytest.raises(ValueError, match="complete"):
         panel.cube(data.iloc[1:])
+
+
+def test_observed_panel_covers_2000_to_2020_for_every_study_country():
+    from analysis.data import reference
+    countries = reference.study_iso3()
+    years = list(range(1998, 2023))
+    wdi = pd.DataFrame({"iso3": countries[0], "indicator": "FP.CPI.TOTL.ZG", "year": years,
+                        "value": [10.0] * len(years)})
+    hdi = pd.DataFrame({"iso3": [countries[0]] * 2, "year": [2000, 2020], "hdi": [0.5, 0.7]})
+    observed = panel.observed_panel(wdi, hdi)
+    # 26 countries x 21 years, 2000-2020 inclusive; years outside the period are left out
+    assert len(countries) == 26 and len(observed) == 546
+    assert sorted(observed.index.get_level_values("year").unique()) == list(range(2000, 2021))
+    assert observed.inflation.notna().sum() == 21
+    assert observed.loc[(countries[0], 2020), "human_development"] == pytest.approx(0.7)
+    assert list(observed.columns) == [spec.name for spec in panel.CHARACTERISTICS]
+    # the four sub-periods tile the period without gaps
+    assert panel.PERIODS[0][0] == 2000 and panel.PERIODS[-1][1] == 2020
+    assert all(b[0] == a[1] + 1 for a, b in zip(panel.PERIODS, panel.PERIODS[1:]))
