@@ -277,6 +277,53 @@ def test_holm_by_hand():
     assert multiple_testing.holm(np.array([0.01, 0.04, 0.03, 0.5])) == pytest.approx([0.04, 0.09, 0.09, 0.5])
 
 
+
+def test_holm_is_capped_at_one():
+    # 2 x 0.6 = 1.2 and 0.7: both adjusted to one
+    assert multiple_testing.holm([0.6, 0.7]).tolist() == [1.0, 1.0]
+
+
+def test_bootstrap_p_values_count_draws_equal_to_the_statistic():
+    # |t*| equal to |t| counts as at least as extreme: (1 + 2) / 4; t = 0 gives p = 1
+    boot = np.array([[2.0, 0.0], [1.0, 0.0], [-3.0, 0.0]])
+    t = np.array([-2.0, 0.0])
+    assert fixed_effects.bootstrap_p_value(t, boot).tolist() == [0.75, 1.0]
+    assert multiple_testing.romano_wolf(t[:1], boot[:, :1]).tolist() == [0.75]
+    assert multiple_testing.romano_wolf(t[1:], boot[:, 1:]).tolist() == [1.0]
+
+
+def test_romano_wolf_rejects_draws_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"boot must be B x 3, got \(4, 2\)"):
+        multiple_testing.romano_wolf(np.ones(3), np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"B x 3, got \(3,\)"):
+        multiple_testing.romano_wolf(np.ones(3), np.ones(3))
+
+
+def test_standardise_over_the_masked_cells_by_hand():
+    y = np.array([[1.0, 2.0, 99.0], [3.0, 4.0, 5.0]])
+    x = np.stack([y * 2 + 1, -y], axis=-1)
+    mask = np.array([[True, True, False], [True, True, True]])
+    z_y, z_x = fixed_effects.standardise(y, x, mask)
+    # masked values 1..5: mean 3, sd sqrt(2.5) (ddof = 1); zero outside the mask
+    assert z_y[mask] == pytest.approx((np.array([1.0, 2.0, 3.0, 4.0, 5.0]) - 3) / np.sqrt(2.5))
+    assert z_y[0, 2] == 0 and (z_x[0, 2] == 0).all()
+    assert z_x[..., 0][mask] == pytest.approx(z_y[mask]) and z_x[..., 1][mask] == pytest.approx(-z_y[mask])
+    # batched: a leading axis is standardised slice by slice
+    z_batch, _ = fixed_effects.standardise(np.stack([y, 10 * y]), np.stack([x, x]), np.stack([mask, mask]))
+    assert z_batch[1] == pytest.approx(z_y)
+
+
+def test_batched_slopes_follow_the_country_switch_and_weights_are_seeded():
+    y, x, mask = _panel(8)
+    assert fixed_effects.slopes(y, x, mask, country=False) == pytest.approx(
+        fixed_effects.fit(y, x, mask, country=False).coefficient, abs=1e-10)
+    first = fixed_effects.bootstrap_weights(8, 50, 11)
+    assert (first == fixed_effects.bootstrap_weights(8, 50, 11)).all()
+    assert not (first == fixed_effects.bootstrap_weights(8, 50, 12)).all()
+    with pytest.raises(ValueError, match="unknown wild bootstrap weights 'normal': rademacher or webb"):
+        fixed_effects.bootstrap_weights(8, 50, 11, "normal")
+
+
 def test_strongest_lists_only_adjusted_survivors():
     table = pd.DataFrame({"outcome": ["a", "a", "b", "b"], "factor": ["F1", "F2", "F1", "F2"],
                           "coefficient": [0.9, 0.5, -0.6, 0.1], "p_t": [0.001, 0.01, 0.02, 0.03],
