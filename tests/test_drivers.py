@@ -402,3 +402,81 @@ def test_real_within_intervals_use_t_with_g_minus_one_at_95_percent(study):
     assert pipeline.within.shape[0] == 1000
     assert within.boot_low.to_numpy() == pytest.approx(np.quantile(pipeline.within, 0.025, axis=0).ravel())
     assert within.boot_high.to_numpy() == pytest.approx(np.quantile(pipeline.within, 0.975, axis=0).ravel())
+
+
+# ---- the whole-pipeline bootstrap on small inputs -----------------------------------------
+
+def _two_factor_cube(seed=0, n_countries=12, n_years=5):
+    rng = np.random.default_rng(seed)
+    level = rng.normal(size=(n_countries, 1, 2)) + 0.6 * rng.normal(size=(n_countries, n_years, 2))
+    pattern = np.array([[0.9, 0], [0.8, 0], [0.7, 0.1], [0, 0.9], [0.1, 0.8], [0, 0.7]])
+    characteristics = level @ pattern.T + rng.normal(0, 0.4, (n_countries, n_years, 6))
+    outcomes = np.stack([level[..., 0] + rng.normal(0, 1, (n_countries, n_years)),
+                         -level[..., 1] + rng.normal(0, 1, (n_countries, n_years))], axis=-1)
+    outcomes[0, 1, 0] = outcomes[3, :, 1] = np.nan  # a missing cell, a country without the second outcome
+    return characteristics, outcomes
+
+
+def test_pipeline_between_slopes_equal_ols_on_country_means():
+    import statsmodels.api as sm
+    y, x, mask = _panel(9, n_countries=9, drop=(3, 17, 18, 40, 41, 42, 43, 44))  # country 8 has no cell
+    slopes = pipeline_bootstrap.between_slopes(y, x, mask)
+    present = mask.any(axis=1)
+    y_bar = np.array([y[g][mask[g]].mean() for g in np.flatnonzero(present)])
+    x_bar = np.array([x[g][mask[g]].mean(axis=0) for g in np.flatnonzero(present)])
+    reference = sm.OLS(y_bar, sm.add_constant(x_bar)).fit().params[1:]
+    assert slopes == pytest.approx(reference, abs=1e-10)
+    assert drivers.between_ols(y, x, mask)["coefficient"] == pytest.approx(reference, abs=1e-10)
+    # batched over a leading axis
+    batch = pipeline_bootstrap.between_slopes(np.stack([y, 2 * y]), np.stack([x, x]), np.stack([mask, mask]))
+    assert batch == pytest.approx(np.stack([reference, 2 * reference]), abs=1e-10)
+
+
+def test_pipeline_scores_are_regression_scores_of_the_matched_solution():
+    from analysis.measures import factor
+    characteristics, _ = _two_factor_cube()
+    sample = characteristics.reshape(-1, 6)
+    frame = pd.DataFrame(sample)
+    reference = factor.extract(frame, 2, max_iter=200).loadings.to_numpy()
+    z = (sample - sample.mean(axis=0)) / sample.std(axis=0, ddof=1)
+    corr = np.corrcoef(z, rowvar=False)
+    by_hand = z @ np.linalg.solve(corr, reference)
+    scores = pipeline_bootstrap.scores_batch(sample[None], reference, 200)[0]
+    assert scores == pytest.approx(by_hand, abs=1e-4)  # the two iterations stop within 1e-4
+    # the factors are matched to the reference: swapping its columns swaps the scores
+    swapped = pipeline_bootstrap.scores_batch(sample[None], reference[:, ::-1], 200)[0]
+    assert swapped == pytest.approx(by_hand[:, ::-1], abs=1e-4)
+
+
+def test_pipeline_replicate_of_the_original_countries_is_the_two_way_fit():
+    characteristics, outcomes = _two_factor_cube()
+    from analysis.measures import factor
+    reference = factor.extract(pd.DataFrame(characteristics.reshape(-1, 6)), 2, max_iter=200).loadings.to_numpy()
+    identity = np.arange(12)[None]
+    within, between = pipeline_bootstrap.replicate_coefficients(characteristics, outcomes, identity, reference, 200)
+    assert within.shape == between.shape == (1, 2, 2)
+    scores = pipeline_bootstrap.scores_batch(characteristics.reshape(1, -1, 6), reference, 200)[0].reshape(12, 5, 2)
+    for o in range(2):
+        mask = np.isfinite(outcomes[..., o])
+        y, x = fixed_effects.standardise(outcomes[..., o], scores, mask)
+        assert within[0, o] == pytest.approx(fixed_effects.fit(y, x, mask).coefficient, abs=1e-8)
+        assert between[0, o] == pytest.approx(drivers.between_ols(y, x, mask)["coefficient"], abs=1e-8)
+
+
+def test_pipeline_bootstrap_is_seeded_and_does_not_depend_on_the_chunk():
+    characteristics, outcomes = _two_factor_cube(1)
+    from analysis.measures import factor
+    reference = factor.extract(pd.DataFrame(characteristics.reshape(-1, 6)), 2, max_iter=100).loadings.to_numpy()
+    one = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 5)
+    chunked = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 5, chunk=3)
+    assert (one.n_boot, one.seed) == (7, 5) and one.within.shape == one.between.shape == (7, 2, 2)
+    # (a batch iterates until all its members converge: agreement to the convergence tolerance)
+    assert chunked.within == pytest.approx(one.within, abs=1e-4)
+    assert chunked.between == pytest.approx(one.between, abs=1e-4)
+    # the replicates are the draws of numpy's generator seeded with ``seed``, countries with replacement
+    drawn = np.random.default_rng(5).integers(0, 12, size=(7, 12))
+    within, between = pipeline_bootstrap.replicate_coefficients(characteristics, outcomes, drawn[2:3], reference, 100)
+    assert one.within[2] == pytest.approx(within[0], abs=1e-4)
+    assert one.between[2] == pytest.approx(between[0], abs=1e-4)
+    other = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 6)
+    assert not np.allclose(other.within, one.within)
