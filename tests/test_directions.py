@@ -121,3 +121,8 @@ def test_directions_are_integers_and_undeclared_names_the_file(tmp_path):
         directions.for_variables(["growth", "remittances"], path)
     assert (error.value.file, error.value.field) == (str(path), "variable")
     assert error.value.message == "no direction declared for ['remittances']"
+
+
+def test_declared_directions_come_as_a_series_named_direction(tmp_path):
+    path = write(tmp_path, "growth,1,a,b,c\n")
+    assert directions.for_variables(["growth"], path).name == "direction"

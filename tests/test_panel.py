@@ -92,3 +92,26 @@ def test_observed_panel_covers_2000_to_2020_for_every_study_country():
     # the four sub-periods tile the period without gaps
     assert panel.PERIODS[0][0] == 2000 and panel.PERIODS[-1][1] == 2020
     assert all(b[0] == a[1] + 1 for a, b in zip(panel.PERIODS, panel.PERIODS[1:]))
+
+
+def test_average_of_imputations_cell_by_cell_and_cube_in_floats():
+    a = grid({"AAA": [1.0, 2.0], "BBB": [3.0, 4.0]}, years=[2000, 2001])
+    b, c = a * 2, a * 6
+    assert panel.average([a, b, c]).x.tolist() == [3.0, 6.0, 9.0, 12.0]
+    assert a.x.tolist() == [1.0, 2.0, 3.0, 4.0]  # the inputs are left as they were
+    integers = grid({"AAA": [1, 2], "BBB": [3, 4]}, years=[2000, 2001])
+    cube, _, _ = panel.cube(integers)
+    assert cube.dtype == np.float64 and cube[1, 0, 0] == 3.0
+    with pytest.raises(ValueError, match=r"^the panel is not a complete country x year grid$"):
+        panel.cube(integers.iloc[:3])
+
+
+def test_imputed_cells_lists_only_cells_not_observed_and_periods_are_labelled():
+    kinds = grid({"AAA": [0, 0], "BBB": [0, 0]}, years=[2000, 2001]).astype(object)
+    kinds["x"] = ["observed", "interpolated", "observed", "absent"]
+    cells = panel.imputed_cells(kinds)
+    assert cells.to_dict("list") == {"iso3": ["AAA", "BBB"], "year": [2001, 2001],
+                                     "characteristic": ["x", "x"], "kind": ["interpolated", "absent"]}
+    data = grid({"AAA": [1.0, 2.0, 3.0, 4.0]}, years=range(1999, 2003))
+    averages = panel.period_averages(data, [(2000, 2001)])  # 1999 and 2002 belong to no period
+    assert averages.index.names == ["iso3", "period"] and averages.x.tolist() == [2.5]

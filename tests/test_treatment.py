@@ -159,3 +159,58 @@ def test_absent_country_series_gets_no_borrowed_country_effect():
     values = np.concatenate([d.loc["FFF", "a"].to_numpy() for d in treatment.multiple_imputations(panel, 5, 1)])
     assert len(np.unique(values)) >= 3
     assert set(np.unique(values)) <= {0.0, 10.0, 20.0, 30.0, 40.0}
+
+
+def test_log_modulus_by_hand_with_a_small_and_a_zero_interquartile_range():
+    from analysis.measures import treatment
+    # median 1.5, quartiles 1.3125 and 1.875 (linear interpolation): IQR 0.5625, below one
+    values = pd.Series([1.0, 1.25, 1.5, 1.5, 2.0, 10.0])
+    expected = np.sign(values - 1.5) * np.log1p((values - 1.5).abs() / 0.5625)
+    assert treatment._logged(values).to_numpy() == pytest.approx(expected.to_numpy())
+    # IQR zero: the standard deviation takes its place
+    values = pd.Series([0.0] * 7 + [8.0])
+    expected = np.log1p(8.0 / values.std())
+    logged = treatment._logged(values)
+    assert logged.iloc[-1] == pytest.approx(expected) and (logged.iloc[:-1] == 0).all()
+
+
+def _two_tailed(seed: int) -> pd.Series:
+    # 40 standard normal values, three high outliers (8 to 20) and three low ones (-4.8 to -12)
+    rng = np.random.default_rng(seed)
+    return pd.Series(np.r_[rng.normal(0, 1, 40), rng.uniform(8, 20, 3), -0.6 * rng.uniform(8, 20, 3)])
+
+
+def test_winsorising_on_both_sides_follows_the_current_skewness():
+    values = _two_tailed(124)
+    treated, report = treatment.treat_outliers(values.to_frame("x"))
+    row = report.loc["x"]
+    # three points at the top (41, 42, 40) and two at the bottom (44, 45), in the order treated
+    assert row.treatment == "winsorised" and row.n_winsorised == 5 and row.points == "41; 42; 40; 44; 45"
+    ranked = np.sort(values.to_numpy())[::-1]
+    assert treated.x[[40, 41, 42]].tolist() == [ranked[3]] * 3  # the fourth highest value
+    assert treated.x[[44, 45]].tolist() == [ranked[-3]] * 2     # the third lowest value
+    assert treated.x.drop([40, 41, 42, 44, 45]).equals(values.drop([40, 41, 42, 44, 45]))
+
+
+def test_five_points_on_both_sides_that_do_not_suffice_lead_to_the_log():
+    values = _two_tailed(83)
+    treated, report = treatment.treat_outliers(values.to_frame("x"))
+    row = report.loc["x"]
+    assert row.treatment == "log" and row.n_winsorised == 0 and row.points == ""
+    assert row.tried == "41; 40; 42; 43; 44"
+
+
+def test_report_columns_and_labels_of_country_years():
+    index = pd.MultiIndex.from_product([["AAA", "BBB", "CCC"], range(2000, 2010)], names=["iso3", "year"])
+    spike = pd.Series(np.r_[np.linspace(0, 1, 29), 50.0], index=index)
+    panel = pd.DataFrame({"spike": spike, "clean": np.linspace(0, 1, 30)}, index=index)
+    treated, report = treatment.treat_outliers(panel)
+    assert list(report.columns) == ["skewness_before", "kurtosis_before", "treatment", "n_winsorised", "points",
+                                    "tried", "skewness_after", "kurtosis_after"]
+    assert report.at["spike", "points"] == "CCC 2009" and report.at["spike", "tried"] == ""
+    clean = report.loc["clean"]
+    assert (clean.treatment, clean.points, clean.tried) == ("none", "", "")
+    assert (clean.skewness_before, clean.kurtosis_before) == pytest.approx(skew_kurt(np.linspace(0, 1, 30)))
+    assert (report.at["spike", "skewness_before"], report.at["spike", "kurtosis_before"]) == pytest.approx(
+        skew_kurt(spike.to_numpy()))
+    assert treatment._label(("KAZ", 2020)) == "KAZ 2020" and treatment._label("p3") == "p3"
