@@ -115,3 +115,36 @@ def test_imputed_cells_lists_only_cells_not_observed_and_periods_are_labelled():
     data = grid({"AAA": [1.0, 2.0, 3.0, 4.0]}, years=range(1999, 2003))
     averages = panel.period_averages(data, [(2000, 2001)])  # 1999 and 2002 belong to no period
     assert averages.index.names == ["iso3", "period"] and averages.x.tolist() == [2.5]
+
+
+def test_transformations_leave_out_impossible_values_at_their_boundaries():
+    by_name = {spec.name: spec for spec in panel.CHARACTERISTICS}
+    index = ["AAA", "BBB", "CCC"]
+    wdi = pd.DataFrame({"iso3": index * 4, "year": 2000,
+                        "indicator": ["BX.TRF.PWKR.CD.DT"] * 3 + ["NY.GDP.MKTP.CD"] * 3
+                        + ["NY.GDP.PCAP.PP.CD"] * 3 + ["FP.CPI.TOTL.ZG"] * 3,
+                        "value": [1.0, 1.0, 1.0, 0.0, 0.5, 2.0, 0.0, 0.5, 2.0, -100.0, -50.0, 0.0]})
+    hdi = pd.DataFrame({"iso3": ["AAA"], "year": [2000], "hdi": [1]})
+    # a share of GDP needs GDP above zero (0.5 is fine)
+    remittances = panel.raw_characteristic(by_name["remittances"], wdi, hdi)
+    assert remittances.name == "remittances"
+    assert remittances.to_dict() == {("BBB", 2000): 200.0, ("CCC", 2000): 50.0}
+    # a log needs a value above zero
+    assert panel.raw_characteristic(by_name["gdp_per_head_ppp"], wdi, hdi).to_dict() == pytest.approx(
+        {("BBB", 2000): np.log(0.5), ("CCC", 2000): np.log(2.0)})
+    # log(1 + inflation / 100) needs inflation above -100%
+    assert panel.raw_characteristic(by_name["inflation"], wdi, hdi).to_dict() == pytest.approx(
+        {("BBB", 2000): np.log(0.5), ("CCC", 2000): 0.0})
+    human = panel.raw_characteristic(by_name["human_development"], wdi, hdi)
+    assert human.dtype == np.float64 and human.name == "human_development"
+
+
+def test_openness_adds_exports_and_imports():
+    by_name = {spec.name: spec for spec in panel.CHARACTERISTICS}
+    wdi = pd.DataFrame({"iso3": "AAA", "year": 2000, "indicator": ["TX.VAL.MRCH.CD.WT", "TM.VAL.MRCH.CD.WT",
+                                                                   "NY.GDP.MKTP.CD"], "value": [30.0, 20.0, 200.0]})
+    hdi = pd.DataFrame({"iso3": [], "year": [], "hdi": []})
+    openness = panel.raw_characteristic(by_name["merchandise_openness"], wdi, hdi)
+    assert openness.tolist() == [25.0]  # 100 x (30 + 20) / 200
+    observed = panel.observed_panel(wdi, hdi, countries=["AAA"], period=range(2000, 2002))
+    assert observed.index.names == ["iso3", "year"] and observed.merchandise_openness.tolist()[0] == 25.0

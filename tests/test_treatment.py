@@ -214,3 +214,66 @@ def test_report_columns_and_labels_of_country_years():
     assert (report.at["spike", "skewness_before"], report.at["spike", "kurtosis_before"]) == pytest.approx(
         skew_kurt(spike.to_numpy()))
     assert treatment._label(("KAZ", 2020)) == "KAZ 2020" and treatment._label("p3") == "p3"
+
+
+def test_skewness_and_kurtosis_of_small_samples_by_hand():
+    for values in ([1.0, 2.0, 4.0, 9.0], [0.0, 1.0, 1.0, 3.0, 10.0, 2.0], [5.0, -1.0, 2.0, 2.5, 7.0, 0.0, 30.0]):
+        assert treatment.skewness_kurtosis(values) == pytest.approx(skew_kurt(np.array(values)), rel=1e-12)
+    # missing values are left out, whatever container holds them
+    assert treatment.skewness_kurtosis([1.0, None, 2.0, 4.0, 9.0]) == pytest.approx(
+        skew_kurt(np.array([1.0, 2.0, 4.0, 9.0])), rel=1e-12)
+    # fewer than four values, or no spread: NaN
+    assert np.isnan(treatment.skewness_kurtosis([1.0, 2.0, 7.0])).all()
+    assert np.isnan(treatment.skewness_kurtosis([3.0] * 6)).all()
+    # "no spread" is relative to the size of the values: a spread of 1e-2 around 1e6 is none...
+    assert np.isnan(treatment.skewness_kurtosis(1e6 + np.array([0.0, 0.01, 0.02, 0.0, 0.01]))).all()
+    # ... but a spread of 10 around 1e6, or of 2.4e-7 around zero (variance 1.5e-14), is
+    assert np.isfinite(treatment.skewness_kurtosis(1e6 + np.array([0.0, 10.0, 20.0, 30.0, 45.0]))).all()
+    assert np.isfinite(treatment.skewness_kurtosis([0.0, 0.0, 2.449e-7, 2.449e-7])).all()
+
+
+def test_the_rule_needs_both_limits_strictly_exceeded(monkeypatch):
+    for moments, expected in [((2.0, 9.0), False), ((-2.0001, 9.0), True), ((5.0, 3.5), False),
+                              ((5.0, 3.5001), True)]:
+        monkeypatch.setattr(treatment, "skewness_kurtosis", lambda values, m=moments: m)
+        assert treatment.flagged([0.0]) is expected, moments
+
+
+def test_year_terms_centred_and_scaled_by_hand():
+    index = pd.MultiIndex.from_product([["AAA"], [2000, 2004, 2008]], names=["iso3", "year"])
+    spread = np.std([2000, 2004, 2008])  # 3.266, above one
+    expected = np.column_stack([np.ones(3), [-4 / spread, 0, 4 / spread], [16 / spread ** 2, 0, 16 / spread ** 2]])
+    assert treatment._year_terms(index) == pytest.approx(expected)
+    # a spread below one is not blown up: divided by one
+    index = pd.MultiIndex.from_product([["AAA"], [2000, 2001]], names=["iso3", "year"])
+    assert treatment._year_terms(index) == pytest.approx(np.array([[1, -0.5, 0.25], [1, 0.5, 0.25]]))
+
+
+def test_predictive_mean_matching_draw_by_hand():
+    # one predictor, a constant, a dummy with one known row and a dummy with none (left out)
+    rng = np.random.default_rng(5)
+    n = 60
+    z = rng.normal(size=n)
+    y = 1.0 + 2.0 * z + rng.normal(0, 3.0, n)
+    single = np.zeros(n)
+    single[0] = 1.0
+    empty = np.zeros(n)
+    empty[20:] = 1.0
+    x = np.column_stack([np.ones(n), z, single, empty])
+    known = np.arange(n) < 20
+    targets = ~known
+    got = treatment._pmm_draw(x, y, known, targets, np.random.default_rng(11))
+    # the same steps written out: OLS on the identified columns, a posterior draw of
+    # sigma and beta, the five known rows nearest in prediction, one of them at random
+    by_hand_rng = np.random.default_rng(11)
+    xk, yk = x[known][:, :3], y[known]
+    beta = np.linalg.lstsq(xk, yk, rcond=None)[0]
+    residual = yk - xk @ beta
+    sigma = np.sqrt(residual @ residual / by_hand_rng.chisquare(20 - 3))
+    lower = np.linalg.cholesky(xk.T @ xk)
+    drawn = beta + sigma * np.linalg.solve(lower.T, by_hand_rng.standard_normal(3))
+    distance = np.abs((x[targets][:, :3] @ drawn)[:, None] - (xk @ beta)[None, :])
+    nearest = np.argsort(distance, axis=1, kind="stable")[:, :5]
+    chosen = nearest[np.arange(40), by_hand_rng.integers(0, 5, size=40)]
+    assert got.tolist() == yk[chosen].tolist()
+    assert set(got) <= set(yk)
