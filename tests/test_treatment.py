@@ -214,6 +214,9 @@ def test_report_columns_and_labels_of_country_years():
     assert (report.at["spike", "skewness_before"], report.at["spike", "kurtosis_before"]) == pytest.approx(
         skew_kurt(spike.to_numpy()))
     assert treatment._label(("KAZ", 2020)) == "KAZ 2020" and treatment._label("p3") == "p3"
+    # the moments after treatment are those of the treated column
+    assert (report.at["spike", "skewness_after"], report.at["spike", "kurtosis_after"]) == pytest.approx(
+        skew_kurt(treated.spike.to_numpy()))
 
 
 def test_skewness_and_kurtosis_of_small_samples_by_hand():
