@@ -83,3 +83,46 @@ def test_replicates_use_the_declared_directions(seed, flip):
         scores = (oriented @ boot.weights[b]).reshape(countries, years)
         expected = factor.ranks_batch(scores.T).T
         np.testing.assert_array_equal(boot.ranks[b], expected)
+
+
+def test_every_check_names_the_file_the_row_and_the_field(tmp_path):
+    cases = [("growth,1,a,b,c\ngrowth,-1,a,b,c\n", 3, "variable", "variable 'growth' repeated"),
+             ("growth,1,a,b,c\ninflation,7,a,b,c\n", 3, "direction", "direction '7' is not +1 or -1"),
+             ("growth,1,,b,c\n", 2, "reason_en", "empty reason"),
+             ("growth,1,a,b,c\ninflation,-1,a,b, \n", 3, "reason_ru", "empty reason"),
+             ("grwth,1,a,b,c\n", 2, "variable", "unknown variable 'grwth'")]
+    for body, row, field, message in cases:
+        path = write(tmp_path, body)
+        with pytest.raises(DataError) as error:
+            directions.load(path)
+        assert (error.value.file, error.value.row, error.value.field, error.value.message) == (
+            str(path), row, field, message), body
+
+
+def test_missing_column_names_the_file_and_the_column(tmp_path):
+    path = tmp_path / "directions.csv"
+    path.write_text("variable,direction,reason_en,reason_ru\ngrowth,1,a,c\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        directions.load(path)
+    assert (error.value.file, error.value.row, error.value.field) == (str(path), None, "reason_kk")
+    assert error.value.message == "missing column(s) ['reason_kk']"
+    path.write_text("variable,reason_en\ngrowth,a\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        directions.load(path)
+    assert error.value.field == "direction"
+
+
+def test_directions_are_integers_and_undeclared_names_the_file(tmp_path):
+    path = write(tmp_path, "growth, +1 ,a,b,c\ninflation,-1,a,b,c\n")
+    table = directions.load(path)
+    assert table.direction.dtype.kind == "i" and table.direction.tolist() == [1, -1]
+    assert directions.for_variables(["inflation", "growth"], path).tolist() == [-1, 1]
+    with pytest.raises(DataError) as error:
+        directions.for_variables(["growth", "remittances"], path)
+    assert (error.value.file, error.value.field) == (str(path), "variable")
+    assert error.value.message == "no direction declared for ['remittances']"
+
+
+def test_declared_directions_come_as_a_series_named_direction(tmp_path):
+    path = write(tmp_path, "growth,1,a,b,c\n")
+    assert directions.for_variables(["growth"], path).name == "direction"

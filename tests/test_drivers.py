@@ -106,6 +106,70 @@ def test_t_with_g_minus_one_degrees_of_freedom_by_hand():
     assert 2 * stats.t.sf(2.7764, 4) == pytest.approx(0.05, abs=1e-5)
 
 
+
+@pytest.mark.parametrize("country", [True, False])
+def test_within_residuals_are_orthogonal_to_the_dummies_in_an_unbalanced_panel(country):
+    # Frisch-Waugh-Lovell: the residual on country and year dummies sums to zero in every
+    # year (and in every country when country effects are in); zero outside the mask
+    _, x, mask = _panel(4)
+    residual = fixed_effects.within(x, mask, country)
+    assert np.abs(residual.sum(axis=0)).max() < 1e-10  # each year, each column
+    if country:
+        assert np.abs(residual.sum(axis=1)).max() < 1e-10  # each country
+    else:
+        assert np.abs(residual.sum(axis=1)).max() > 0.1  # country levels stay in
+    assert (residual[~mask] == 0).all()
+    # and it equals the least-squares residual on the dummies by hand
+    g, t = np.nonzero(mask)
+    dummies = np.eye(mask.shape[1])[t]
+    if country:
+        dummies = np.column_stack([np.eye(mask.shape[0])[g], dummies[:, 1:]])
+    by_hand = x[mask] - dummies @ np.linalg.lstsq(dummies, x[mask], rcond=None)[0]
+    assert residual[mask] == pytest.approx(by_hand, abs=1e-10)
+
+
+def test_pooled_fit_has_year_effects_and_counts_them():
+    # country=False: slopes of OLS on the regressors, year dummies and a constant
+    y, x, mask = _panel(6)
+    g, t = np.nonzero(mask)
+    design = np.column_stack([x[mask], np.eye(mask.shape[1])[t]])
+    by_hand = np.linalg.lstsq(design, y[mask], rcond=None)[0][:2]
+    pooled = fixed_effects.fit(y, x, mask, country=False)
+    assert pooled.coefficient == pytest.approx(by_hand, abs=1e-10)
+    # without the year effects the slope would differ (y has a year trend)
+    no_years = np.linalg.lstsq(np.column_stack([x[mask], np.ones(mask.sum())]), y[mask], rcond=None)[0][:2]
+    assert not np.allclose(by_hand, no_years, atol=1e-3)
+    # K in the CR1 factor: k slopes + (T - 1) year effects + constant [+ (G - 1) country effects]
+    n_obs = int(mask.sum())
+    assert pooled.n_params == 2 + 4 + 1
+    assert pooled.scale == pytest.approx(8 / 7 * (n_obs - 1) / (n_obs - 7))
+    two_way = fixed_effects.fit(y, x, mask)
+    assert two_way.n_params == 2 + 7 + 4 + 1
+    assert two_way.scale == pytest.approx(8 / 7 * (n_obs - 1) / (n_obs - 14))
+
+
+def test_between_regression_interval_is_ninety_five_percent_by_default():
+    import statsmodels.api as sm
+    y, x, mask = _panel(7, n_countries=9, drop=())
+    result = drivers.between_ols(y, x, mask)
+    reference = sm.OLS(y.mean(axis=1), sm.add_constant(x.mean(axis=1))).fit(cov_type="HC1", use_t=True)
+    interval = reference.conf_int(alpha=0.05)[1:]
+    assert result["ci_low"] == pytest.approx(interval[:, 0], rel=1e-10)
+    assert result["ci_high"] == pytest.approx(interval[:, 1], rel=1e-10)
+    # t(G - k - 1) = t(6): half-width / HC1 error is its 97.5% point, 2.4469
+    assert ((result["ci_high"] - result["coefficient"]) / reference.bse[1:]) == pytest.approx(2.4469, abs=1e-4)
+    assert result["n_countries"] == 9
+
+
+def test_pipeline_interval_is_ninety_five_percent_by_default():
+    # 101 replicates 0..100: linear quantiles at 2.5% and 97.5%
+    values = np.arange(101.0)[:, None]
+    boot = pipeline_bootstrap.PipelineBootstrap(values, values, 101, 0)
+    low, high = boot.interval(values)
+    assert (low[0], high[0]) == pytest.approx((2.5, 97.5))
+    assert boot.interval(values, 0.9)[0][0] == pytest.approx(5.0)
+
+
 # ---- wild cluster bootstrap --------------------------------------------------------------
 
 def test_restricted_wild_bootstrap_matches_wildboottest_by_full_enumeration():
@@ -213,6 +277,53 @@ def test_holm_by_hand():
     assert multiple_testing.holm(np.array([0.01, 0.04, 0.03, 0.5])) == pytest.approx([0.04, 0.09, 0.09, 0.5])
 
 
+
+def test_holm_is_capped_at_one():
+    # 2 x 0.6 = 1.2 and 0.7: both adjusted to one
+    assert multiple_testing.holm([0.6, 0.7]).tolist() == [1.0, 1.0]
+
+
+def test_bootstrap_p_values_count_draws_equal_to_the_statistic():
+    # |t*| equal to |t| counts as at least as extreme: (1 + 2) / 4; t = 0 gives p = 1
+    boot = np.array([[2.0, 0.0], [1.0, 0.0], [-3.0, 0.0]])
+    t = np.array([-2.0, 0.0])
+    assert fixed_effects.bootstrap_p_value(t, boot).tolist() == [0.75, 1.0]
+    assert multiple_testing.romano_wolf(t[:1], boot[:, :1]).tolist() == [0.75]
+    assert multiple_testing.romano_wolf(t[1:], boot[:, 1:]).tolist() == [1.0]
+
+
+def test_romano_wolf_rejects_draws_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"boot must be B x 3, got \(4, 2\)"):
+        multiple_testing.romano_wolf(np.ones(3), np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"B x 3, got \(3,\)"):
+        multiple_testing.romano_wolf(np.ones(3), np.ones(3))
+
+
+def test_standardise_over_the_masked_cells_by_hand():
+    y = np.array([[1.0, 2.0, 99.0], [3.0, 4.0, 5.0]])
+    x = np.stack([y * 2 + 1, -y], axis=-1)
+    mask = np.array([[True, True, False], [True, True, True]])
+    z_y, z_x = fixed_effects.standardise(y, x, mask)
+    # masked values 1..5: mean 3, sd sqrt(2.5) (ddof = 1); zero outside the mask
+    assert z_y[mask] == pytest.approx((np.array([1.0, 2.0, 3.0, 4.0, 5.0]) - 3) / np.sqrt(2.5))
+    assert z_y[0, 2] == 0 and (z_x[0, 2] == 0).all()
+    assert z_x[..., 0][mask] == pytest.approx(z_y[mask]) and z_x[..., 1][mask] == pytest.approx(-z_y[mask])
+    # batched: a leading axis is standardised slice by slice
+    z_batch, _ = fixed_effects.standardise(np.stack([y, 10 * y]), np.stack([x, x]), np.stack([mask, mask]))
+    assert z_batch[1] == pytest.approx(z_y)
+
+
+def test_batched_slopes_follow_the_country_switch_and_weights_are_seeded():
+    y, x, mask = _panel(8)
+    assert fixed_effects.slopes(y, x, mask, country=False) == pytest.approx(
+        fixed_effects.fit(y, x, mask, country=False).coefficient, abs=1e-10)
+    first = fixed_effects.bootstrap_weights(8, 50, 11)
+    assert (first == fixed_effects.bootstrap_weights(8, 50, 11)).all()
+    assert not (first == fixed_effects.bootstrap_weights(8, 50, 12)).all()
+    with pytest.raises(ValueError, match="unknown wild bootstrap weights 'normal': rademacher or webb"):
+        fixed_effects.bootstrap_weights(8, 50, 11, "normal")
+
+
 def test_strongest_lists_only_adjusted_survivors():
     table = pd.DataFrame({"outcome": ["a", "a", "b", "b"], "factor": ["F1", "F2", "F1", "F2"],
                           "coefficient": [0.9, 0.5, -0.6, 0.1], "p_t": [0.001, 0.01, 0.02, 0.03],
@@ -279,3 +390,93 @@ def test_golden_associations_of_the_real_extract(study):
     assert between[("nsr_share", "F2")] == 0.002 and between[("region_intensity", "F1")] == 0.052
     assert associations.settings["weights"] == "rademacher" and associations.settings["t_dof"] == [18, 25]
     assert associations.settings["n_tests"] == 8
+
+
+def test_real_within_intervals_use_t_with_g_minus_one_at_95_percent(study):
+    within = study.associations.within
+    critical = stats.t.ppf(0.975, within.n_countries - 1)
+    assert ((within.ci_high - within.coefficient) / within.se).to_numpy() == pytest.approx(critical, rel=1e-8)
+    assert study.associations.settings["level"] == 0.95
+    # the pipeline interval: 2.5th and 97.5th percentiles of the 1,000 replicates
+    pipeline = study.associations.pipeline
+    assert pipeline.within.shape[0] == 1000
+    assert within.boot_low.to_numpy() == pytest.approx(np.quantile(pipeline.within, 0.025, axis=0).ravel())
+    assert within.boot_high.to_numpy() == pytest.approx(np.quantile(pipeline.within, 0.975, axis=0).ravel())
+
+
+# ---- the whole-pipeline bootstrap on small inputs -----------------------------------------
+
+def _two_factor_cube(seed=0, n_countries=12, n_years=5):
+    rng = np.random.default_rng(seed)
+    level = rng.normal(size=(n_countries, 1, 2)) + 0.6 * rng.normal(size=(n_countries, n_years, 2))
+    pattern = np.array([[0.9, 0], [0.8, 0], [0.7, 0.1], [0, 0.9], [0.1, 0.8], [0, 0.7]])
+    characteristics = level @ pattern.T + rng.normal(0, 0.4, (n_countries, n_years, 6))
+    outcomes = np.stack([level[..., 0] + rng.normal(0, 1, (n_countries, n_years)),
+                         -level[..., 1] + rng.normal(0, 1, (n_countries, n_years))], axis=-1)
+    outcomes[0, 1, 0] = outcomes[3, :, 1] = np.nan  # a missing cell, a country without the second outcome
+    return characteristics, outcomes
+
+
+def test_pipeline_between_slopes_equal_ols_on_country_means():
+    import statsmodels.api as sm
+    y, x, mask = _panel(9, n_countries=9, drop=(3, 17, 18, 40, 41, 42, 43, 44))  # country 8 has no cell
+    slopes = pipeline_bootstrap.between_slopes(y, x, mask)
+    present = mask.any(axis=1)
+    y_bar = np.array([y[g][mask[g]].mean() for g in np.flatnonzero(present)])
+    x_bar = np.array([x[g][mask[g]].mean(axis=0) for g in np.flatnonzero(present)])
+    reference = sm.OLS(y_bar, sm.add_constant(x_bar)).fit().params[1:]
+    assert slopes == pytest.approx(reference, abs=1e-10)
+    assert drivers.between_ols(y, x, mask)["coefficient"] == pytest.approx(reference, abs=1e-10)
+    # batched over a leading axis
+    batch = pipeline_bootstrap.between_slopes(np.stack([y, 2 * y]), np.stack([x, x]), np.stack([mask, mask]))
+    assert batch == pytest.approx(np.stack([reference, 2 * reference]), abs=1e-10)
+
+
+def test_pipeline_scores_are_regression_scores_of_the_matched_solution():
+    from analysis.measures import factor
+    characteristics, _ = _two_factor_cube()
+    sample = characteristics.reshape(-1, 6)
+    frame = pd.DataFrame(sample)
+    reference = factor.extract(frame, 2, max_iter=200).loadings.to_numpy()
+    z = (sample - sample.mean(axis=0)) / sample.std(axis=0, ddof=1)
+    corr = np.corrcoef(z, rowvar=False)
+    by_hand = z @ np.linalg.solve(corr, reference)
+    scores = pipeline_bootstrap.scores_batch(sample[None], reference, 200)[0]
+    assert scores == pytest.approx(by_hand, abs=1e-4)  # the two iterations stop within 1e-4
+    # the factors are matched to the reference: swapping its columns swaps the scores
+    swapped = pipeline_bootstrap.scores_batch(sample[None], reference[:, ::-1], 200)[0]
+    assert swapped == pytest.approx(by_hand[:, ::-1], abs=1e-4)
+
+
+def test_pipeline_replicate_of_the_original_countries_is_the_two_way_fit():
+    characteristics, outcomes = _two_factor_cube()
+    from analysis.measures import factor
+    reference = factor.extract(pd.DataFrame(characteristics.reshape(-1, 6)), 2, max_iter=200).loadings.to_numpy()
+    identity = np.arange(12)[None]
+    within, between = pipeline_bootstrap.replicate_coefficients(characteristics, outcomes, identity, reference, 200)
+    assert within.shape == between.shape == (1, 2, 2)
+    scores = pipeline_bootstrap.scores_batch(characteristics.reshape(1, -1, 6), reference, 200)[0].reshape(12, 5, 2)
+    for o in range(2):
+        mask = np.isfinite(outcomes[..., o])
+        y, x = fixed_effects.standardise(outcomes[..., o], scores, mask)
+        assert within[0, o] == pytest.approx(fixed_effects.fit(y, x, mask).coefficient, abs=1e-8)
+        assert between[0, o] == pytest.approx(drivers.between_ols(y, x, mask)["coefficient"], abs=1e-8)
+
+
+def test_pipeline_bootstrap_is_seeded_and_does_not_depend_on_the_chunk():
+    characteristics, outcomes = _two_factor_cube(1)
+    from analysis.measures import factor
+    reference = factor.extract(pd.DataFrame(characteristics.reshape(-1, 6)), 2, max_iter=100).loadings.to_numpy()
+    one = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 5)
+    chunked = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 5, chunk=3)
+    assert (one.n_boot, one.seed) == (7, 5) and one.within.shape == one.between.shape == (7, 2, 2)
+    # (a batch iterates until all its members converge: agreement to the convergence tolerance)
+    assert chunked.within == pytest.approx(one.within, abs=1e-4)
+    assert chunked.between == pytest.approx(one.between, abs=1e-4)
+    # the replicates are the draws of numpy's generator seeded with ``seed``, countries with replacement
+    drawn = np.random.default_rng(5).integers(0, 12, size=(7, 12))
+    within, between = pipeline_bootstrap.replicate_coefficients(characteristics, outcomes, drawn[2:3], reference, 100)
+    assert one.within[2] == pytest.approx(within[0], abs=1e-4)
+    assert one.between[2] == pytest.approx(between[0], abs=1e-4)
+    other = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 6)
+    assert not np.allclose(other.within, one.within)

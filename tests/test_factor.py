@@ -455,3 +455,13 @@ def test_parallel_language_runs_compute_the_study_once(tmp_path, monkeypatch):
     for thread in runs:
         thread.join()
     assert len(calls) == 1 and results == [{"computed": 1}] * 3
+
+
+def test_bootstrap_interval_is_ninety_percent_by_default():
+    # 100 replicates 1..100: the 5th and 95th values (inverted CDF); a 95% interval would give 3 and 98
+    values = np.arange(1.0, 101.0)[:, None]
+    boot = factor.Bootstrap(values, values, values, ["x"], ["AAA"], [2000])
+    low, high = boot.interval(values)
+    assert (low[0], high[0]) == (5.0, 95.0)
+    low, high = boot.interval(values, 0.95)
+    assert (low[0], high[0]) == (3.0, 98.0)

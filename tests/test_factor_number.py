@@ -74,3 +74,105 @@ def test_period_congruence_high_for_a_stable_structure():
     table = factor_number.period_congruence(panel, reference, [(2000, 2005), (2006, 2011)])
     assert table.shape == (2, 2)
     assert (table.to_numpy() > factor_number.CONGRUENCE_EQUAL).all()
+
+
+def _near_copy_data() -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=500)
+    return pd.DataFrame({"a": x, "b": x + rng.normal(0, 0.05, 500), "c": rng.normal(size=500) + 0.3 * x,
+                         "d": rng.normal(size=500)})
+
+
+def test_max_communality_is_iterated_to_convergence_for_one_and_two_factors():
+    # 50 iterations (the extraction's default) stop short here: 1.0092 against 1.0170 with two factors
+    data = _near_copy_data()
+    for k in (1, 2):
+        converged = factor_number.factor.extract(data, k, rotation="none", max_iter=factor_number.MAX_ITER)
+        assert factor_number.max_communality(data, k) == pytest.approx(converged.communalities.max(), abs=1e-9)
+    assert factor_number.max_communality(data, 2) > 1.015
+
+
+def test_rule_passes_its_draws_and_seed_and_starts_from_at_least_one_factor(monkeypatch):
+    panel = two_factor_panel(countries=10, years=3)
+    calls = []
+
+    def parallel(data, n, seed):
+        calls.append((n, seed))
+        return type("PA", (), {"n_factors": 0})()
+    monkeypatch.setattr(factor_number.factor, "parallel_analysis", parallel)
+    monkeypatch.setattr(factor_number, "max_communality", lambda data, k: 0.5)
+    count = factor_number.choose_k(panel, panel, 123, 7)
+    assert calls == [(123, 7)]
+    assert count.start == 0 and count.k == 1
+    assert count.steps.to_dict("list") == {"k": [1], "max_communality": [0.5], "heywood": [False]}
+
+
+def test_rule_counts_a_communality_of_exactly_one_as_heywood_and_stops_at_one_factor(monkeypatch):
+    panel = two_factor_panel(countries=10, years=3)
+    monkeypatch.setattr(factor_number.factor, "parallel_analysis",
+                        lambda data, n, seed: type("PA", (), {"n_factors": 3})())
+    tops = {3: 1.0, 2: 0.99}
+    monkeypatch.setattr(factor_number, "max_communality", lambda data, k: tops[k])
+    count = factor_number.choose_k(panel, panel, 10, 0)
+    assert count.k == 2 and count.steps.heywood.tolist() == [True, False]
+    # a Heywood case at every k: the rule stops at one factor
+    tops = {3: 1.2, 2: 1.1, 1: 1.05}
+    count = factor_number.choose_k(panel, panel, 10, 0)
+    assert count.k == 1 and count.steps.k.tolist() == [3, 2, 1]
+
+
+def test_heywood_table_columns_and_the_boundary(monkeypatch):
+    communalities = {1: pd.Series({"a": 0.4, "b": 0.7}), 2: pd.Series({"a": 1.0, "b": 0.7})}
+    monkeypatch.setattr(factor_number, "_extract",
+                        lambda data, k: type("E", (), {"communalities": communalities[k]})())
+    table = factor_number.heywood_table(pd.DataFrame(), [1, 2])
+    assert table.index.name == "k" and list(table.columns) == ["max_communality", "variable", "heywood"]
+    assert table.variable.tolist() == ["b", "a"] and table.heywood.tolist() == [False, True]
+    assert table.max_communality.tolist() == [0.7, 1.0]
+
+
+def test_handbook_retention_at_its_boundaries():
+    # a share of exactly 10% is not above 10%; 45% + 15% = 60% is not above 60%
+    result = factor_number.handbook_retention(pd.DataFrame({"share": [0.6, 0.1]}, index=["F1", "F2"]))
+    assert not result["each"] and result["total_met"] and not result["met"]
+    result = factor_number.handbook_retention(pd.DataFrame({"share": [0.45, 0.15]}, index=["F1", "F2"]))
+    assert result["each"] and not result["total_met"] and not result["met"]
+    assert result["smallest"] == 0.15 and result["smallest_factor"] == "F2"
+
+
+def test_period_congruence_uses_the_years_of_each_period_iterated(monkeypatch):
+    panel = two_factor_panel(countries=60)
+    reference = factor_number.side_by_side(panel, [2])[2]["loadings"]
+    real, seen = factor_number.factor.extract, []
+
+    def spy(data, k, **options):
+        seen.append((sorted(set(data.index.get_level_values("year"))), options.get("max_iter")))
+        return real(data, k, **options)
+    monkeypatch.setattr(factor_number.factor, "extract", spy)
+    table = factor_number.period_congruence(panel, reference, [(2000, 2005), (2006, 2011)])
+    assert seen == [(list(range(2000, 2006)), 1000), (list(range(2006, 2012)), 1000)]
+    assert table.index.name == "period" and table.index.tolist() == ["2000\u20132005", "2006\u20132011"]
+    assert table.columns.tolist() == reference.columns.tolist()
+
+
+def test_side_by_side_and_congruence_with_use_the_converged_solution(monkeypatch):
+    panel = two_factor_panel()
+    real, seen = factor_number.factor.extract, []
+
+    def spy(data, k, **options):
+        seen.append((k, options.get("max_iter")))
+        return real(data, k, **options)
+    monkeypatch.setattr(factor_number.factor, "extract", spy)
+    solutions = factor_number.side_by_side(panel, [2, 3])
+    assert seen == [(2, 1000), (3, 1000)]
+    assert set(solutions[2]) == {"loadings", "communalities", "variance", "weights"}
+    assert solutions[3]["loadings"].shape == (6, 3) and solutions[2]["weights"].weight.sum() == pytest.approx(1)
+    reference = solutions[2]["loadings"]
+    # the same data against its own solution, factors swapped and one re-signed: congruence one
+    swapped = reference[["F2", "F1"]].assign(F2=-reference.F2)
+    seen.clear()
+    assert factor_number.congruence_with(panel, swapped) == pytest.approx([1, 1], abs=1e-9)
+    assert seen == [(2, 1000)]
+    # against an unrelated pattern the congruence is lower
+    other = pd.DataFrame(np.array([[0.7, 0.0], [0.0, 0.7]] * 3), index=reference.index, columns=["F1", "F2"])
+    assert (factor_number.congruence_with(panel, other) < 0.9).all()

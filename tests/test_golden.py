@@ -128,3 +128,36 @@ def test_factor_study_factors_weights_and_ranks(study):
     kaz = study.bootstrap["ranks"].loc[("KAZ", 2020)]
     assert int(study.index.at[("KAZ", 2020), "rank"]) == 11
     assert (kaz["low"], kaz["median"], kaz["high"]) == (9, 12, 16)
+
+
+def test_factor_study_uses_the_settings_the_chapter_prints(study):
+    # the chapter prints these; fewer draws or another level would change its numbers silently
+    from analysis.measures import drivers, factor, factor_study, panel
+    assert (factor_study.N_BOOT, factor_study.N_PARALLEL, factor_study.N_IMPUTATIONS) == (1000, 1000, 20)
+    assert (drivers.N_WILD, drivers.N_PIPELINE, drivers.LEVEL, drivers.ALPHA) == (9999, 1000, 0.95, 0.05)
+    assert study.settings == {"seed": 20231, "n_boot": 1000, "n_parallel": 1000, "msa_threshold": 0.5,
+                              "min_coverage": 2 / 3, "n_imputations": 20, "min_observed": 3, "quantile": 0.95}
+    assert study.bootstrap["n_boot"] == 1000
+    assert factor.PARALLEL_QUANTILE == 0.95 and panel.PERIOD == range(2000, 2021)
+    # the drawn arrays have as many replicates as stated
+    assert study.associations.pipeline.within.shape == (1000, 4, 2)
+    assert study.associations.settings["level"] == 0.95 and study.associations.settings["n_wild"] == 9999
+
+
+def test_factor_study_first_component_scenario_by_hand(study):
+    # the robustness scenario "first principal component": the eigenvector of the largest
+    # eigenvalue of the correlation matrix, here taken as the first right singular vector of z
+    import numpy as np
+    import pandas as pd
+    from analysis.measures import factor, panel
+    z = panel.standardise(study.treated)[study.variables]
+    vector = np.linalg.svd(z.to_numpy(), full_matrices=False)[2][0]
+    score = pd.Series(z.to_numpy() @ vector, index=z.index)
+    if np.corrcoef(score, study.index.score)[0, 1] < 0:
+        score = -score
+    years = pd.Series(z.index.get_level_values("year"), index=z.index)
+    assert (study.scenario_ranks["first_component"] == factor.ranks(score, years)).all()
+    robustness = study.robustness.set_index("scenario")
+    assert round(robustness.at["first_component", "spearman"], 4) == 0.9446
+    assert round(robustness.at["equal_weights", "spearman"], 4) == 0.8988
+    assert robustness.at["first_component", "max_abs_shift"] == 11

@@ -73,3 +73,78 @@ def test_standardise_period_averages_and_cube():
     assert cube.shape == (2, 6, 1) and countries == ["AAA", "BBB"] and years[0] == 2003
     with pytest.raises(ValueError, match="complete"):
         panel.cube(data.iloc[1:])
+
+
+def test_observed_panel_covers_2000_to_2020_for_every_study_country():
+    from analysis.data import reference
+    countries = reference.study_iso3()
+    years = list(range(1998, 2023))
+    wdi = pd.DataFrame({"iso3": countries[0], "indicator": "FP.CPI.TOTL.ZG", "year": years,
+                        "value": [10.0] * len(years)})
+    hdi = pd.DataFrame({"iso3": [countries[0]] * 2, "year": [2000, 2020], "hdi": [0.5, 0.7]})
+    observed = panel.observed_panel(wdi, hdi)
+    # 26 countries x 21 years, 2000-2020 inclusive; years outside the period are left out
+    assert len(countries) == 26 and len(observed) == 546
+    assert sorted(observed.index.get_level_values("year").unique()) == list(range(2000, 2021))
+    assert observed.inflation.notna().sum() == 21
+    assert observed.loc[(countries[0], 2020), "human_development"] == pytest.approx(0.7)
+    assert list(observed.columns) == [spec.name for spec in panel.CHARACTERISTICS]
+    # the four sub-periods tile the period without gaps
+    assert panel.PERIODS[0][0] == 2000 and panel.PERIODS[-1][1] == 2020
+    assert all(b[0] == a[1] + 1 for a, b in zip(panel.PERIODS, panel.PERIODS[1:]))
+
+
+def test_average_of_imputations_cell_by_cell_and_cube_in_floats():
+    a = grid({"AAA": [1.0, 2.0], "BBB": [3.0, 4.0]}, years=[2000, 2001])
+    b, c = a * 2, a * 6
+    assert panel.average([a, b, c]).x.tolist() == [3.0, 6.0, 9.0, 12.0]
+    assert a.x.tolist() == [1.0, 2.0, 3.0, 4.0]  # the inputs are left as they were
+    integers = grid({"AAA": [1, 2], "BBB": [3, 4]}, years=[2000, 2001])
+    cube, _, _ = panel.cube(integers)
+    assert cube.dtype == np.float64 and cube[1, 0, 0] == 3.0
+    with pytest.raises(ValueError, match=r"^the panel is not a complete country x year grid$"):
+        panel.cube(integers.iloc[:3])
+
+
+def test_imputed_cells_lists_only_cells_not_observed_and_periods_are_labelled():
+    kinds = grid({"AAA": [0, 0], "BBB": [0, 0]}, years=[2000, 2001]).astype(object)
+    kinds["x"] = ["observed", "interpolated", "observed", "absent"]
+    cells = panel.imputed_cells(kinds)
+    assert cells.to_dict("list") == {"iso3": ["AAA", "BBB"], "year": [2001, 2001],
+                                     "characteristic": ["x", "x"], "kind": ["interpolated", "absent"]}
+    data = grid({"AAA": [1.0, 2.0, 3.0, 4.0]}, years=range(1999, 2003))
+    averages = panel.period_averages(data, [(2000, 2001)])  # 1999 and 2002 belong to no period
+    assert averages.index.names == ["iso3", "period"] and averages.x.tolist() == [2.5]
+
+
+def test_transformations_leave_out_impossible_values_at_their_boundaries():
+    by_name = {spec.name: spec for spec in panel.CHARACTERISTICS}
+    index = ["AAA", "BBB", "CCC"]
+    wdi = pd.DataFrame({"iso3": index * 4, "year": 2000,
+                        "indicator": ["BX.TRF.PWKR.CD.DT"] * 3 + ["NY.GDP.MKTP.CD"] * 3
+                        + ["NY.GDP.PCAP.PP.CD"] * 3 + ["FP.CPI.TOTL.ZG"] * 3,
+                        "value": [1.0, 1.0, 1.0, 0.0, 0.5, 2.0, 0.0, 0.5, 2.0, -100.0, -50.0, 0.0]})
+    hdi = pd.DataFrame({"iso3": ["AAA"], "year": [2000], "hdi": [1]})
+    # a share of GDP needs GDP above zero (0.5 is fine)
+    remittances = panel.raw_characteristic(by_name["remittances"], wdi, hdi)
+    assert remittances.name == "remittances"
+    assert remittances.to_dict() == {("BBB", 2000): 200.0, ("CCC", 2000): 50.0}
+    # a log needs a value above zero
+    assert panel.raw_characteristic(by_name["gdp_per_head_ppp"], wdi, hdi).to_dict() == pytest.approx(
+        {("BBB", 2000): np.log(0.5), ("CCC", 2000): np.log(2.0)})
+    # log(1 + inflation / 100) needs inflation above -100%
+    assert panel.raw_characteristic(by_name["inflation"], wdi, hdi).to_dict() == pytest.approx(
+        {("BBB", 2000): np.log(0.5), ("CCC", 2000): 0.0})
+    human = panel.raw_characteristic(by_name["human_development"], wdi, hdi)
+    assert human.dtype == np.float64 and human.name == "human_development"
+
+
+def test_openness_adds_exports_and_imports():
+    by_name = {spec.name: spec for spec in panel.CHARACTERISTICS}
+    wdi = pd.DataFrame({"iso3": "AAA", "year": 2000, "indicator": ["TX.VAL.MRCH.CD.WT", "TM.VAL.MRCH.CD.WT",
+                                                                   "NY.GDP.MKTP.CD"], "value": [30.0, 20.0, 200.0]})
+    hdi = pd.DataFrame({"iso3": [], "year": [], "hdi": []})
+    openness = panel.raw_characteristic(by_name["merchandise_openness"], wdi, hdi)
+    assert openness.tolist() == [25.0]  # 100 x (30 + 20) / 200
+    observed = panel.observed_panel(wdi, hdi, countries=["AAA"], period=range(2000, 2002))
+    assert observed.index.names == ["iso3", "year"] and observed.merchandise_openness.tolist()[0] == 25.0

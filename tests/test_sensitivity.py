@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
+from scipy import stats
 
 from analysis.measures import sensitivity
 
@@ -32,6 +33,32 @@ def test_sobol_indices_of_the_ishigami_function():
     # the stated intervals are honest: each covers the analytic value within twice its half-width
     assert (np.abs(indices.S1 - ISHIGAMI_S1) <= 2 * indices.S1_conf + 1e-3).all()
     assert (np.abs(indices.ST - ISHIGAMI_ST) <= 2 * indices.ST_conf + 1e-3).all()
+
+
+
+def test_sobol_confidence_half_widths_are_at_95_percent_by_default():
+    # SALib's half-width is z x the bootstrap standard error; 95% against 90%: 1.95996 / 1.64485
+    names = ["x1", "x2", "x3"]
+    design = sensitivity.sobol_design(names, 2 ** 9, seed=2)
+    outputs = ishigami(-np.pi + 2 * np.pi * design)
+    default = sensitivity.sobol_indices(names, outputs, seed=3)
+    ninety = sensitivity.sobol_indices(names, outputs, seed=3, conf_level=0.90)
+    ratio = stats.norm.ppf(0.975) / stats.norm.ppf(0.95)
+    np.testing.assert_allclose(default.S1_conf / ninety.S1_conf, ratio, rtol=1e-9)
+    np.testing.assert_allclose(default.ST_conf / ninety.ST_conf, ratio, rtol=1e-9)
+    assert sensitivity.CONF_LEVEL == 0.95 and sensitivity.N_RESAMPLES == 200
+
+
+def test_rank_distribution_reports_the_5th_and_95th_percentiles():
+    # one country ranked 1..40 over 40 combinations, another always 3: inverted-CDF
+    # percentiles are 2 and 38 (a 95% interval would give 1 and 39), the median 20
+    ranks = np.column_stack([np.arange(1, 41), np.full(40, 3)]).reshape(40, 1, 1, 1, 1, 1, 2)
+    fact = sensitivity.Factorial(ranks, {}, ["AAA", "BBB"], 2020)
+    table = sensitivity.rank_distribution(fact, pd.Series({"AAA": 21, "BBB": 3}))
+    assert table.loc["AAA", ["median", "p05", "p95"]].tolist() == [20, 2, 38]
+    assert table.loc["BBB", ["median", "p05", "p95"]].tolist() == [3, 3, 3]
+    assert table.index.tolist() == ["BBB", "AAA"]  # by median rank
+    assert table.loc["AAA", "nominal"] == 21
 
 
 def test_level_index_maps_equal_intervals_to_levels():

@@ -159,3 +159,124 @@ def test_absent_country_series_gets_no_borrowed_country_effect():
     values = np.concatenate([d.loc["FFF", "a"].to_numpy() for d in treatment.multiple_imputations(panel, 5, 1)])
     assert len(np.unique(values)) >= 3
     assert set(np.unique(values)) <= {0.0, 10.0, 20.0, 30.0, 40.0}
+
+
+def test_log_modulus_by_hand_with_a_small_and_a_zero_interquartile_range():
+    from analysis.measures import treatment
+    # median 1.5, quartiles 1.3125 and 1.875 (linear interpolation): IQR 0.5625, below one
+    values = pd.Series([1.0, 1.25, 1.5, 1.5, 2.0, 10.0])
+    expected = np.sign(values - 1.5) * np.log1p((values - 1.5).abs() / 0.5625)
+    assert treatment._logged(values).to_numpy() == pytest.approx(expected.to_numpy())
+    # IQR zero: the standard deviation takes its place
+    values = pd.Series([0.0] * 7 + [8.0])
+    expected = np.log1p(8.0 / values.std())
+    logged = treatment._logged(values)
+    assert logged.iloc[-1] == pytest.approx(expected) and (logged.iloc[:-1] == 0).all()
+
+
+def _two_tailed(seed: int) -> pd.Series:
+    # 40 standard normal values, three high outliers (8 to 20) and three low ones (-4.8 to -12)
+    rng = np.random.default_rng(seed)
+    return pd.Series(np.r_[rng.normal(0, 1, 40), rng.uniform(8, 20, 3), -0.6 * rng.uniform(8, 20, 3)])
+
+
+def test_winsorising_on_both_sides_follows_the_current_skewness():
+    values = _two_tailed(124)
+    treated, report = treatment.treat_outliers(values.to_frame("x"))
+    row = report.loc["x"]
+    # three points at the top (41, 42, 40) and two at the bottom (44, 45), in the order treated
+    assert row.treatment == "winsorised" and row.n_winsorised == 5 and row.points == "41; 42; 40; 44; 45"
+    ranked = np.sort(values.to_numpy())[::-1]
+    assert treated.x[[40, 41, 42]].tolist() == [ranked[3]] * 3  # the fourth highest value
+    assert treated.x[[44, 45]].tolist() == [ranked[-3]] * 2     # the third lowest value
+    assert treated.x.drop([40, 41, 42, 44, 45]).equals(values.drop([40, 41, 42, 44, 45]))
+
+
+def test_five_points_on_both_sides_that_do_not_suffice_lead_to_the_log():
+    values = _two_tailed(83)
+    treated, report = treatment.treat_outliers(values.to_frame("x"))
+    row = report.loc["x"]
+    assert row.treatment == "log" and row.n_winsorised == 0 and row.points == ""
+    assert row.tried == "41; 40; 42; 43; 44"
+
+
+def test_report_columns_and_labels_of_country_years():
+    index = pd.MultiIndex.from_product([["AAA", "BBB", "CCC"], range(2000, 2010)], names=["iso3", "year"])
+    spike = pd.Series(np.r_[np.linspace(0, 1, 29), 50.0], index=index)
+    panel = pd.DataFrame({"spike": spike, "clean": np.linspace(0, 1, 30)}, index=index)
+    treated, report = treatment.treat_outliers(panel)
+    assert list(report.columns) == ["skewness_before", "kurtosis_before", "treatment", "n_winsorised", "points",
+                                    "tried", "skewness_after", "kurtosis_after"]
+    assert report.at["spike", "points"] == "CCC 2009" and report.at["spike", "tried"] == ""
+    clean = report.loc["clean"]
+    assert (clean.treatment, clean.points, clean.tried) == ("none", "", "")
+    assert (clean.skewness_before, clean.kurtosis_before) == pytest.approx(skew_kurt(np.linspace(0, 1, 30)))
+    assert (report.at["spike", "skewness_before"], report.at["spike", "kurtosis_before"]) == pytest.approx(
+        skew_kurt(spike.to_numpy()))
+    assert treatment._label(("KAZ", 2020)) == "KAZ 2020" and treatment._label("p3") == "p3"
+    # the moments after treatment are those of the treated column
+    assert (report.at["spike", "skewness_after"], report.at["spike", "kurtosis_after"]) == pytest.approx(
+        skew_kurt(treated.spike.to_numpy()))
+
+
+def test_skewness_and_kurtosis_of_small_samples_by_hand():
+    for values in ([1.0, 2.0, 4.0, 9.0], [0.0, 1.0, 1.0, 3.0, 10.0, 2.0], [5.0, -1.0, 2.0, 2.5, 7.0, 0.0, 30.0]):
+        assert treatment.skewness_kurtosis(values) == pytest.approx(skew_kurt(np.array(values)), rel=1e-12)
+    # missing values are left out, whatever container holds them
+    assert treatment.skewness_kurtosis([1.0, None, 2.0, 4.0, 9.0]) == pytest.approx(
+        skew_kurt(np.array([1.0, 2.0, 4.0, 9.0])), rel=1e-12)
+    # fewer than four values, or no spread: NaN
+    assert np.isnan(treatment.skewness_kurtosis([1.0, 2.0, 7.0])).all()
+    assert np.isnan(treatment.skewness_kurtosis([3.0] * 6)).all()
+    # "no spread" is relative to the size of the values: a spread of 1e-2 around 1e6 is none...
+    assert np.isnan(treatment.skewness_kurtosis(1e6 + np.array([0.0, 0.01, 0.02, 0.0, 0.01]))).all()
+    # ... but a spread of 10 around 1e6, or of 2.4e-7 around zero (variance 1.5e-14), is
+    assert np.isfinite(treatment.skewness_kurtosis(1e6 + np.array([0.0, 10.0, 20.0, 30.0, 45.0]))).all()
+    assert np.isfinite(treatment.skewness_kurtosis([0.0, 0.0, 2.449e-7, 2.449e-7])).all()
+
+
+def test_the_rule_needs_both_limits_strictly_exceeded(monkeypatch):
+    for moments, expected in [((2.0, 9.0), False), ((-2.0001, 9.0), True), ((5.0, 3.5), False),
+                              ((5.0, 3.5001), True)]:
+        monkeypatch.setattr(treatment, "skewness_kurtosis", lambda values, m=moments: m)
+        assert treatment.flagged([0.0]) is expected, moments
+
+
+def test_year_terms_centred_and_scaled_by_hand():
+    index = pd.MultiIndex.from_product([["AAA"], [2000, 2004, 2008]], names=["iso3", "year"])
+    spread = np.std([2000, 2004, 2008])  # 3.266, above one
+    expected = np.column_stack([np.ones(3), [-4 / spread, 0, 4 / spread], [16 / spread ** 2, 0, 16 / spread ** 2]])
+    assert treatment._year_terms(index) == pytest.approx(expected)
+    # a spread below one is not blown up: divided by one
+    index = pd.MultiIndex.from_product([["AAA"], [2000, 2001]], names=["iso3", "year"])
+    assert treatment._year_terms(index) == pytest.approx(np.array([[1, -0.5, 0.25], [1, 0.5, 0.25]]))
+
+
+def test_predictive_mean_matching_draw_by_hand():
+    # one predictor, a constant, a dummy with one known row and a dummy with none (left out)
+    rng = np.random.default_rng(5)
+    n = 60
+    z = rng.normal(size=n)
+    y = 1.0 + 2.0 * z + rng.normal(0, 3.0, n)
+    single = np.zeros(n)
+    single[0] = 1.0
+    empty = np.zeros(n)
+    empty[20:] = 1.0
+    x = np.column_stack([np.ones(n), z, single, empty])
+    known = np.arange(n) < 20
+    targets = ~known
+    got = treatment._pmm_draw(x, y, known, targets, np.random.default_rng(11))
+    # the same steps written out: OLS on the identified columns, a posterior draw of
+    # sigma and beta, the five known rows nearest in prediction, one of them at random
+    by_hand_rng = np.random.default_rng(11)
+    xk, yk = x[known][:, :3], y[known]
+    beta = np.linalg.lstsq(xk, yk, rcond=None)[0]
+    residual = yk - xk @ beta
+    sigma = np.sqrt(residual @ residual / by_hand_rng.chisquare(20 - 3))
+    lower = np.linalg.cholesky(xk.T @ xk)
+    drawn = beta + sigma * np.linalg.solve(lower.T, by_hand_rng.standard_normal(3))
+    distance = np.abs((x[targets][:, :3] @ drawn)[:, None] - (xk @ beta)[None, :])
+    nearest = np.argsort(distance, axis=1, kind="stable")[:, :5]
+    chosen = nearest[np.arange(40), by_hand_rng.integers(0, 5, size=40)]
+    assert got.tolist() == yk[chosen].tolist()
+    assert set(got) <= set(yk)
