@@ -203,30 +203,3 @@ def rank_heatmap(index: pd.DataFrame, lang: str):
     axes.tick_params(axis="y", labelsize=8)
     figure.tight_layout()
     return figure
-
-
-def driver_coefficients(regressions: pd.DataFrame, names: pd.DataFrame, lang: str):
-    """Coefficient and interval of each factor (rows) for each outcome (panels, 2 x 2)."""
-    outcomes = list(dict.fromkeys(regressions.outcome))
-    columns = 2
-    rows = -(-len(outcomes) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(10, 3.1 * rows + 0.8), sharey=True, sharex=True,
-                                squeeze=False)
-    colours = sns.color_palette(PALETTE, len(names))
-    factors = list(names.index)
-    y = np.arange(len(factors))[::-1]
-    for axis, outcome in zip(axes.flat, outcomes):
-        data = regressions[regressions.outcome == outcome].set_index("factor").reindex(factors)
-        axis.hlines(y, data.ci_low, data.ci_high, color=colours, linewidth=3)
-        axis.scatter(data.coefficient, y, color="black", zorder=3, s=18)
-        axis.axvline(0, color="grey", linewidth=0.8)
-        axis.set_title(wrapped(t(f"factor.outcome.{outcome}", lang), 45), fontsize=10)
-        axis.set_yticks(y, [wrapped(factor_label(f, names, lang), 28) for f in factors], fontsize=8)
-        axis.set_ylim(-0.6, len(factors) - 0.4)
-        axis.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-        axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: signed(value, lang, 1)))
-    for axis in list(axes.flat)[len(outcomes):]:
-        axis.set_visible(False)
-    figure.supxlabel(t("factor.label.std_coefficient", lang), fontsize=9)
-    figure.tight_layout()
-    return figure
