@@ -362,9 +362,15 @@ def clean_copy(notebook, lang: str, docname: str, *, numbers: dict[str, str] | N
                   for match in [re.search(r"^#\s+(.+?)\s*$", cell.source, re.M)] if match), Path(docname).name)
     name = file_name or f"{Path(docname).name}-{lang}.ipynb"
     result.cells = cells
-    heading = next((index for index, cell in enumerate(cells) if cell.cell_type == "markdown"), 0)
-    result.cells.insert(heading + 1 if heading < len(cells) and cells[heading].cell_type == "markdown"
-                        and cells[heading].source.lstrip().startswith("# ") else 0, first_cell(title, lang, name, about))
+    # the first cell: the chapter's title, then how the notebook was made and how to run it again
+    about = first_cell(title, lang, name, about)
+    opening = next((cell for cell in cells if cell.cell_type == "markdown"), None)
+    if opening is not None and (match := re.match(r"^#\s+.+?\n", opening.source + "\n")):
+        about.source = f"{match[0]}\n{about.source}"
+        opening.source = opening.source[match.end():].strip()
+        if not opening.source:
+            cells.remove(opening)
+    result.cells.insert(0, about)
     result.metadata.pop("jupytext", None)
     result.metadata["language_info"] = result.metadata.get("language_info", {"name": "python"})
     for cell in result.cells:

@@ -59,7 +59,7 @@ def _publish(app, pagename, templatename, context, doctree):
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []) if group.get("label") == "download-buttons" else []:
             if button.get("label") in ("download-source-button", "download-notebook-button"):
-                button.update(url=url, text=name, tooltip=t("notebook_copy.download", lang, name=name))
+                button.update(url=url, text=".ipynb", tooltip=t("notebook_copy.download", lang))
 
 
 def _replace_sources(app, exception):
