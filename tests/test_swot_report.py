@@ -182,3 +182,12 @@ def test_a_good_folder_of_judges_renders_a_standalone_page_and_prints_the_result
     assert notebook_copy.leftovers(notebook, "ru") == [] and notebook_copy.images(notebook) == 4
     after = sorted((path, path.stat().st_mtime_ns) for path in site.rglob("*")) if site.exists() else None
     assert after == before
+
+
+def test_the_readme_lists_the_items_the_book_ranks_and_the_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `first` |"))
+    listed = set(re.findall(r"`([SWOT]\d+)`", row))
+    ranked = {code for level, codes in judgement_file.book_pairs().items() if level != "groups" for code in codes}
+    assert listed == ranked
+    assert "make swot JUDGEMENTS=" in readme and "papermill -" not in readme

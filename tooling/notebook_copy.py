@@ -50,7 +50,7 @@ CITE_ROLE = re.compile(r"\{cite(?::(?P<kind>p|t|ps|ts|author|year))?\}`(?P<keys>
 REF_ROLE = re.compile(r"\{(?P<role>ref|numref|doc)\}`(?P<body>[^`]+)`")
 ANY_ROLE = re.compile(r"\{(?P<role>[a-z][a-z0-9:_-]*)\}`(?P<body>[^`]+)`")
 TARGET = re.compile(r"^\((?P<label>[A-Za-z0-9_.:-]+)\)=[ \t]*\n", re.M)
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$])")
 
 
 class CopyError(ValueError):
