@@ -22,7 +22,6 @@ The build publishes it next to each notebook chapter as ``<chapter>-<lang>.ipynb
 """
 from __future__ import annotations
 
-import base64
 import copy
 import re
 from ast import literal_eval
@@ -404,8 +403,3 @@ def leftovers(notebook, lang: str) -> list[str]:
 def images(notebook) -> int:
     """How many PNG figures the notebook shows."""
     return sum("image/png" in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
-
-
-def png_bytes(notebook) -> list[bytes]:
-    return [base64.b64decode(output["data"]["image/png"]) for cell in notebook.cells
-            for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
