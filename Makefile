@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book pdf test bench extract preview setup system-deps tex-deps clean mutation
+.PHONY: book pdf test bench extract preview setup system-deps tex-deps clean mutation swot
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,17 @@ mutation: setup
 	$(VENV)/bin/mutmut results
 	$(VENV)/bin/mutmut export-cicd-stats
 	cat mutants/mutmut-cicd-stats.json
+
+## the SWOT chapter with your own judgements as one page: make swot JUDGEMENTS=my.csv EDITION=ru
+## (JUDGEMENTS a file or a folder of files, one per judge; EDITION kk, en or ru; OUT a folder, by
+## default _build/swot/<name>-<edition>). EDITION, not LANG: LANG is the locale of the shell.
+ifeq ($(origin LANG),command line)
+EDITION ?= $(LANG)
+endif
+EDITION ?= en
+swot: setup
+	@test -n "$(JUDGEMENTS)" || { echo "make swot JUDGEMENTS=<file or folder> EDITION=kk|en|ru [OUT=<folder>]" >&2; exit 2; }
+	@env LANG=C.UTF-8 LC_ALL= $(PY) -m tooling.swot_report "$(JUDGEMENTS)" --edition "$(EDITION)" $(if $(OUT),--output "$(OUT)")
 
 extract: setup
 	$(PY) -m analysis.data.extract

@@ -123,6 +123,36 @@ def test_notebook_chapters_download_as_executed_notebooks_in_their_language(site
         assert not {f"lang-{other}" for other in LANGUAGES if other != lang} & tags, path.name
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(site_dir, lang):
+    """``chapters/<chapter>/<chapter>-<lang>.ipynb`` next to the page, linked from its
+    download menu and also served from ``_sources``: the edition's prose only, no glue
+    placeholder or record, no warning, and a PNG output for every figure of the page,
+    which its standalone HTML shows as an image."""
+    from tooling import notebook_copy, notebook_html
+
+    copies = 0
+    for page in sorted((site_dir / lang / "chapters").glob("*.html")):
+        source = site_dir / lang / "_sources" / "chapters" / f"{page.stem}.ipynb"
+        if not source.is_file():
+            continue
+        name = f"{page.stem}-{lang}.ipynb"
+        target = page.with_suffix("") / name
+        text = page.read_text(encoding="utf-8")
+        assert f'href="{page.stem}/{name}"' in text, f"{page.name} does not link {name}"
+        assert target.read_bytes() == source.read_bytes(), f"{source} is not the clean copy"
+        notebook = nbformat.read(target, as_version=4)
+        nbformat.validate(notebook)
+        assert notebook_copy.leftovers(notebook, lang) == [], name
+        assert "`analysis`" in notebook.cells[0].source and "pip install" in notebook.cells[0].source
+        figures = len(re.findall(r"<figure\b[^>]*>\s*<img", text))
+        assert notebook_copy.images(notebook) == figures, (name, figures)
+        rendered = notebook_html.render(notebook, lang)
+        assert rendered.count("<img") == figures and "{glue" not in rendered and "papermill.record" not in rendered
+        copies += 1
+    assert copies >= 8
+
+
 def test_the_extract_is_one_archive_with_its_manifest(site_dir):
     archive = site_dir / DATA_ARCHIVE
     with zipfile.ZipFile(archive) as bundle:

@@ -309,7 +309,7 @@ def test_judgement_file_errors_name_file_row_and_field(tmp_path):
     with pytest.raises(DataError, match=r"judgements.csv, row 2, field 'judgement'"):
         swot.load_judgements(path)
     path.write_text(text.replace("S,S3,S1,1,", "S,S3,W5,1,", 1), encoding="utf-8")
-    with pytest.raises(DataError, match=r"row 2, field 'level'"):
+    with pytest.raises(DataError, match=r"row 2, field 'second'.*W5 is an item of group W, not of group S"):
         swot.load_judgements(path)
 
 

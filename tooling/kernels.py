@@ -12,6 +12,7 @@ fresh one.
 """
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from jupyter_client.manager import KernelManager
@@ -31,9 +32,12 @@ class KernelError(RuntimeError):
 class WarmKernel:
     """One kernel, started in ``cwd``, for several notebook runs in turn."""
 
-    def __init__(self, kernel_name: str, cwd: Path, startup_timeout: float = 60):
+    def __init__(self, kernel_name: str, cwd: Path, startup_timeout: float = 60, quiet: bool = False):
         self.manager = KernelManager(kernel_name=kernel_name)
-        self.manager.start_kernel(cwd=str(cwd))
+        # quiet: the kernel's own log lines (such as its notice on unencrypted local TCP)
+        # stay off a reader's terminal; what a cell prints is in the notebook either way
+        streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if quiet else {}
+        self.manager.start_kernel(cwd=str(cwd), **streams)
         self.timeout = startup_timeout
 
     def reset(self) -> None:

@@ -37,6 +37,7 @@ from analysis.data import reference
 from analysis.data.schemas import _as_data_error
 from analysis.errors import DataError
 from analysis.measures import ahp as ahp_method
+from analysis.measures import judgement_file
 from analysis.measures import swot_rules
 from analysis.measures.swot_evidence import EVIDENCE, Finding
 from analysis.measures.swot_rules import Rule, margin, verdict
@@ -185,31 +186,13 @@ def assess(table: SwotTable, extract, integration) -> tuple[pd.DataFrame, dict[s
 
 # --------------------------------------------------------------------------- judgements and priorities
 
-JUDGEMENT_SCHEMA = pa.DataFrameSchema({
-    "level": pa.Column(str, pa.Check.isin(list(GROUPS) + [GROUP_LEVEL])),
-    "first": pa.Column(str, pa.Check.str_matches(r"^([SWOT]\d{1,2}|[SWOT])$")),
-    "second": pa.Column(str, pa.Check.str_matches(r"^([SWOT]\d{1,2}|[SWOT])$")),
-    "judgement": pa.Column(str, pa.Check.str_matches(r"^(1/[2-9]|[1-9])$")),
-    **{f"reason_{lang}": pa.Column(str, pa.Check.str_length(min_value=5)) for lang in LANGUAGES},
-}, strict=True, unique=["level", "first", "second"])
-
-
 def load_judgements(path: Path = JUDGEMENTS_FILE) -> pd.DataFrame:
     """The pairwise judgements of a file: level (a group or ``groups``), first, second,
-    judgement (how much more ``first`` matters, on Saaty's scale) and a reason in each
-    language."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    try:
-        frame = JUDGEMENT_SCHEMA.validate(frame)
-    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as error:
-        raise _as_data_error(error, str(path)) from error
-    for line, row in zip(itertools.count(2), frame.itertuples()):
-        level_of = lambda code: GROUP_LEVEL if len(code) == 1 else code[0]
-        if level_of(row.first) != row.level or level_of(row.second) != row.level:
-            raise DataError(path, f"{row.first} and {row.second} do not both belong to level {row.level}",
-                            row=line, field="level")
-    return frame.assign(value=[float(ahp_method.parse_judgement(text)) for text in frame.judgement],
-                        line=range(2, len(frame) + 2))
+    judgement (how much more ``first`` matters, on Saaty's scale), a reason in at least
+    one language, the judgement's ``value`` and its ``line`` in the file. Read and checked
+    by :func:`analysis.measures.judgement_file.read` (one message per problem, naming the
+    file, the row, the field, the value and what is allowed)."""
+    return judgement_file.read(path)
 
 
 def measures_per_item(tows: pd.DataFrame) -> pd.Series:

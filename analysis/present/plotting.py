@@ -169,7 +169,22 @@ def glue_figure(key: str, figure) -> None:
     from IPython.display import Image
     from myst_nb import glue
 
-    glue(key, Image(data=png_bytes(figure), format="png"), display=False)
+    png = png_bytes(figure)
+    _GLUED[key] = png
+    glue(key, Image(data=png, format="png"), display=False)
+
+
+_GLUED: dict[str, bytes] = {}  # this session's glued figures, for notebooks opened outside the book
+
+
+def glued_figure(key: str):
+    """The figure glued as ``key`` in this session, to show in a notebook outside the book
+    (the downloadable copy shows each figure where the page does, by this call)."""
+    from IPython.display import Image
+
+    if key not in _GLUED:
+        raise KeyError(f"no figure glued as {key!r} yet: run the cells above first")
+    return Image(data=_GLUED[key], format="png")
 
 
 def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> HTML:

@@ -1,0 +1,80 @@
+"""Each notebook chapter downloads as a notebook a reader can open: ``<chapter>-<lang>.ipynb``.
+
+The executed notebook a chapter is built from keeps its numbers in glue records and its
+prose refers to them by roles only the build resolves. For every notebook page this
+extension writes the page's clean copy (:func:`tooling.notebook_copy.clean_copy`: the
+edition's prose only, numbers and figures in place, figure numbers as on the page) next
+to the page, as ``chapters/swot/swot-kk.ipynb`` beside ``chapters/swot.html``, points
+the theme's ".ipynb" download entry at it, and puts the same copy in ``_sources`` in
+place of the raw executed notebook, so every way of downloading the chapter gives it.
+"""
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import nbformat
+from sphinx.errors import ExtensionError
+
+from analysis.present.i18n import t
+
+
+def copy_name(docname: str, lang: str) -> str:
+    return f"{PurePosixPath(docname).name}-{lang}.ipynb"
+
+
+def _source(app, docname: str) -> Path | None:
+    path = Path(app.srcdir, f"{docname}.ipynb")
+    return path if path.is_file() else None
+
+
+def _clean(app, docname: str) -> bytes:
+    from tooling import notebook_copy
+
+    lang = app.config.language or "en"
+    numbers = {name: ".".join(str(part) for part in number)
+               for name, number in app.env.toc_fignumbers.get(docname, {}).get("figure", {}).items()}
+    try:
+        copy = notebook_copy.clean_copy(nbformat.read(_source(app, docname), as_version=4), lang, docname,
+                                        numbers=numbers)
+    except notebook_copy.CopyError as error:
+        raise ExtensionError(f"{docname}: the downloadable notebook cannot be made: {error}") from None
+    problems = notebook_copy.leftovers(copy, lang)
+    if problems:
+        raise ExtensionError(f"{docname}: the downloadable notebook still holds {'; '.join(problems[:5])}")
+    return nbformat.writes(copy).encode() + b"\n"
+
+
+def _publish(app, pagename, templatename, context, doctree):
+    if doctree is None or _source(app, pagename) is None:
+        return
+    lang = app.config.language or "en"
+    name = copy_name(pagename, lang)
+    content = _clean(app, pagename)
+    target = Path(app.outdir, *PurePosixPath(pagename).parts, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_bytes() != content:
+        target.write_bytes(content)
+    app.notebook_copies[pagename] = content
+    url = f"{PurePosixPath(pagename).name}/{name}"
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []) if group.get("label") == "download-buttons" else []:
+            if button.get("label") in ("download-source-button", "download-notebook-button"):
+                button.update(url=url, text=".ipynb", tooltip=t("notebook_copy.download", lang))
+
+
+def _replace_sources(app, exception):
+    """The ``_sources`` copy of each notebook page is its clean copy too."""
+    if exception is not None:
+        return
+    for docname, content in app.notebook_copies.items():
+        source = Path(app.outdir, "_sources", f"{docname}.ipynb")
+        if source.is_file():
+            source.write_bytes(content)
+
+
+def setup(app):
+    app.notebook_copies = {}  # docname -> the clean copy written this build
+    # after the theme has made its download buttons (priority 501)
+    app.connect("html-page-context", _publish, priority=600)
+    app.connect("build-finished", _replace_sources)
+    return {"parallel_read_safe": True, "parallel_write_safe": False}
