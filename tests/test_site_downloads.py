@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
+from nbconvert import HTMLExporter
 import pytest
 
 from analysis.paths import DATA_DIR
@@ -149,6 +150,10 @@ def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(sit
         assert notebook_copy.images(notebook) == figures, (name, figures)
         rendered = notebook_html.render(notebook, lang)
         assert rendered.count("<img") == figures and "{glue" not in rendered and "papermill.record" not in rendered
+        # the tool a reader opens it with: nbconvert shows the same images and no placeholder
+        converted, _ = HTMLExporter(template_name="classic").from_notebook_node(notebook)
+        assert converted.count('<img src="data:image/png') == figures, name
+        assert "{glue" not in converted and "papermill.record" not in converted, name
         copies += 1
     assert copies >= 8
 
