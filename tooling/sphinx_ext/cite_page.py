@@ -99,6 +99,9 @@ class BookCitation(SphinxDirective):
         if unknown:
             raise self.error(f"book-citation: unknown formats {sorted(unknown)}")
         release, where = _release(self.config), _site(self.config)
+        # the text depends on the release and the addresses, which change without the page
+        # changing: read the page again on every build
+        self.env.note_reread()
         item = citation.book_csl(lang, release, where) if what == "book" else citation.paper_csl(lang)
         records = {
             "book": {"bibtex": lambda: citation.book_bibtex(lang, release, where),
@@ -132,6 +135,7 @@ class BookRepository(SphinxDirective):
     def run(self):
         from analysis.present.i18n import t
         lang, where = self.config.language, _site(self.config)
+        self.env.note_reread()  # the address is configuration, not the page's text
         paragraph = nodes.paragraph(classes=["book-repository"])
         if where.repository:
             before, _, after = t("repository.footer", lang).partition("{link}")
@@ -151,6 +155,7 @@ class PdfEdition(SphinxDirective):
         from analysis.present.i18n import t
         lang = self.config.language
         name = self.config.pdf_edition
+        self.env.note_reread()  # whether the build typesets a PDF is configuration, not the page's text
         paragraph = nodes.paragraph()
         if name:
             label = t("pdf.edition", lang)
