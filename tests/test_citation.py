@@ -226,3 +226,20 @@ def test_footer_links_the_repository_or_says_the_build_has_none(lang):
     assert "<code>1.2.3+abcdef0123</code>" in published
     local = footer_html(lang, RELEASE, LOCAL)
     assert "href" not in local and t("repository.none", lang) in local
+
+
+def test_each_edition_s_html_baseurl_is_its_public_address_and_empty_for_a_local_build(monkeypatch):
+    """Sphinx's html_baseurl is the contract other extensions read (the figures' and tables'
+    citation lines): the edition's address, ending in /, or empty."""
+    import yaml
+    from tooling.build import Builder
+    for name in citation.ENVIRONMENT.values():
+        monkeypatch.delenv(name, raising=False)
+    local = yaml.safe_load(Builder().config_for("kk"))
+    assert local["sphinx"]["config"]["html_baseurl"] == "" and "silkroad" not in local
+    monkeypatch.setenv("SILKROAD_BASE_URL", "https://example.org/silk/")
+    monkeypatch.setenv("SILKROAD_REPOSITORY", "https://git.example.org/silk")
+    published = yaml.safe_load(Builder().config_for("ru"))["sphinx"]["config"]
+    assert published["html_baseurl"] == "https://example.org/silk/ru/"
+    assert published["book_site"] == {"base_url": "https://example.org/silk", "repository": "https://git.example.org/silk",
+                                      "doi": ""}
