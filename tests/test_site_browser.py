@@ -10,6 +10,7 @@ Needs a built site (``make book``) and ``/usr/bin/chromium``.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,3 +205,116 @@ def test_root_chooser_links_to_the_editions(watched, served_site):
         settle(page)
         assert html_lang(page) == lang
     watched.assert_clean("root chooser and the editions it links to")
+
+
+# ---- switching language keeps the reader's place ----------------------------------------
+FIGURE_PAGE, FIGURE = "chapters/factors.html", "fig-factor-scree"
+
+
+def in_view(page: Page, element_id: str) -> bool:
+    return page.evaluate("""id => { const r = document.getElementById(id).getBoundingClientRect();
+                                    return r.bottom > 0 && r.top < window.innerHeight; }""", element_id)
+
+
+def switch_to(page: Page, other: str) -> None:
+    page.locator(f'nav.language-switcher a[hreflang="{other}"]').click()
+    page.wait_for_function("other => document.documentElement.lang === other", arg=other)
+    settle(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_switching_language_keeps_the_figure_in_view(watched, served_site, lang):
+    page = watched.page
+    other = LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)]
+    open_page(page, urljoin(served_site, f"{lang}/{FIGURE_PAGE}#{FIGURE}"))
+    switch_to(page, other)
+    assert site_path(page.url) == f"/{other}/{FIGURE_PAGE}"
+    assert urlsplit(page.url).fragment == FIGURE, page.url
+    assert in_view(page, FIGURE), f"{other}/{FIGURE_PAGE}: #{FIGURE} is not in the window"
+    watched.assert_clean(f"{lang} -> {other} at #{FIGURE}")
+
+
+def test_switching_language_keeps_the_section_whose_id_differs_between_editions(watched, served_site):
+    """#coverage (English, from its title) is #id… in Kazakh: the section is found by position."""
+    page = watched.page
+    open_page(page, urljoin(served_site, f"en/{NOTEBOOK}#coverage"))
+    position = page.evaluate("() => document.getElementById('coverage').querySelector(':scope > span').id")
+    assert re.fullmatch(r"section-\d+(-\d+)*", position), position
+    switch_to(page, "kk")
+    assert urlsplit(page.url).fragment == position, page.url
+    assert page.evaluate("id => document.getElementById(id).parentElement.id", position) != "coverage"
+    assert in_view(page, position)
+    heading = page.evaluate("id => document.getElementById(id).parentElement.querySelector('h2, h3').textContent",
+                            position)
+    assert not re.search(r"[A-Za-z]{4,}", heading), f"the Kazakh section heading is {heading!r}"
+    watched.assert_clean("en -> kk at #coverage")
+
+
+def test_switching_language_keeps_the_section_scrolled_to(watched, served_site):
+    """Without an anchor in the address, the section at the top of the window is kept."""
+    page = watched.page
+    open_page(page, urljoin(served_site, f"ru/{FIGURE_PAGE}"))
+    position = page.evaluate("""() => { const marks = [...document.querySelectorAll('article section > span[id^="section-"]')];
+                                        const mark = marks[Math.floor(marks.length / 2)];
+                                        mark.parentElement.scrollIntoView(); return mark.id; }""")
+    page.wait_for_timeout(300)
+    switch_to(page, "en")
+    assert urlsplit(page.url).fragment == position, page.url
+    assert in_view(page, position)
+    watched.assert_clean("ru -> en after scrolling")
+
+
+def test_without_scripts_the_switcher_opens_the_other_edition_s_page(browser, served_site):
+    context = browser.new_context(java_script_enabled=False, service_workers="block")
+    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto(urljoin(served_site, f"kk/{FIGURE_PAGE}#{FIGURE}"), wait_until="load")
+        page.locator('nav.language-switcher a[hreflang="ru"]').click()
+        page.wait_for_url(urljoin(served_site, f"ru/{FIGURE_PAGE}"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_narrow_screen_the_switcher_is_in_view_without_the_menu(browser, served_site, lang):
+    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        other = "en" if lang != "en" else "kk"
+        open_page(page, urljoin(served_site, f"{lang}/{NOTEBOOK}"))
+        assert not page.locator(".bd-sidebar-primary nav.bd-docs-nav").is_visible(), "the menu is open"
+        link = page.locator(f'nav.language-switcher a[hreflang="{other}"]')
+        assert link.is_visible(), f"{lang}: the link to {other} is hidden on a narrow screen"
+        box = link.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390 and 0 <= box["y"] <= 844 - box["height"], box
+        # the link is what a tap there reaches (nothing covers it)
+        assert page.evaluate("""([x, y, other]) => { const hit = document.elementFromPoint(x, y);
+                                   return !!hit && !!hit.closest(`a[hreflang="${other}"]`); }""",
+                             [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, other])
+        link.tap()
+        page.wait_for_url(urljoin(served_site, f"{other}/{NOTEBOOK}"))
+    finally:
+        context.close()
+
+
+def test_the_access_date_becomes_the_reader_s_day(browser, served_site, site_dir):
+    """«дата обращения» is printed as the version's date; the page's script sets the day
+    the reader has the page open (ГОСТ's ДД.ММ.ГГГГ)."""
+    context = browser.new_context(service_workers="block")
+    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        open_page(page, urljoin(served_site, "ru/chapters/cite.html"))
+        script = (site_dir / "ru" / "_static" / "cite-page.js").read_text(encoding="utf-8")
+        page.set_content('<p class="formatted-reference">URL: x (дата обращения: '
+                         '<span class="access-date">02.03.2026</span>).</p>')
+        page.add_script_tag(content=script)
+        page.evaluate("() => document.dispatchEvent(new Event('DOMContentLoaded'))")
+        today = datetime.date.today().strftime("%d.%m.%Y")  # the browser runs on this machine, in its time zone
+        assert page.locator(".access-date").inner_text() == today != "02.03.2026"
+    finally:
+        context.close()

@@ -183,7 +183,7 @@ def test_every_page_says_how_to_cite_it_and_which_release_it_is(pages, site_dir,
 def test_how_to_cite_gives_bibtex_ris_and_references(site_dir, lang):
     page = (site_dir / lang / "chapters" / "cite.html").read_text(encoding="utf-8")
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
-    assert "@book{silkroadintegration" in text and "@misc{ramazanov2023" in text
+    assert "@misc{silkroadintegration" in text and "@online{silkroadintegration" in text and "@misc{ramazanov2023" in text
     assert text.count("TY  - ") == 2 and "downloads/silk-road-integration-data.zip" in page
 
 

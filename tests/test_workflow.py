@@ -96,3 +96,21 @@ def test_only_the_deploy_job_may_write(workflow):
     writers = [name for name, job in workflow["jobs"].items()
                if any(value == "write" for value in (job.get("permissions") or {}).values())]
     assert writers == ["deploy"]
+
+
+def test_the_published_build_gets_the_site_s_and_repository_s_addresses(workflow):
+    """The base URL comes from the Pages deployment (configure-pages, run only where the site
+    is published) and the repository's address from the run; the names are the variables
+    tooling/citation.py reads."""
+    from tooling.citation import ENVIRONMENT
+    build = workflow["jobs"]["build"]
+    pages = steps_using(build, "actions/configure-pages")
+    assert len(pages) == 1 and pages[0].get("id"), "the build job must run actions/configure-pages once, with an id"
+    assert conjuncts(pages[0]["if"]) == ON_PUSH_TO_MAIN, f"configure-pages condition: {pages[0].get('if')!r}"
+    assert build["permissions"].get("pages") == "read"
+    (make,) = [step for step in build["steps"] if "make book" in str(step.get("run", ""))]
+    env = make.get("env") or {}
+    assert re.fullmatch(rf"\$\{{\{{\s*steps\.{pages[0]['id']}\.outputs\.base_url\s*\}}\}}",
+                        str(env.get(ENVIRONMENT["base_url"], ""))), env
+    assert re.fullmatch(r"\$\{\{\s*github\.server_url\s*\}\}/\$\{\{\s*github\.repository\s*\}\}",
+                        str(env.get(ENVIRONMENT["repository"], ""))), env

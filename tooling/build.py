@@ -71,6 +71,14 @@ class Builder:
         except citation.CitationError as error:
             raise BuildError(str(error)) from None
 
+    @functools.cached_property
+    def site(self) -> citation.Site:
+        """The public addresses (``_config.yml``'s ``silkroad`` block, or the environment)."""
+        try:
+            return citation.site()
+        except citation.CitationError as error:
+            raise BuildError(str(error)) from None
+
     # ---- staging -------------------------------------------------------------------
     def toc_files(self) -> list[str]:
         toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
@@ -139,6 +147,12 @@ class Builder:
         sphinx["config"]["today"] = citation.long_date(self.release.date, lang)  # the PDF's title page
         sphinx["config"]["book_release"] = {"version": self.release.version, "commit": self.release.commit,
                                             "date": self.release.date.isoformat()}
+        # where the edition is published: Sphinx's own html_baseurl (the canonical links, and
+        # what other extensions read) holds the edition's address, empty for a local build
+        config.pop("silkroad", None)
+        sphinx["config"]["html_baseurl"] = self.site.edition_url(lang)
+        sphinx["config"]["book_site"] = {"base_url": self.site.base_url, "repository": self.site.repository,
+                                         "doi": self.site.doi}
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=True)
 
     def mathjax_files(self) -> dict[str, bytes]:
@@ -262,7 +276,7 @@ class Builder:
         """The Sphinx extensions, templates and interface catalogues every edition uses."""
         digest = hashlib.sha256()
         for folder in (REPO / "tooling", REPO / "locale"):
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".po", ".js", ".html", ".css", ".sty"}):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".po", ".js", ".html", ".css", ".sty", ".csl"}):
                 digest.update(path.relative_to(REPO).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
 
@@ -307,6 +321,7 @@ class Builder:
         started = time.perf_counter()
         self.inputs = notebooks.inputs_fingerprint()
         self.release  # fails early, before any notebook runs, when the build cannot be dated
+        self.site  # ... or when an address in the configuration is malformed
         sync_tree(self.build_dir / "locale", {p.relative_to(REPO / "locale").as_posix(): p.read_bytes()
                                               for p in (REPO / "locale").rglob("*") if p.suffix in {".po", ".js"}})
         runs = self.pending_runs()
