@@ -105,7 +105,11 @@ def test_the_chapter_package_validates_with_frictionless(tmp_path, lang):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert package["version"] == "0.1.0" and package["licenses"][0]["name"] == "CC-BY-4.0"
     titles = [licence["title"] for licence in package["licenses"]]
-    assert t("licence.cc_by_4_0", lang) in titles and t("licence.cc_by_3_0_igo", lang) in titles  # the WDI's and the HDI's
+    assert titles[1:] == [  # each source's own licence, naming whose data it covers
+        f"{t('licence.imf_terms_of_use_free_reuse_with_attribution_not_a_creative_commons_licence', lang)}: {t('agency.imf', lang)}",
+        f"{t('licence.cc_by_4_0', lang)}: {t('agency.world_bank', lang)}",
+        f"{t('licence.cc_by_3_0_igo', lang)}: {t('agency.undp', lang)}"]
+    assert package["sources"][1]["version"] == t("download.vintage_per_indicator", lang)
     assert [source["path"] for source in package["sources"]] == [
         "https://data.imf.org/DOT", "https://data.worldbank.org/indicator", "data/reference",
         "https://hdr.undp.org/data-center/documentation-and-downloads"]

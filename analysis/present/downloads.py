@@ -26,7 +26,7 @@ import pandas as pd
 
 from analysis.paths import DATA_DIR
 from analysis.present.i18n import catalogue, t
-from analysis.present.tables import phrase
+from analysis.present.tables import format_vintage, phrase
 
 REFERENCE = "reference"  # the book's own reference tables (data/reference), under the book's licence
 UNIT_COLUMN = "column:"  # a unit given row by row in another column: f"{UNIT_COLUMN}{name}"
@@ -158,7 +158,8 @@ def source_entries(keys: Sequence[str], lang: str) -> list[dict]:
         table = manifest_tables()[key]
         entry = {"title": f"{t('agency.' + table['agency_key'], lang)}: {phrase(table['dataset'], 'dataset', lang)}",
                  "path": table["upstream_url"],
-                 "version": table["vintage"],
+                 "version": (t("download.vintage_per_indicator", lang) if table["vintage"].startswith("per indicator")
+                             else format_vintage(table["vintage"], lang)),
                  "licence": phrase(table["licence"], "licence", lang)}
         if entry not in entries:
             entries.append(entry)
@@ -181,14 +182,22 @@ def read_by(*modules, also: Sequence[str] = ()) -> list[str]:
 
 
 def licences(keys: Sequence[str], lang: str) -> list[dict]:
-    """The book's content licence, then each source's own licence (once)."""
-    found = [content_licence(lang)]
+    """The book's content licence, then each source's own licence, once, naming the
+    agencies whose data it covers."""
+    by_licence: dict[str, list[str]] = {}
+    upstream: dict[str, str] = {}
     for key in keys:
         if key != REFERENCE:
             table = manifest_tables()[key]
-            entry = _licence_entry(table["licence"], table["upstream_url"], lang)
-            if entry not in found:
-                found.append(entry)
+            agencies = by_licence.setdefault(table["licence"], [])
+            agency = t(f"agency.{table['agency_key']}", lang)
+            if agency not in agencies:
+                agencies.append(agency)
+            upstream.setdefault(table["licence"], table["upstream_url"])
+    found = [content_licence(lang)]
+    for licence, agencies in by_licence.items():
+        entry = _licence_entry(licence, upstream[licence], lang)
+        found.append(entry | {"title": f"{entry['title']}: {'; '.join(agencies)}"})
     return found
 
 
