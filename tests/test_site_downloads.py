@@ -7,19 +7,23 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
+import math
 import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import frictionless
 import nbformat
+import openpyxl
 from nbconvert import HTMLExporter
 import pytest
 
 from analysis.paths import DATA_DIR
-from tooling import citation
-from tooling.build import DATA_ARCHIVE
+from analysis.present.i18n import t
+from tooling import citation, pdf, release_files
 
 LANGUAGES = ("kk", "en", "ru")
 PAGE_BUDGET = 1_000_000  # bytes: a page with every image it shows
@@ -158,14 +162,216 @@ def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(sit
     assert copies >= 8
 
 
-def test_the_extract_is_one_archive_with_its_manifest(site_dir):
-    archive = site_dir / DATA_ARCHIVE
+def test_the_extract_is_one_archive_with_its_manifest_named_by_the_release(site_dir):
+    release = citation.current_release()
+    archive = site_dir / release_files.data_archive(release.version)
+    assert archive.name == f"silk-road-integration-data-{release.version}.zip"
+    folder = f"silk-road-integration-data-{release.version}"
     with zipfile.ZipFile(archive) as bundle:
         names = set(bundle.namelist())
-        expected = {f"silk-road-integration-data/{p.relative_to(DATA_DIR).as_posix()}"
-                    for p in DATA_DIR.rglob("*") if p.is_file()}
-        assert names == expected
-        assert bundle.read("silk-road-integration-data/manifest.json") == (DATA_DIR / "manifest.json").read_bytes()
+        expected = {f"{folder}/{p.relative_to(DATA_DIR).as_posix()}" for p in DATA_DIR.rglob("*") if p.is_file()}
+        assert names == expected | {f"{folder}/release.json"}
+        assert bundle.read(f"{folder}/manifest.json") == (DATA_DIR / "manifest.json").read_bytes()
+        described = json.loads(bundle.read(f"{folder}/release.json"))
+        assert (described["version"], described["release"]) == (release.version, release.label)
+        assert release.label in bundle.comment.decode("utf-8")
+    published = json.loads((site_dir / release_files.manifest(release.version)).read_text(encoding="utf-8"))
+    assert published["book"]["version"] == release.version and published["book"]["release"] == release.label
+    assert published["tables"] == json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    assert sorted(p.name for p in (site_dir / release_files.DOWNLOADS).iterdir()) == sorted(
+        [archive.name, f"silk-road-integration-manifest-{release.version}.json"])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pages_link_the_archive_of_this_release(site_dir, lang):
+    version = citation.current_release().version
+    page = (site_dir / lang / "chapters" / "cite.html").read_text(encoding="utf-8")
+    assert release_files.data_archive(version) in page and release_files.ARCHIVE_LINK not in page
+
+
+# ---- downloads that explain themselves -----------------------------------------------
+
+CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+CODES = re.compile(r"[A-Z]\d{1,2}|λmax")  # factor and measure codes of the book (F1, M3), a symbol
+
+
+def csv_files(site_dir: Path, lang: str) -> list[Path]:
+    return sorted((site_dir / lang / "chapters").rglob("*.csv"))
+
+
+def packages(site_dir: Path, lang: str) -> list[Path]:
+    return sorted((site_dir / lang).rglob("datapackage.json"))
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def english_code_headers(header: list[str]) -> list[str]:
+    """Headers a kk or ru reader cannot read: blank, or with a Latin word and no Cyrillic
+    letter (code names such as ``iso3`` or ``NY.GDP.MKTP.CD``). The book's codes (F1,
+    M3, λmax) and formula notation (``p, t(G − 1)``) are read the same in every language."""
+    return [name for name in header if not name.strip() or (
+        not CYRILLIC.search(name) and not CODES.fullmatch(name) and re.search("[A-Za-z]{2,}", name))]
+
+
+def test_the_header_check_finds_code_names():
+    assert english_code_headers(["grouping", "year", "Год", "F1", "M7", "λmax", "iso3", "CR: swot_judgements.csv",
+                                 "p, t(G − 1)", "", "NY.GDP.MKTP.CD"]) == [
+        "grouping", "year", "iso3", "CR: swot_judgements.csv", "", "NY.GDP.MKTP.CD"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_no_kk_or_ru_csv_header_is_an_english_code_name(site_dir, lang):
+    files = csv_files(site_dir, lang)
+    assert len(files) >= 50
+    bad = {path.name: english_code_headers(read_csv(path)[0]) for path in files}
+    assert not {name: headers for name, headers in bad.items() if headers}
+
+
+LOCALE_NUMBER = re.compile(r"[−-]?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?(?:[\u00a0 ]?%)?")
+
+
+def text_number_columns(rows: list[list[str]]) -> list[str]:
+    """Columns whose every value is a number written for readers (decimal comma, spaced
+    thousands, true minus or a per cent sign) instead of for programs."""
+    found = []
+    for index, name in enumerate(rows[0]):
+        values = [row[index] for row in rows[1:] if row[index] != ""]
+        if values and all(LOCALE_NUMBER.fullmatch(value) for value in values) and any(
+                re.search(r"[,%−\u00a0\u202f]", value) for value in values):
+            found.append(name)
+    return found
+
+
+def test_the_number_check_finds_numbers_written_for_readers():
+    rows = [["Код", "Доля", "Значение", "Текст", "Год"], ["S1", "60\u00a0%", "0,083", "WTO: 63,5\u00a0%", "2020"],
+            ["S2", "10\u00a0%", "−1", "нет данных", "2021"]]
+    assert text_number_columns(rows) == ["Доля", "Значение"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_csv_numbers_are_written_for_programs(site_dir, lang):
+    found = {path.name: text_number_columns(read_csv(path)) for path in csv_files(site_dir, lang)}
+    assert not {name: columns for name, columns in found.items() if columns}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_csv_is_described_by_a_valid_data_package_next_to_it(site_dir, lang):
+    release = citation.current_release()
+    described = set()
+    found = packages(site_dir, lang)
+    assert len(found) >= 7
+    for path in found:
+        report = frictionless.validate(str(path))
+        assert report.valid, (path, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:10])
+        package = json.loads(path.read_text(encoding="utf-8"))
+        assert package["version"] == release.version and package["silkroad:release"] == release.label
+        assert package["title"] and package["description"] == t("download.package_description", lang,
+                                                                workbook=f"{path.parent.name}-{lang}.xlsx")
+        assert package["licenses"][0]["name"] == "CC-BY-4.0" and all(licence.get("title") for licence in package["licenses"])
+        assert package["sources"] and all(source.get("title") and source.get("path") for source in package["sources"])
+        for resource in package["resources"]:
+            described.add(path.parent / resource["path"])
+            assert resource["sources"] and resource["title"], resource["name"]
+            for field in resource["schema"]["fields"]:
+                if field["type"] in ("integer", "number"):
+                    assert field.get("unit"), f"{resource['path']}: {field['name']} has no unit"
+        if lang != "en":
+            assert CYRILLIC.search(package["title"]) and CYRILLIC.search(package["description"])
+    assert described == set(csv_files(site_dir, lang))
+
+
+def cell_matches(text: str, value) -> bool:
+    if value is None:
+        return text == ""
+    if isinstance(value, bool):
+        return text == str(value)
+    if isinstance(value, (int, float)):  # a workbook keeps about 15 significant digits, as Excel does
+        return text != "" and math.isclose(float(text), value, rel_tol=1e-14, abs_tol=1e-300)
+    return text == value
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_chapter_workbook_explains_itself_and_holds_its_csv_files(site_dir, lang):
+    version = citation.current_release().label
+    for path in packages(site_dir, lang):
+        package = json.loads(path.read_text(encoding="utf-8"))
+        book = openpyxl.load_workbook(path.parent / f"{path.parent.name}-{lang}.xlsx")
+        assert book.sheetnames[0] == t("download.sheet_about", lang)
+        assert len(book.sheetnames) == 1 + len(package["resources"])
+        about = " ".join(str(cell) for row in book.worksheets[0].values for cell in row if cell is not None)
+        assert package["title"] in about and version in about and t("download.workbook_format", lang) in about
+        for resource in package["resources"]:
+            assert resource["path"] in about
+            assert all(field["unit"] in about for field in resource["schema"]["fields"] if "unit" in field)
+        for sheet, resource in zip(book.worksheets[1:], package["resources"]):
+            rows = list(sheet.values)
+            expected = read_csv(path.parent / resource["path"])
+            assert list(rows[0]) == expected[0], resource["path"]  # the headers, Cyrillic intact
+            assert len(rows) == len(expected)
+            mismatched = [(number, text, value) for number, (row, values) in enumerate(zip(expected[1:], rows[1:]), 2)
+                          for text, value in zip(row, values) if not cell_matches(text, value)]
+            assert not mismatched[:5], resource["path"]
+        if lang != "en":
+            assert all(CYRILLIC.search(" ".join(str(value) for value in next(sheet.values))) for sheet in book.worksheets)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_chapter_links_its_workbook_and_package_beside_its_csv_files(site_dir, lang):
+    for path in packages(site_dir, lang):
+        page = (path.parent.parent / f"{path.parent.name}.html").read_text(encoding="utf-8")
+        csv_links = page.count('class="csv-download"')
+        assert csv_links == len(json.loads(path.read_text(encoding="utf-8"))["resources"])
+        assert page.count(f'href="{path.parent.name}/{path.parent.name}-{lang}.xlsx"') == csv_links
+        assert page.count(f'href="{path.parent.name}/datapackage.json"') == csv_links
+        assert html.escape(t("download.workbook", lang)) in page
+
+
+class MenuEntry(HTMLParser):
+    """The theme's ".pdf" entry of the download menu: its tag, link and text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.entry: dict | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "btn-download-pdf-button" in (attributes.get("class") or ""):
+            self.entry = {"tag": tag, "href": attributes.get("href"), "onclick": attributes.get("onclick"),
+                          "title": attributes.get("title"), "text": ""}
+            self.depth = 1
+        elif self.depth:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and self.entry is not None:
+            self.entry["text"] += data
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pdf_menu_entry_leads_to_the_edition_pdf_or_says_it_prints_the_page(site_dir, lang):
+    has_pdf = (site_dir / lang / pdf.pdf_name(lang)).is_file()
+    checked = 0
+    for page in (site_dir / lang / "chapters").glob("*.html"):
+        parser = MenuEntry()
+        parser.feed(page.read_text(encoding="utf-8"))
+        entry = parser.entry
+        if entry is None:
+            continue
+        checked += 1
+        if has_pdf:
+            assert entry["tag"] == "a" and entry["href"] == f"../{pdf.pdf_name(lang)}", page.name
+            assert entry["title"] == t("pdf.edition", lang)
+        else:
+            assert entry["onclick"] == "window.print()" and " ".join(entry["text"].split()) == t("download.print_page", lang)
+            assert entry["title"] == t("download.print_page", lang)
+    assert checked >= 10
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -184,7 +390,7 @@ def test_how_to_cite_gives_bibtex_ris_and_references(site_dir, lang):
     page = (site_dir / lang / "chapters" / "cite.html").read_text(encoding="utf-8")
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "@misc{silkroadintegration" in text and "@online{silkroadintegration" in text and "@misc{ramazanov2023" in text
-    assert text.count("TY  - ") == 2 and "downloads/silk-road-integration-data.zip" in page
+    assert text.count("TY  - ") == 2 and release_files.data_archive(citation.current_release().version) in page
 
 
 def test_no_page_is_heavier_than_a_megabyte_with_its_images(pages, site_dir):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import json
 import html
 import os
 import shutil
@@ -27,7 +28,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import citation, kernels, notebooks, pdf
+from tooling import citation, kernels, notebooks, pdf, release_files
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -37,7 +38,6 @@ MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
 # languages (used only while building), and source maps of minified scripts.
 UNPUBLISHED = ["_static/webpack-macros.html", "_static/sbt-webpack-macros.html", ".buildinfo", "_static/locales"]
 UNPUBLISHED_SUFFIXES = {".map", ".po"}
-DATA_ARCHIVE = "downloads/silk-road-integration-data.zip"
 
 
 class BuildError(RuntimeError):
@@ -304,7 +304,8 @@ class Builder:
                 shutil.copyfile(self.build_dir / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.pdf",
                                 new / lang / pdf.pdf_name(lang))
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
-        write_data_archive(new / DATA_ARCHIVE, self.release)
+        write_data_archive(new / release_files.data_archive(self.release.version), self.release)
+        write_release_manifest(new / release_files.manifest(self.release.version), self.release)
         (new / ".nojekyll").write_text("")
         site, old = self.build_dir / "site", self.build_dir / "site.old"
         shutil.rmtree(old, ignore_errors=True)
@@ -367,17 +368,39 @@ def book_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
+def release_metadata(release: citation.Release) -> dict:
+    """What a downloaded file says about the release it belongs to."""
+    return {"title": t("book.title", "en"), "version": release.version, "release": release.label,
+            "date": release.date.isoformat()}
+
+
 def write_data_archive(target: Path, release: citation.Release) -> None:
     """The committed extract (``data/``: tables, manifest, reference files) as one zip,
-    the same bytes for the same commit: entries sorted, dated by the commit."""
+    the same bytes for the same commit: entries sorted, dated by the commit. It unpacks
+    to one folder named with the book's version, holds ``release.json`` (title,
+    version, commit, date) and says the release in the archive's comment."""
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = (release.date.year, release.date.month, release.date.day, 0, 0, 0)
+    folder = release_files.archive_folder(release.version)
+    entries = {path.relative_to(DATA_DIR).as_posix(): path.read_bytes()
+               for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file())}
+    entries["release.json"] = (json.dumps(release_metadata(release), indent=2) + "\n").encode("utf-8")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):
-            entry = zipfile.ZipInfo(f"silk-road-integration-data/{path.relative_to(DATA_DIR).as_posix()}", stamp)
+        archive.comment = f"{t('book.title', 'en')} {release.label} ({release.date.isoformat()})".encode("utf-8")
+        for name in sorted(entries):
+            entry = zipfile.ZipInfo(f"{folder}/{name}", stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            archive.writestr(entry, path.read_bytes())
+            archive.writestr(entry, entries[name])
+
+
+def write_release_manifest(target: Path, release: citation.Release) -> None:
+    """The extract's manifest as published beside the archive, with the release it
+    belongs to under ``book``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    manifest = json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
+    target.write_text(json.dumps({"book": release_metadata(release), **manifest}, ensure_ascii=False, indent=1) + "\n",
+                      encoding="utf-8")
 
 
 def drop_unreferenced_images(edition: Path) -> None:

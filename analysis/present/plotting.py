@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import itertools
+import json
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -187,13 +188,24 @@ def glued_figure(key: str):
     return Image(data=_GLUED[key], format="png")
 
 
-def csv_download(frame: pd.DataFrame, filename: str, lang: str) -> HTML:
+def csv_download(frame: pd.DataFrame, filename: str, lang: str, *, sources, units=None,
+                 descriptions=None) -> HTML:
     """A link that downloads ``frame`` as ``filename``; the data travels inside the page
-    (a data: URI), so the offline site needs no separate file and no server."""
+    (a data: URI), so the offline site needs no separate file and no server.
+
+    ``sources`` (the extract's tables the data came from), ``units`` (of the numeric
+    columns) and ``descriptions`` (of columns that need more than their header) are
+    checked and travel with the data (:func:`analysis.present.downloads.describe`), for
+    the chapter's data package and workbook."""
+    from analysis.present import downloads
+
+    meta = downloads.describe(frame, filename, lang, sources=sources, units=units, descriptions=descriptions)
     payload = base64.b64encode(frame.to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
+    described = base64.b64encode(json.dumps(meta, ensure_ascii=False).encode("utf-8")).decode("ascii")
     label = html.escape(t("download.csv", lang))
     return HTML(f'<p class="csv-download"><a download="{html.escape(filename)}" '
-                f'href="data:text/csv;charset=utf-8;base64,{payload}">⬇ {label}: {html.escape(filename)}</a></p>')
+                f'href="data:text/csv;charset=utf-8;base64,{payload}" data-describe="{described}">'
+                f'⬇ {label}: {html.escape(filename)}</a></p>')
 
 
 def _colorbar_axis(axes):
