@@ -28,6 +28,15 @@ def test_missing_translation_is_an_error(tmp_path):
         i18n.t("no.such.key", "kk")
 
 
+def test_an_entry_written_twice_is_an_error_naming_both_lines(tmp_path):
+    twice = tmp_path / "catalogue.yml"
+    twice.write_text("unit.km:\n  kk: км\n  en: km\n  ru: км\nunit.km:\n  kk: километр\n  en: kilometres\n"
+                     "  ru: километры\n", encoding="utf-8")
+    with pytest.raises(yaml.YAMLError, match=r"'unit.km' is written twice \(first on line 1\)[\s\S]*line 5"):
+        i18n.catalogue.__wrapped__(twice)
+    i18n.catalogue.__wrapped__()  # the book's own catalogue has no entry twice
+
+
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_every_study_country_has_a_name(lang):
     names = [i18n.country_name(code, lang) for code in study_iso3()]

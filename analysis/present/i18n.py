@@ -23,9 +23,24 @@ class MissingTranslation(KeyError):
         return self.args[0]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML keeps the last of two equal keys without a word; a catalogue entry written twice
+    would silently replace the first text wherever it is used."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"entry {key!r} is written twice (first on line {seen[key] + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
 @cache
 def catalogue(path: Path = CATALOGUE) -> dict[str, dict[str, str]]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     for key, texts in entries.items():
         missing = [lang for lang in LANGUAGES if not str(texts.get(lang, "")).strip()]
         if missing:
