@@ -38,7 +38,7 @@ def rendered(lang: str) -> dict[str, str]:
     """Every entry as the ``lang`` edition's style writes it (no-break spaces kept)."""
     data = bibliography(lang)
     style = gost_style.gost_style(lang)() if lang != "en" else find_plugin("pybtex.style.formatting", "plain")()
-    return {entry.key: entry.text.render_as("text") for entry in style.format_entries(data.entries.values())}
+    return {entry.key: entry.text.render(gost_style.PLAIN_TEXT) for entry in style.format_entries(data.entries.values())}
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +225,7 @@ def test_cyrillic_entries_come_first_then_latin_each_in_alphabetical_order():
 def test_the_real_list_is_cyrillic_first_then_latin(lang):
     data = bibliography(lang)
     style = gost_style.gost_style(lang)()
-    texts = [entry.text.render_as("text") for entry in style.format_entries(data.entries.values())]
+    texts = [entry.text.render(gost_style.PLAIN_TEXT) for entry in style.format_entries(data.entries.values())]
     scripts = ["cyrillic" if re.match(r"[\u0400-\u04ff]", text) else "latin" for text in texts]
     assert scripts == sorted(scripts), "a Latin entry comes before a Cyrillic one"
     assert scripts.count("cyrillic") == 5

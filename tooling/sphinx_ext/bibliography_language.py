@@ -31,7 +31,7 @@ from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
 
 from analysis.present.i18n import t
-from gost_style import CYRILLIC, edition_number, gost_style  # noqa: F401  (edition_number: re-exported)
+from gost_style import CYRILLIC, PLAIN_TEXT, edition_number, gost_style  # noqa: F401  (edition_number: re-exported)
 
 BASE_STYLE = "plain"
 QUOTES = {"kk": ("«", "»"), "ru": ("«", "»"), "en": ("\u201c", "\u201d")}
@@ -95,7 +95,7 @@ def localised_reference_style(lang: str):
             raise FieldIsMissing(role, data["entry"])
         style = data["style"]
         formatted = [style.person.style_plugin.format(person, style.person.abbreviate) for person in persons]
-        first = formatted[0].format().render_as("text") if formatted else ""
+        first = formatted[0].format().render(PLAIN_TEXT) if formatted else ""
         other = None if full else (native_et_al if CYRILLIC.search(first) else latin_et_al)
         return join(sep=sep, sep2=sep2, last_sep=last_sep, other=other)[formatted].format_data(data)
 

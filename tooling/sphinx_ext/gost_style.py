@@ -25,16 +25,19 @@ The shape of a description, area by area, each area opened by « – »:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-from pybtex.richtext import HRef, String, Text
+from pybtex.backends.plaintext import Backend as PlainTextBackend
+from pybtex.richtext import HRef, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
 from analysis.present.i18n import collation_key, t
 
 NBSP = "\u00a0"
+PLAIN_TEXT = PlainTextBackend()
 AREA = f"{NBSP}– "          # the area separator « – », never at the start of a line
 PART_OF = f"{NBSP}// "      # « // » before the host of a part (journal, collection)
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -54,8 +57,11 @@ def latex(value: str) -> Text:
     return Text.from_latex(value)
 
 
+@functools.lru_cache(maxsize=None)
 def plain(value: str) -> str:
-    return latex(value).render_as("text")
+    # render() with a backend object: render_as("text") looks the backend up among the
+    # installed entry points on every call, which is most of the time a list takes
+    return latex(value).render(PLAIN_TEXT)
 
 
 def title_text(value: str) -> Text:
