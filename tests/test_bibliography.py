@@ -206,3 +206,29 @@ def test_kk_and_ru_builds_get_registered_localised_styles():
     english = SimpleNamespace(language="en", bibtex_default_style="plain", bibtex_reference_style="author_year")
     bibliography_language.use_localised_style(None, english)
     assert (english.bibtex_default_style, english.bibtex_reference_style) == ("plain", "author_year")
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("ru", {"kazgermanuniv2018": "Инициатива «Один пояс и один путь»", "imf_dots": "МВФ",
+            "wb_wdi": "Всемирный банк", "oecd2008handbook": "ОЭСР, JRC", "vinokurov2010siei": "Vinokurov et al.",
+            "ramazanov2023": "Рамазанов и др.", "balassa1975": "Balassa, Stoutjesdijk",
+            "iskakov2023": "Искаков, Кегенбеков"}),
+    ("kk", {"imf_dots": "ХВҚ", "undesa_ims2020": "БҰҰ", "wto_rta": "ДСҰ", "saltelli2008primer": "Saltelli et al.",
+            "ramazanov2023": "Рамазанов және т.б."}),
+])
+def test_parenthetical_citation_names(lang, expected):
+    """What goes before the year in «[…, 2010]»: a Latin name takes "et al.", a Cyrillic one the
+    edition's words; an institution its edition form; a work without author its title proper."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
+    import bibliography_language
+    from gost_style import PLAIN_TEXT
+
+    data = parse_string(BIB.read_text(encoding="utf-8"), "bibtex")
+    bibliography_language.localise_entries(data, lang)
+    style = bibliography_language.localised_reference_style(lang)()
+    node = style.person.author_or_editor_or_title(full=False)
+    found = {key: node.format_data({"entry": data.entries[key], "style": style}).render(PLAIN_TEXT)
+             for key in expected}
+    assert found == expected

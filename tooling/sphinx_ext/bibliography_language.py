@@ -72,6 +72,7 @@ def localise_bibliography(app):
 def localised_reference_style(lang: str):
     """sphinxcontrib-bibtex's author-year citations as ГОСТ Р 7.0.5–2008 writes them, with
     the edition's «и др.» for Cyrillic names and "et al." for Latin ones."""
+    from pybtex.richtext import Text
     from sphinxcontrib.bibtex.style.referencing import BracketStyle, GroupReferenceStyle, PersonStyle
     from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
         BasicAuthorYearParentheticalReferenceStyle, BasicAuthorYearTextualReferenceStyle)
@@ -99,6 +100,14 @@ def localised_reference_style(lang: str):
         other = None if full else (native_et_al if CYRILLIC.search(first) else latin_et_al)
         return join(sep=sep, sep2=sep2, last_sep=last_sep, other=other)[formatted].format_data(data)
 
+    @node
+    def main_title(children, data):
+        """A work without author is cited by its title proper, without the other title
+        information: «[Инициатива «Один пояс и один путь», 2018]»."""
+        title = field_node("title").format_data(data)
+        text = title.render(PLAIN_TEXT)
+        return Text(text.split(": ")[0]) if ": " in text else title
+
     @dataclass
     class ScriptPersonStyle(PersonStyle):
         def names(self, role, full):
@@ -106,7 +115,7 @@ def localised_reference_style(lang: str):
 
         def author_or_editor_or_title(self, full):
             return first_of[optional[self.names("author", full)], optional[self.names("editor", full)],
-                            field_node("title")]
+                            main_title]
 
     conjunction = f" {t('bib.and', lang)} "
 
