@@ -115,27 +115,84 @@ def test_the_built_kazakh_references_page_shows_kazakh_notes(site_dir):
     assert "Kazakh body with abstracts" in english
 
 
+CITATION = re.compile(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def citations(page) -> list[str]:
+    import html
+
+    return [html.unescape(TAG.sub("", group)) for group in CITATION.findall(page.read_text(encoding="utf-8"))]
+
+
 def test_in_text_citations_use_the_edition_words(site_dir):
-    kk = (site_dir / "kk" / "chapters" / "introduction.html").read_text(encoding="utf-8")
-    ru = (site_dir / "ru" / "chapters" / "introduction.html").read_text(encoding="utf-8")
-    assert "Рамазанов және т.б." in kk and "et al." not in kk
-    assert "Рамазанов и др." in ru and "et al." not in ru
+    kk = citations(site_dir / "kk" / "chapters" / "introduction.html")
+    ru = citations(site_dir / "ru" / "chapters" / "introduction.html")
+    assert "[Рамазанов және т.б., 2023]" in kk and "[Рамазанов и др., 2023]" in ru
 
 
-def test_localised_reference_style_uses_catalogue_words():
+def test_latin_names_take_et_al_and_several_works_a_semicolon(site_dir):
+    """ГОСТ Р 7.0.5–2008: «[Vinokurov et al., 2010]», not «Vinokurov и др.»; «; » between works."""
+    for lang, native in (("kk", "және т.б."), ("ru", "и др.")):
+        found = [c for page in (site_dir / lang).rglob("*.html") for c in citations(page)]
+        assert "[Vinokurov et al., 2010]" in found
+        assert "[Balassa, Stoutjesdijk, 1975]" in found
+        assert f"[Кануібек, 2023; Рамазанов {native}, 2023]" in found
+        assert not [c for c in found if re.search(r"[A-Za-z]\.? (и др|және т\.б)\.", c)]
+
+
+def test_institutions_are_cited_in_the_edition_form_and_link_to_their_entry(site_dir):
+    for lang, forms in (("kk", {"imf_dots": "ХВҚ, 2022", "wb_wdi": "Дүниежүзілік банк, 2026",
+                                "wto_rta": "ДСҰ, 2025", "undp_hdr2024": "БҰҰДБ, 2024"}),
+                        ("ru", {"imf_dots": "МВФ, 2022", "wb_wdi": "Всемирный банк, 2026",
+                                "wto_rta": "ВТО, 2025", "undp_hdr2024": "ПРООН, 2024"})):
+        references = (site_dir / lang / "chapters" / "references.html").read_text(encoding="utf-8")
+        pages = [page.read_text(encoding="utf-8") for page in (site_dir / lang).rglob("*.html")]
+        titles = {"imf_dots": "Direction of Trade Statistics", "wb_wdi": "World Development Indicators",
+                  "wto_rta": "Regional Trade Agreements Database", "undp_hdr2024": "Human Development Report"}
+        for key, form in forms.items():
+            link = re.compile(r'<a class="reference internal" href="(?:\.\./)*(?:chapters/)?references\.html#(id\d+)"'
+                              r'[^>]*>' + re.escape(form) + "</a>")
+            anchors = {m for page in pages for m in link.findall(page)}
+            assert anchors, f"{lang}: no citation reads {form!r}"
+            for anchor in anchors:
+                entry = re.search(rf'<div class="citation" id="{anchor}"[^>]*>(.*?)</div>', references, re.S)
+                assert entry and titles[key] in entry.group(1), f"{lang}: {form!r} links to the wrong entry"
+        assert "IMF, 2022" not in "".join(c for page in (site_dir / lang).rglob("*.html") for c in citations(page))
+
+
+def test_built_reference_lists_have_no_latex_quotes_and_put_cyrillic_first(site_dir):
+    import html
+
+    for lang in ("kk", "en", "ru"):
+        page = (site_dir / lang / "chapters" / "references.html").read_text(encoding="utf-8")
+        entries = [html.unescape(TAG.sub("", e)).strip()
+                   for e in re.findall(r'<div class="citation"[^>]*>(.*?)</div>', page, re.S)]
+        assert len(entries) == 89
+        assert not [e for e in entries if "`" in e or "''" in e], lang
+        if lang != "en":
+            bodies = [re.sub(r"^\[\d+\]\s*", "", e) for e in entries]
+            scripts = [0 if CYRILLIC.match(b) else 1 for b in bodies]
+            assert scripts == sorted(scripts) and scripts.count(0) == 5, lang
+            assert any(b.startswith("Balassa\u00a0B., Stoutjesdijk\u00a0A.\u00a0J. Economic integration") for b in bodies)
+
+
+def test_localised_reference_style_puts_citations_in_square_brackets():
     import sys
 
     sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
     import bibliography_language
 
     style = bibliography_language.localised_reference_style("ru")()
-    assert style.person.sep2 == " и " and style.person.other == " и др."
+    assert (style.bracket.left, style.bracket.right, style.bracket.sep) == ("[", "]", "; ")
+    assert style.person.sep2 == ", " and style.textual_person.sep2 == " и "
 
 
 def test_kk_and_ru_builds_get_registered_localised_styles():
     import sys
     from types import SimpleNamespace
 
+    from pybtex.plugin import find_plugin as find_pybtex_plugin
     from sphinxcontrib.bibtex.plugin import find_plugin
 
     sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
@@ -143,5 +200,35 @@ def test_kk_and_ru_builds_get_registered_localised_styles():
 
     config = SimpleNamespace(language="kk", bibtex_default_style="plain", bibtex_reference_style="author_year")
     bibliography_language.use_localised_style(None, config)
-    assert config.bibtex_reference_style == "author_year_kk"
-    assert find_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_kk")().person.other == " және т.б."
+    assert config.bibtex_reference_style == "author_year_kk" and config.bibtex_default_style == "gost_kk"
+    assert find_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_kk")().textual_person.sep2 == " және "
+    assert find_pybtex_plugin("pybtex.style.formatting", "gost_kk")().edition_language == "kk"
+    english = SimpleNamespace(language="en", bibtex_default_style="plain", bibtex_reference_style="author_year")
+    bibliography_language.use_localised_style(None, english)
+    assert (english.bibtex_default_style, english.bibtex_reference_style) == ("plain", "author_year")
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("ru", {"kazgermanuniv2018": "Инициатива «Один пояс и один путь»", "imf_dots": "МВФ",
+            "wb_wdi": "Всемирный банк", "oecd2008handbook": "ОЭСР, JRC", "vinokurov2010siei": "Vinokurov et al.",
+            "ramazanov2023": "Рамазанов и др.", "balassa1975": "Balassa, Stoutjesdijk",
+            "iskakov2023": "Искаков, Кегенбеков"}),
+    ("kk", {"imf_dots": "ХВҚ", "undesa_ims2020": "БҰҰ", "wto_rta": "ДСҰ", "saltelli2008primer": "Saltelli et al.",
+            "ramazanov2023": "Рамазанов және т.б."}),
+])
+def test_parenthetical_citation_names(lang, expected):
+    """What goes before the year in «[…, 2010]»: a Latin name takes "et al.", a Cyrillic one the
+    edition's words; an institution its edition form; a work without author its title proper."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tooling" / "sphinx_ext"))
+    import bibliography_language
+    from gost_style import PLAIN_TEXT
+
+    data = parse_string(BIB.read_text(encoding="utf-8"), "bibtex")
+    bibliography_language.localise_entries(data, lang)
+    style = bibliography_language.localised_reference_style(lang)()
+    node = style.person.author_or_editor_or_title(full=False)
+    found = {key: node.format_data({"entry": data.entries[key], "style": style}).render(PLAIN_TEXT)
+             for key in expected}
+    assert found == expected

@@ -1,112 +1,62 @@
-"""Bibliography entries in the edition's language.
+"""Bibliography entries and citations in the edition's language.
 
 Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``; in
 the kk and ru editions they replace ``note`` and ``author`` (before any citation is
-resolved, so in-text labels and the list agree). The English edition uses ``note`` and
+resolved, so in-text labels and the list agree). ``author_<lang>`` gives an
+institution its edition form in citations (``{МВФ}``, ``{Всемирный банк}``); the
+reference list describes such works under their title, with the organisation as the
+document names it, so the list is unaffected. The English edition uses ``note`` and
 ``author`` as they are.
 
-pybtex's "plain" style writes its connecting words in English ("and", "In", "editor",
-"pages", ...). For the kk and ru editions this extension registers a variant of that
-style whose words come from the book's catalogue (``bib.*`` entries). Field values
-(titles, names, notes) are left exactly as the bibliography gives them. Two phrases
-carry a value and are built whole: the access date («қаралған күні: 2023 жылғы
-23 ақпан», «дата обращения: 23 февраля 2023 г.», dated as in running text) and the
-edition («2-басылым», «2-е изд.»), whose ``edition`` field may be an English ordinal.
+Reference list: the kk and ru editions use the ГОСТ Р 7.0.100–2018 style of
+``gost_style.py``, registered as ``gost_kk``/``gost_ru`` in pybtex's
+``pybtex.style.formatting`` plugin registry; the English edition keeps pybtex's
+"plain".
 
-pybtex templates hold those words as plain strings, while field values reach the
-template as rich text, so swapping the plain strings while an entry is formatted
-changes only the style's own words.
+In-text citations: author-year in square brackets, as ГОСТ Р 7.0.5–2008 writes them:
+«[Balassa, Stoutjesdijk, 1975]», «[Vinokurov et al., 2010]», «[Рамазанов и др., 2023]»,
+several works separated by «; ». A Latin-script name takes "et al.", a Cyrillic one the
+edition's «және т.б.»/«и др.». Textual citations join two names with the edition's
+«және»/«и» («Искаков и Кегенбеков [2023]»).
+
+Quotes: titles and notes written with LaTeX quotes (``…'' and `…') get the
+edition's quotes: «…» in kk and ru, “…” in English.
 """
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pybtex.database import BibliographyData, Person
 from pybtex.plugin import register_plugin
-from pybtex.style import template
-from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.template import names, optional, sentence
 
-from analysis.present.i18n import format_date, t
+from analysis.present.i18n import t
+from gost_style import CYRILLIC, PLAIN_TEXT, edition_number, gost_style  # noqa: F401  (edition_number: re-exported)
 
 BASE_STYLE = "plain"
-# The English words of pybtex's plain/unsrt templates, and their catalogue keys.
-STYLE_WORDS = {
-    "In": "bib.in_collection", "editor": "bib.editor", "editors": "bib.editors", "pages": "bib.pages",
-    "edition": "bib.edition", "volume": "bib.volume", "of": "bib.of_series", "number": "bib.number",
-    "in": "bib.in_series", "Master's thesis": "bib.masters_thesis", "PhD thesis": "bib.phd_thesis",
-    "Technical Report": "bib.technical_report",
-}
+QUOTES = {"kk": ("«", "»"), "ru": ("«", "»"), "en": ("\u201c", "\u201d")}
+DOUBLE = re.compile(r"``(.+?)''", re.S)
+SINGLE = re.compile(r"(?<![\w`])`(?!`)(.+?)'(?!\w)", re.S)
+LOCALISED_FIELDS = ("note", "howpublished")
 
 
-ORDINALS = {word: n for n, word in enumerate(
-    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=1)}
-
-
-def edition_number(edition: str) -> int:
-    """The number of an ``edition`` field: "Second", "2nd" and "2" all give 2."""
-    text = edition.strip().lower()
-    if text in ORDINALS:
-        return ORDINALS[text]
-    if match := re.fullmatch(r"(\d+)(st|nd|rd|th)?", text):
-        return int(match[1])
-    raise ValueError(f"references.bib: edition {edition!r} is neither a number nor an English ordinal "
-                     "(first to tenth); write it as a number")
-
-
-@contextmanager
-def words_in(translations: dict[str, str]):
-    original = template._format_data
-
-    def localised(node, data):
-        if isinstance(node, str):
-            return translations.get(node, node)
-        return original(node, data)
-
-    template._format_data = localised
-    try:
-        yield
-    finally:
-        template._format_data = original
-
-
-def localised_style(lang: str) -> type[PlainStyle]:
-    translations = {english: t(key, lang) for english, key in STYLE_WORDS.items()}
-    conjunction = f" {t('bib.and', lang)} "
-
-    class LocalisedStyle(PlainStyle):
-        def format_names(self, role, as_sentence=True):
-            # no serial comma before the conjunction in Kazakh or Russian
-            formatted = names(role, sep=", ", sep2=conjunction, last_sep=conjunction)
-            return sentence[formatted] if as_sentence else formatted
-
-        def format_edition(self, e):
-            return optional[template.field("edition", apply_func=lambda text: t(
-                "bib.numbered_edition", lang, number=edition_number(str(text))))]
-
-        def format_web_refs(self, e):
-            visited = template.field("urldate", apply_func=lambda day: t(
-                "bib.visited", lang, date=format_date(str(day), lang)))
-            return sentence[
-                optional[self.format_url(e), optional[" (", visited, ")"]],
-                optional[self.format_eprint(e)],
-                optional[self.format_pubmed(e)],
-                optional[self.format_doi(e)],
-            ]
-
-        def format_entry(self, label, entry, bib_data=None):
-            with words_in(translations):
-                return super().format_entry(label, entry, bib_data=bib_data)
-
-    return LocalisedStyle
+def typeset_quotes(text: str, lang: str) -> str:
+    """LaTeX quotes as the language writes quotes: ``a'' and `b' → «a» and «b» (kk, ru),
+    “a” and “b” (en)."""
+    left, right = QUOTES[lang]
+    return SINGLE.sub(rf"{left}\1{right}", DOUBLE.sub(rf"{left}\1{right}", text))
 
 
 def localise_entries(bib_data: BibliographyData, lang: str) -> None:
-    """Swap in the ``note_<lang>`` and ``author_<lang>`` fields of every entry, in place.
-    Idempotent: the per-language fields stay, so a second call changes nothing."""
+    """Swap in the ``note_<lang>`` and ``author_<lang>`` fields of every entry, and set
+    its quotes, in place. Idempotent: the per-language fields stay, so a second call
+    changes nothing."""
     for entry in bib_data.entries.values():
+        for name, value in list(entry.fields.items()):
+            if "`" in value:
+                entry.fields[name] = typeset_quotes(value, lang)
+        if lang == "en":
+            continue
         note = entry.fields.get(f"note_{lang}")
         if note:
             entry.fields["note"] = note
@@ -116,36 +66,94 @@ def localise_entries(bib_data: BibliographyData, lang: str) -> None:
 
 
 def localise_bibliography(app):
-    lang = app.config.language
-    if lang in (None, "en"):
-        return
-    localise_entries(app.env.get_domain("cite").bibdata.data, lang)
+    localise_entries(app.env.get_domain("cite").bibdata.data, app.config.language or "en")
 
 
 def localised_reference_style(lang: str):
-    """sphinxcontrib-bibtex's author-year citations with the edition's "and" and "et al."
-    (in-text citations such as "Iskakov and Kegenbekov, 2023")."""
-    from sphinxcontrib.bibtex.style.referencing import PersonStyle
-    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+    """sphinxcontrib-bibtex's author-year citations as ГОСТ Р 7.0.5–2008 writes them, with
+    the edition's «и др.» for Cyrillic names and "et al." for Latin ones."""
+    from pybtex.richtext import Text
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle, GroupReferenceStyle, PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
+        BasicAuthorYearParentheticalReferenceStyle, BasicAuthorYearTextualReferenceStyle)
+    from sphinxcontrib.bibtex.style.referencing.extra_author import ExtraAuthorReferenceStyle
+    from sphinxcontrib.bibtex.style.referencing.extra_empty import ExtraEmptyReferenceStyle
+    from sphinxcontrib.bibtex.style.referencing.extra_label import ExtraLabelReferenceStyle
+    from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReferenceStyle
+    from sphinxcontrib.bibtex.style.template import join, node
+    from pybtex.style.template import FieldIsMissing, field as field_node, first_of, optional
+
+    native_et_al = f" {t('narrative.et_al', lang)}"
+    latin_et_al = f" {t('narrative.et_al', 'en')}"
+
+    @node
+    def script_names(children, data, role, sep, sep2, last_sep, full):
+        """The names of ``role``; "et al." or «и др.» by the script of the first name."""
+        assert not children
+        try:
+            persons = data["entry"].persons[role]
+        except KeyError:
+            raise FieldIsMissing(role, data["entry"])
+        style = data["style"]
+        formatted = [style.person.style_plugin.format(person, style.person.abbreviate) for person in persons]
+        first = formatted[0].format().render(PLAIN_TEXT) if formatted else ""
+        other = None if full else (native_et_al if CYRILLIC.search(first) else latin_et_al)
+        return join(sep=sep, sep2=sep2, last_sep=last_sep, other=other)[formatted].format_data(data)
+
+    @node
+    def main_title(children, data):
+        """A work without author is cited by its title proper, without the other title
+        information: «[Инициатива «Один пояс и один путь», 2018]»."""
+        title = field_node("title").format_data(data)
+        text = title.render(PLAIN_TEXT)
+        return Text(text.split(": ")[0]) if ": " in text else title
+
+    @dataclass
+    class ScriptPersonStyle(PersonStyle):
+        def names(self, role, full):
+            return script_names(role=role, sep=self.sep, sep2=self.sep2, last_sep=self.last_sep, full=full)
+
+        def author_or_editor_or_title(self, full):
+            return first_of[optional[self.names("author", full)], optional[self.names("editor", full)],
+                            main_title]
 
     conjunction = f" {t('bib.and', lang)} "
 
-    def localised_person() -> PersonStyle:
-        return PersonStyle(sep2=conjunction, last_sep=conjunction, other=f" {t('narrative.et_al', lang)}")
+    def listed() -> ScriptPersonStyle:       # [Balassa, Stoutjesdijk, 1975]
+        return ScriptPersonStyle(sep=", ", sep2=", ", last_sep=", ")
+
+    def in_sentence() -> ScriptPersonStyle:  # Balassa и Stoutjesdijk [1975]
+        return ScriptPersonStyle(sep=", ", sep2=conjunction, last_sep=conjunction)
+
+    def square() -> BracketStyle:
+        return BracketStyle(left="[", right="]", sep="; ")
 
     @dataclass
-    class LocalisedAuthorYear(AuthorYearReferenceStyle):
-        person: PersonStyle = field(default_factory=localised_person)
+    class GostAuthorYear(GroupReferenceStyle):
+        person: ScriptPersonStyle = field(default_factory=listed)
+        textual_person: ScriptPersonStyle = field(default_factory=in_sentence)
+        bracket: BracketStyle = field(default_factory=square)
 
-    return LocalisedAuthorYear
+        def __post_init__(self):
+            self.styles.extend([
+                BasicAuthorYearParentheticalReferenceStyle(bracket=self.bracket, person=self.person),
+                BasicAuthorYearTextualReferenceStyle(bracket=self.bracket, person=self.textual_person),
+                ExtraAuthorReferenceStyle(bracket=self.bracket, person=self.textual_person),
+                ExtraLabelReferenceStyle(bracket=self.bracket),
+                ExtraYearReferenceStyle(bracket=self.bracket),
+                ExtraEmptyReferenceStyle(),
+            ])
+            super().__post_init__()
+
+    return GostAuthorYear
 
 
 def use_localised_style(app, config):
     if config.language in (None, "en"):
         return
     if config.bibtex_default_style == BASE_STYLE:
-        name = f"{BASE_STYLE}_{config.language}"
-        register_plugin("pybtex.style.formatting", name, localised_style(config.language), force=True)
+        name = f"gost_{config.language}"
+        register_plugin("pybtex.style.formatting", name, gost_style(config.language), force=True)
         config.bibtex_default_style = name
     if config.bibtex_reference_style == "author_year":
         name = f"author_year_{config.language}"
