@@ -91,6 +91,16 @@ def test_two_level_headers_are_grouped():
     assert _parse(html).cells[-3:] == ["10%", "20%", "1.50"]
 
 
+def test_a_two_level_header_labels_the_table_in_words_not_as_a_python_tuple():
+    columns = pd.MultiIndex.from_tuples([("Группа", ""), ("Доля", "2000")])
+    frame = pd.DataFrame([["x", 0.1]], columns=columns)
+    assert _parse(tables.render_html(frame, "ru")).tags[0][1]["aria-label"] == "Группа"
+    columns = pd.MultiIndex.from_tuples([("Страна", "код"), ("Доля", "2000")])
+    frame = pd.DataFrame([["x", 0.1]], columns=columns)
+    assert _parse(tables.render_html(frame, "ru")).tags[0][1]["aria-label"] == "Страна — код"
+    assert _parse(tables.render_html(frame, "ru", caption="Таблица")).tags[0][1]["aria-label"] == "Таблица"
+
+
 def test_phrases_come_from_the_catalogue_by_their_english_text():
     assert tables.phrase_key("unit", "% of GDP") == "unit.percent_of_gdp"
     assert tables.phrase("% of GDP", "unit", "ru") == "% ВВП"
