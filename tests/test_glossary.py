@@ -98,7 +98,7 @@ def _reference_texts(lang):
     ``..._<lang>``, YAML values under a ``<lang>`` key."""
     folder = REPO / "data" / "reference"
     for path in sorted(folder.glob("*.csv")):
-        if path.name in ("glossary.csv", "rejected_wording.csv"):
+        if path.name in ("glossary.csv", "rejected_wording.csv", "author_names.csv"):
             continue
         with path.open(encoding="utf-8", newline="") as handle:
             for line, row in enumerate(csv.DictReader(handle), start=2):
