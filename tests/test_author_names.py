@@ -82,6 +82,15 @@ def _prose(lang):
         cells = notebooks.cells_for(notebooks.read_source(source), lang).cells
         text = "\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
         yield str(source.relative_to(REPO)), text
+    folder = REPO / "data" / "reference"
+    for path in sorted(folder.glob("*.csv")):
+        if path.name == NAMES.name:
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                for column, value in row.items():
+                    if column and value and (column == lang or column.endswith(f"_{lang}")):
+                        yield f"{path.relative_to(REPO)} row {line} {column}", value
 
 
 # Uses in the notebook chapters, which other engineers are editing in this round; each is
