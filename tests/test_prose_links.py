@@ -69,6 +69,12 @@ def test_kazakh_suffixes_and_abbreviations_link_and_code_does_not():
     assert _links(paragraph) == [("Айналы статистиканың", _uri("mirror_statistics")), ("ТШИ", _uri("fdi"))]
 
 
+def test_a_quoted_name_links_with_its_quotes():
+    paragraph = nodes.paragraph("", "Қытайдың «Бір белдеу, бір жол» бастамасын ұсынды.")
+    prose_links.link_first_uses(paragraph, "kk", _uri)
+    assert _links(paragraph) == [("«Бір белдеу, бір жол» бастамасын", _uri("bri"))]
+
+
 def test_an_english_term_links_its_plural_but_not_a_longer_word():
     paragraph = nodes.paragraph("", "Mirror statisticsx are not; the indicators are.")
     prose_links.link_first_uses(paragraph, "en", _uri)

@@ -83,7 +83,9 @@ def term_patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
     for entry in glossary.terms():
         words = re.sub(r"[«»()]", " ", entry.names[lang]).split()
         name = r"[«»„“\"]?\s+[«»„“\"]?".join(_stem(word, lang) for word in words)
-        alternatives = [rf"(?i:(?<!\w){name}(?!\w))"]
+        if entry.names[lang].startswith("«"):
+            name = "«" + name  # a quoted name links with its quotes
+        alternatives = [rf"(?i:(?<![\w«]){name}(?!\w))"]
         abbreviation = entry.abbreviations[lang]
         if abbreviation and abbreviation != entry.names[lang]:
             alternatives.append(rf"(?<!\w){re.escape(abbreviation)}(?!\w)")
