@@ -75,6 +75,12 @@ def test_a_quoted_name_links_with_its_quotes():
     assert _links(paragraph) == [("«Бір белдеу, бір жол» бастамасын", _uri("bri"))]
 
 
+def test_an_apostrophe_may_be_typographic():
+    paragraph = nodes.paragraph("", "By Saaty’s scale and A’WOT.")
+    prose_links.link_first_uses(paragraph, "en", _uri)
+    assert _links(paragraph) == [("Saaty’s scale", _uri("saaty_scale")), ("A’WOT", _uri("awot"))]
+
+
 def test_an_english_term_links_its_plural_but_not_a_longer_word():
     paragraph = nodes.paragraph("", "Mirror statisticsx are not; the indicators are.")
     prose_links.link_first_uses(paragraph, "en", _uri)
@@ -88,6 +94,7 @@ def test_every_glossary_entry_gets_its_anchor(lang):
         name = entry.names[lang][:1].upper() + entry.names[lang][1:]
         if entry.abbreviations[lang] and entry.abbreviations[lang] != name:
             name += f" ({entry.abbreviations[lang]})"
+        name = name.replace("'", "’")  # as docutils' smart quotes print it
         body += nodes.definition_list_item("", nodes.term("", "", nodes.strong("", name)), nodes.definition())
     assert prose_links.anchor_entries(body, lang) == [t.id for t in glossary.terms()]
 

@@ -89,7 +89,8 @@ def term_patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
         abbreviation = entry.abbreviations[lang]
         if abbreviation and abbreviation != entry.names[lang]:
             alternatives.append(rf"(?<!\w){re.escape(abbreviation)}(?!\w)")
-        patterns.append((entry.id, re.compile("|".join(alternatives))))
+        # docutils' smart quotes turn the apostrophe of "Saaty's" or "A'WOT" into ’
+        patterns.append((entry.id, re.compile("|".join(alternatives).replace("'", "['’]"))))
     return patterns
 
 
@@ -139,7 +140,7 @@ def anchor_entries(document: nodes.Node, lang: str) -> list[str]:
         by_name[name] = entry.id
     anchored = []
     for term in document.findall(nodes.term):
-        term_id = by_name.get(term.astext().strip())
+        term_id = by_name.get(term.astext().strip().replace("’", "'"))
         if term_id:
             term["ids"].append(f"term-{term_id}")
             anchored.append(term_id)
