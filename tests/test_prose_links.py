@@ -81,6 +81,14 @@ def test_an_apostrophe_may_be_typographic():
     assert _links(paragraph) == [("Saaty’s scale", _uri("saaty_scale")), ("A’WOT", _uri("awot"))]
 
 
+def test_no_link_inside_a_raw_html_link():
+    paragraph = nodes.paragraph("", "", nodes.raw("", '<a href="x.zip" download>', format="html"),
+                                nodes.Text("The data extract"), nodes.raw("", "</a>", format="html"),
+                                nodes.Text(" and its vintage."))
+    prose_links.link_first_uses(paragraph, "en", _uri)
+    assert _links(paragraph) == [("vintage", _uri("vintage"))]
+
+
 def test_an_english_term_links_its_plural_but_not_a_longer_word():
     paragraph = nodes.paragraph("", "Mirror statisticsx are not; the indicators are.")
     prose_links.link_first_uses(paragraph, "en", _uri)

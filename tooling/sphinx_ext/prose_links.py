@@ -94,10 +94,29 @@ def term_patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
     return patterns
 
 
+def _inside_raw_link(text: nodes.Text) -> bool:
+    """Whether ``text`` stands between a raw-HTML ``<a …>`` and its ``</a>`` (MyST writes inline
+    HTML as raw nodes around ordinary text): a link there would nest links."""
+    node: nodes.Node = text
+    while node.parent is not None:
+        open_link = False
+        for sibling in node.parent.children:
+            if sibling is node:
+                if open_link:
+                    return True
+                break
+            if isinstance(sibling, nodes.raw):
+                for tag in re.findall(r"<(/?)a\b", sibling.astext()):
+                    open_link = not tag
+        node = node.parent
+    return False
+
+
 def _text_nodes(document: nodes.Node) -> Iterator[nodes.Text]:
     for text in list(document.findall(nodes.Text)):
-        if not _inside(text, SKIPPED) and isinstance(text.parent, (nodes.paragraph, nodes.inline, nodes.emphasis,
-                                                                   nodes.strong, nodes.term, nodes.line)):
+        if (not _inside(text, SKIPPED) and isinstance(text.parent, (nodes.paragraph, nodes.inline, nodes.emphasis,
+                                                                    nodes.strong, nodes.term, nodes.line))
+                and not _inside_raw_link(text)):
             yield text
 
 
