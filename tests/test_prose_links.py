@@ -73,6 +73,9 @@ def test_a_quoted_name_links_with_its_quotes():
     paragraph = nodes.paragraph("", "Қытайдың «Бір белдеу, бір жол» бастамасын ұсынды.")
     prose_links.link_first_uses(paragraph, "kk", _uri)
     assert _links(paragraph) == [("«Бір белдеу, бір жол» бастамасын", _uri("bri"))]
+    paragraph = nodes.paragraph("", "Китай выдвинул инициативу «Пояс и путь» в 2013 году.")
+    prose_links.link_first_uses(paragraph, "ru", _uri)
+    assert _links(paragraph) == [("инициативу «Пояс и путь»", _uri("bri"))]
 
 
 def test_an_apostrophe_may_be_typographic():

@@ -85,6 +85,8 @@ def term_patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
         name = r"[«»„“\"]?\s+[«»„“\"]?".join(_stem(word, lang) for word in words)
         if entry.names[lang].startswith("«"):
             name = "«" + name  # a quoted name links with its quotes
+        if entry.names[lang].endswith("»"):
+            name += "»"
         alternatives = [rf"(?i:(?<![\w«]){name}(?!\w))"]
         abbreviation = entry.abbreviations[lang]
         if abbreviation and abbreviation != entry.names[lang]:
