@@ -45,7 +45,7 @@ def test_a_section_lists_its_statements_in_the_files_order_or_says_it_is_empty()
     body = claims_text.section_markdown("not_testable", statements, ledger, "en")
     leads = [f"**{lead}**" for lead in statements.lead_en]
     assert [body.index(lead) for lead in leads] == sorted(body.index(lead) for lead in leads)
-    assert "The ledger's verdict (C1): not testable with open data." in body
+    assert "The ledger finds the claim not testable with open data (C1)." in body
     assert "The extract lacks some of the values this test needs." in body
     for lang in LANGS:
         assert claims_text.section_markdown("consistent", statements, ledger, lang) == t("conclusions.empty", lang)
@@ -59,7 +59,7 @@ def test_a_statement_fills_in_the_claims_wording_verdict_and_reason():
     text = claims_text.statement_markdown(statement, ledger.loc["C7"], "en")
     assert text.startswith("**The central corridor's single customs zone.** The paper's argument for the central "
                            "corridor: *The central corridor of the Silk Road Economic Belt")
-    assert "The ledger's verdict (C7): consistent." in text
+    assert "The ledger finds the claim consistent (C7)." in text
     assert "Customs borders crossed: 1 on the central corridor" in text
     assert "{doc}`routes`" in text and "{wording}" not in text
 

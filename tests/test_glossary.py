@@ -81,12 +81,86 @@ def _page_sources(lang):
                 yield f"{source.relative_to(REPO)} ({lang} prose cell {number})", ROLE_TARGET.sub(r"\1", cell.source)
 
 
+def _yaml_texts(node, lang, where):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == lang and isinstance(value, str):
+                yield where, value
+            else:
+                yield from _yaml_texts(value, lang, f"{where}/{key}")
+    elif isinstance(node, list):
+        for number, value in enumerate(node):
+            yield from _yaml_texts(value, lang, f"{where}[{number}]")
+
+
+def _reference_texts(lang):
+    """The text of ``lang`` in the reference tables: CSV columns named ``<lang>`` or
+    ``..._<lang>``, YAML values under a ``<lang>`` key."""
+    folder = REPO / "data" / "reference"
+    for path in sorted(folder.glob("*.csv")):
+        if path.name in ("glossary.csv", "rejected_wording.csv", "author_names.csv"):
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                for column, value in row.items():
+                    if column and (column == lang or column.endswith(f"_{lang}")) and value:
+                        yield f"{path.relative_to(REPO)} row {line} {column}", value
+    for path in sorted(folder.glob("*.yml")):
+        yield from _yaml_texts(yaml.safe_load(path.read_text(encoding="utf-8")), lang, str(path.relative_to(REPO)))
+
+
+# Uses in files other engineers are editing in this round (the notebook chapters and the
+# how-to-cite pages); each is fixed there in the next round, and the test then fails until
+# its line here is removed. (file, variant as written)
+PENDING = {
+    "kk": {("chapters/kk/cite.md", "үзінді"),
+           ("analysis/notebooks/conclusions.md", "жеке меншік әріптест"),
+           ("analysis/notebooks/data.md", "үзінді"),
+           ("analysis/notebooks/factors.md", "өңделген өнім"),
+           ("analysis/notebooks/indicators.md", "өлшенген орташа"),
+           ("analysis/notebooks/swot.md", "күшті тұс"),
+           ("analysis/notebooks/swot.md", "әлсіз тұс")},
+    "en": set(),
+    "ru": {("chapters/ru/cite.md", "выгрузк"),
+           ("analysis/notebooks/conclusions.md", "межгосударственно-частн"),
+           ("analysis/notebooks/data.md", "выгрузк"),
+           ("analysis/notebooks/factors.md", "готовых издели")},
+}
+
+
+def _pending(where: str, use, lang: str) -> bool:
+    return (where.split(" (")[0], use.variant.casefold()) in PENDING[lang]
+
+
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_no_page_or_label_uses_a_rejected_variant(lang):
-    problems = [f"{where}: {use}" for where, text in _page_sources(lang) for use in glossary.rejected_uses(text, lang)]
-    problems += [f"catalogue {key}: {use}" for key, text in _catalogue_texts(lang)
-                 for use in glossary.rejected_uses(text, lang)]
-    assert problems == []
+def test_no_page_label_or_reference_text_uses_a_rejected_variant(lang):
+    uses = [(where, use) for where, text in _page_sources(lang) for use in glossary.rejected_uses(text, lang)]
+    uses += [(f"catalogue {key}", use) for key, text in _catalogue_texts(lang)
+             for use in glossary.rejected_uses(text, lang)]
+    uses += [(where, use) for where, text in _reference_texts(lang) for use in glossary.rejected_uses(text, lang)]
+    assert [f"{where}: {use}" for where, use in uses if not _pending(where, use, lang)] == []
+    still_there = {(where.split(" (")[0], use.variant.casefold()) for where, use in uses}
+    assert PENDING[lang] <= still_there, f"fixed, remove from PENDING: {PENDING[lang] - still_there}"
+
+
+def test_the_issue_s_rejected_variants_are_in_the_glossary_or_the_wording_list():
+    kk = [u.variant for u in glossary.rejected_uses(
+        "қауіп-қатерлер, қауіптер, күшті тұстар, әлсіз тұстар, екінші реттік, Винер, сфералық критерий, бір мәнді, "
+        "«Қызғылт парақ», Адам даму индексі, Белдеу мен жол, Белдеу және жол, кәсіптің ауқымы, өлшенген орташа, "
+        "жеке меншік әріптестік, қызмет етеді, тұжырымды шешу, сілкініс, сауданы босату, тұйық етер еді, "
+        "теңгенің екінші жағы, адам басына шаққанда, үзінді, жиынтық индекс", "kk")]
+    assert len(kk) == 24, kk
+    ru = [u.variant for u in glossary.rejected_uses(
+        "выгрузка, свидетельства, не решить открытыми данными, межгосударственно-частного, Авторы пишут из Алматы, "
+        "торговлю нельзя освободить, европейского конца, готовых изделий, композитный, Винер", "ru")]
+    assert {v.casefold() for v in ru} >= {"выгрузк", "свидетельства", "не решить открытыми данными",
+                                         "межгосударственно-частн", "пишут из", "торговлю нельзя освободить",
+                                         "европейского конца", "готовых издели", "композитн", "винер"}
+    # the accepted forms pass
+    assert glossary.rejected_uses("қатерлер, күшті жақтар, қайталама санкциялар, сфералылық критерийі, бірмәнді, "
+                                  "салмақталған орташа, жан басына шаққандағы, деректер жиынтығы, құрама индекс", "kk") == []
+    assert glossary.rejected_uses("набор данных книги, эмпирические данные, свидетельствует о том, "
+                                  "промышленные товары, сводный индекс, Вайнер", "ru") == []
 
 
 def test_the_glossary_is_a_page_before_the_references():

@@ -91,6 +91,16 @@ def test_two_level_headers_are_grouped():
     assert _parse(html).cells[-3:] == ["10%", "20%", "1.50"]
 
 
+def test_a_two_level_header_labels_the_table_in_words_not_as_a_python_tuple():
+    columns = pd.MultiIndex.from_tuples([("Группа", ""), ("Доля", "2000")])
+    frame = pd.DataFrame([["x", 0.1]], columns=columns)
+    assert _parse(tables.render_html(frame, "ru")).tags[0][1]["aria-label"] == "Группа"
+    columns = pd.MultiIndex.from_tuples([("Страна", "код"), ("Доля", "2000")])
+    frame = pd.DataFrame([["x", 0.1]], columns=columns)
+    assert _parse(tables.render_html(frame, "ru")).tags[0][1]["aria-label"] == "Страна — код"
+    assert _parse(tables.render_html(frame, "ru", caption="Таблица")).tags[0][1]["aria-label"] == "Таблица"
+
+
 def test_phrases_come_from_the_catalogue_by_their_english_text():
     assert tables.phrase_key("unit", "% of GDP") == "unit.percent_of_gdp"
     assert tables.phrase("% of GDP", "unit", "ru") == "% ВВП"
@@ -104,7 +114,7 @@ def test_phrases_come_from_the_catalogue_by_their_english_text():
     ("2026-07-01", "ru", "1 июля 2026 г."),
     ("2026-07-01", "kk", "2026 жылғы 1 шілде"),
     ("2026-07-01", "en", "1 July 2026"),
-    ("2022-02 (last full year 2020)", "ru", "февраль 2022 г. (последний полный год – 2020)"),
+    ("2022-02 (last full year 2020)", "ru", "февраль 2022 г. (последний полный год\u00a0— 2020)"),
     ("2024-03", "kk", "2024 жылғы наурыз"),
     ("2024-03", "en", "March 2024"),
     ("2.02", "ru", "версия 2.02"),

@@ -13,6 +13,10 @@ from analysis.paths import DATA_DIR
 from analysis.present.i18n import LANGUAGES, collation_key, t
 
 GLOSSARY = DATA_DIR / "reference" / "glossary.csv"
+# Wording that is not a glossary term but that the editions avoid: calques, non-words,
+# a second spelling (lang, variant, what to write, why).
+WORDING = DATA_DIR / "reference" / "rejected_wording.csv"
+WORDING_COLUMNS = ["lang", "variant", "write", "reason"]
 COLUMNS = ["term", *LANGUAGES, *(f"abbr_{lang}" for lang in LANGUAGES),
            *(f"definition_{lang}" for lang in LANGUAGES), "source", *(f"rejected_{lang}" for lang in LANGUAGES)]
 REQUIRED = ["term", *LANGUAGES, *(f"definition_{lang}" for lang in LANGUAGES)]
@@ -69,6 +73,34 @@ def term(term_id: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class Wording:
+    lang: str
+    variant: str
+    write: str
+    reason: str
+
+
+@cache
+def rejected_wording(path: Path = WORDING) -> tuple[Wording, ...]:
+    """The wording the editions avoid, checked: the columns, a known language, every field filled."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != WORDING_COLUMNS:
+            raise DataError(path, f"columns must be {WORDING_COLUMNS}, found {reader.fieldnames}", row=1)
+        rows = list(reader)
+    result = []
+    for line, row in enumerate(rows, start=2):
+        for field in WORDING_COLUMNS:
+            if not (row[field] or "").strip():
+                raise DataError(path, "empty; every rejected wording needs its language, variant, "
+                                "replacement and reason", row=line, field=field)
+        if row["lang"] not in LANGUAGES:
+            raise DataError(path, f"unknown language {row['lang']!r}", row=line, field="lang")
+        result.append(Wording(*(row[field].strip() for field in WORDING_COLUMNS)))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
 class RejectedUse:
     line: int
     variant: str
@@ -82,14 +114,16 @@ class RejectedUse:
 def rejected_uses(text: str, lang: str, first_line: int = 1) -> list[RejectedUse]:
     """Every place in ``text`` (written in ``lang``) where a variant the glossary rejects
     for ``lang`` appears. Variants are matched ignoring case, anywhere in a word, so a
-    Kazakh or Russian stem catches all its case endings."""
+    Kazakh or Russian stem catches all its case endings. The wording of
+    ``rejected_wording.csv`` is checked the same way (its "term" is ``wording``)."""
+    rules = [(variant, entry.id, entry.names[lang]) for entry in terms() for variant in entry.rejected[lang]]
+    rules += [(w.variant, "wording", w.write) for w in rejected_wording() if w.lang == lang]
     found = []
-    for entry in terms():
-        for variant in entry.rejected[lang]:
-            pattern = re.compile(re.escape(variant), re.IGNORECASE)
-            for match in pattern.finditer(text):
-                line = first_line + text.count("\n", 0, match.start())
-                found.append(RejectedUse(line, match.group(), entry.id, entry.names[lang]))
+    for variant, term_id, accepted in rules:
+        pattern = re.compile(re.escape(variant), re.IGNORECASE)
+        for match in pattern.finditer(text):
+            line = first_line + text.count("\n", 0, match.start())
+            found.append(RejectedUse(line, match.group(), term_id, accepted))
     return sorted(found, key=lambda use: use.line)
 
 

@@ -120,6 +120,14 @@ def _is_numeric_text(text: str) -> bool:
     return bool(re.fullmatch(r"[−+]?[\d\u202f,.]+(\u00a0?%)?", text))
 
 
+def _header_text(column: object) -> str:
+    """A column's name as a reader sees it: the levels of a two-level header joined, empty
+    levels left out (not the Python tuple, which a screen reader would read out)."""
+    if isinstance(column, tuple):
+        return " — ".join(str(level) for level in column if str(level).strip())
+    return str(column)
+
+
 def render_html(frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatter] | None = None, *,
                 caption: str | None = None) -> str:
     """The table as HTML: a scrolling frame (``div.book-table``) around a plain ``<table>``.
@@ -155,7 +163,7 @@ def render_html(frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatt
         cells += [f'<td class="num">{esc(v)}</td>' if _is_numeric_text(v) else f"<td>{esc(v)}</td>" for v in rest]
         body.append("<tr>" + "".join(cells) + "</tr>")
     caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="book-table" role="region" tabindex="0" aria-label="{esc(caption or str(columns[0]))}">'
+    return (f'<div class="book-table" role="region" tabindex="0" aria-label="{esc(caption or _header_text(columns[0]))}">'
             # a line break between rows: text taken from the page (the search's excerpts) keeps
             # the last cell of a row and the first of the next as separate words
             f'<table>{caption_html}<thead>{"".join(head)}</thead><tbody>{chr(10).join(body)}</tbody></table></div>')
