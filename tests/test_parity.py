@@ -22,7 +22,8 @@ PATTERNS = {
     "figure names": re.compile(r"^:name:\s*(\S+)", re.M),
     "glued values": re.compile(r"\{glue:\w+\}`([^`]+)`"),
     "citations": re.compile(r"\{cite:\w+\}`([^`]+)`"),
-    "cross-references": re.compile(r"\{(?:doc|ref|numref)\}`([^`]+)`"),
+    # the target only: a reference's own text ("{number}-кестеде <tbl-x>") is the language's
+    "cross-references": re.compile(r"\{(?:doc|ref|numref)\}`(?:[^`<]*<)?([^`<>]+)>?`"),
 }
 
 

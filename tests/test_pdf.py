@@ -3,6 +3,7 @@ no empty page, the book's text, glued numbers and bibliography included. Needs a
 built with its PDF editions (``make pdf``; ``make test`` does it)."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -80,3 +81,58 @@ def test_no_page_is_empty(site_dir, lang, tmp_path):
         if dark < 0.002 * image.width * image.height:
             empty.append(page.name)
     assert not empty, f"pages with nothing on them: {empty}"
+
+
+def _squeezed(text: str) -> str:
+    """Text to compare across HTML and PDF: no white space or hyphens (lines wrap and
+    words hyphenate differently), typographic apostrophes as plain ones."""
+    return re.sub(r"[\s\-\u00ad\u2010]", "", text.replace("\u2019", "'"))
+
+
+def site_captions(site_dir, lang) -> list[tuple[str, str]]:
+    """(label, caption text) of every table and figure caption of the edition's pages."""
+    found = []
+    for page in sorted((site_dir / lang / "chapters").glob("*.html")):
+        text = re.sub(r'<a class="headerlink".*?</a>', "", page.read_text(encoding="utf-8"))
+        for label, caption in re.findall(r'<span class="caption-number">(.*?) </span>(.*?)</(?:caption|p)>',
+                                         text, re.DOTALL):
+            found.append((html.unescape(label), html.unescape(re.sub(r"<[^>]+>", "", caption)).strip()))
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_has_no_placeholder_of_an_html_output(site_dir, lang):
+    text = pdf_text(pdf_of(site_dir, lang))
+    assert "IPython.core.display" not in text and "papermill.record" not in text
+    assert "<analysis." not in text  # no object's repr either
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_table_and_figure_of_the_site_is_in_the_pdf_with_the_site_s_label(site_dir, lang):
+    """Each caption of the site, with its label ("Table 12.", «12-кесте.», «Таблица 12.»),
+    stands in the PDF: the tables are typeset, numbered as on the site, and no caption
+    reads «Сурет7.1-сурет.:»."""
+    captions = site_captions(site_dir, lang)
+    table_label = re.escape(t("caption.table", lang, number="@")).replace("@", r"\d+")
+    assert len([label for label, _ in captions if re.fullmatch(table_label, label)]) == 43
+    text = pdf_text(pdf_of(site_dir, lang))
+    squeezed = _squeezed(text)
+    missing = [f"{label} {caption}" for label, caption in captions if _squeezed(f"{label} {caption}") not in squeezed]
+    assert missing == []
+    assert not re.search(r"\d\.:", text)  # LaTeX's colon after the label
+    doubled = [label for label, _ in captions for kind in ("figure", "table")
+               if _squeezed(t(f"pdf.{kind}", lang) + label) in squeezed]
+    assert doubled == []  # «Сурет7.1-сурет.»: the heading's name before the site's label
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_table_s_header_is_in_the_pdf(site_dir, lang):
+    # in reading order, not laid out: a header cell wrapped in its column stays together
+    raw = subprocess.run(["pdftotext", str(pdf_of(site_dir, lang)), "-"], capture_output=True, text=True, check=True)
+    text = _squeezed(raw.stdout)
+    headers = []
+    for page in sorted((site_dir / lang / "chapters").glob("*.html")):
+        for table in re.findall(r"<table>.*?</thead>", page.read_text(encoding="utf-8"), re.DOTALL):
+            headers += [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    assert len(headers) > 200
+    assert [h for h in headers if _squeezed(h) not in text] == []

@@ -18,7 +18,14 @@ LATEX_DIR = Path(__file__).with_name("latex")
 TARGET = "book"
 # LaTeX's heading macros and the catalogue entries that name them.
 HEADINGS = {"contentsname": "pdf.contents", "chaptername": "pdf.chapter", "bibname": "pdf.bibliography",
-            "indexname": "pdf.index", "figurename": "pdf.figure", "tablename": "pdf.table"}
+            "indexname": "pdf.index"}
+# Caption labels are written as on the site, from the catalogue's ``caption.figure`` and
+# ``caption.table`` ("Fig. 7.1.", «7.1-сурет.», «Таблица 3.2.»): Sphinx sets \fnum@figure to
+# \figurename, the number and what follows the number in ``numfig_format``; the name is what
+# precedes it (nothing in Kazakh, where the word follows the number). The label and the
+# caption text are separated by a space, not LaTeX's colon.
+CAPTION_NAMES = {"figurename": "figure", "tablename": "table"}
+CAPTION_STYLE = r"\usepackage{array}\usepackage[labelsep=space,font=small]{caption}"
 MISSING_GLYPH = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
 
 
@@ -30,8 +37,15 @@ def pdf_name(lang: str) -> str:
     return f"silk-road-integration-{lang}.pdf"
 
 
+def caption_name(kind: str, lang: str) -> str:
+    """The LaTeX text before a caption's number: "Fig.\\space" in English, nothing in Kazakh."""
+    before = t(f"caption.{kind}", lang, number="\0").split("\0")[0]
+    return before.rstrip() + (r"\space" if before.endswith(" ") else "")
+
+
 def headings(lang: str) -> str:
     renames = "".join(rf"\renewcommand{{\{macro}}}{{{t(key, lang)}}}" for macro, key in HEADINGS.items())
+    renames += "".join(rf"\renewcommand{{\{macro}}}{{{caption_name(kind, lang)}}}" for macro, kind in CAPTION_NAMES.items())
     # at the very end of \begin{document}: after polyglossia has set the language's captions
     return rf"\AddToHook{{begindocument/end}}{{{renames}}}"
 
@@ -46,7 +60,9 @@ def sphinx_config(lang: str) -> dict:
     return {
         "latex_additional_files": ["_latex/bbm.sty"],
         "latex_show_urls": "no",
-        "latex_elements": {"preamble": headings(lang), "printindex": "", "papersize": "a4paper",
+        # figures and tables numbered through the book, as on the site ("Table 43."), not per chapter
+        "numfig_secnum_depth": 0,
+        "latex_elements": {"preamble": CAPTION_STYLE + "\n" + headings(lang), "printindex": "", "papersize": "a4paper",
                            # no deliberately blank pages: every page of the PDF has content
                            "extraclassoptions": "openany,oneside"},
     }

@@ -87,17 +87,31 @@ def balassa_ladder(stages: pd.DataFrame, lang: str):
     return figure
 
 
-def embedded_figure(figure, alt: str):
-    """A figure as an HTML image with its alternative text, the PNG inside the page (a
-    data: URI), for pasting into another page, where a glued figure would lose its alt
-    text."""
-    import base64
-    import html
+class EmbeddedFigure:
+    """A figure for pasting into another page: in the page an HTML image with its
+    alternative text, the PNG inside the page (a data: URI), where a glued figure would
+    lose its alt text; in the PDF the PNG itself."""
 
-    from IPython.display import HTML
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
 
+    def _repr_html_(self) -> str:
+        import base64
+        import html
+
+        payload = base64.b64encode(self.png).decode("ascii")
+        return (f'<img class="embedded-figure" style="max-width:100%" alt="{html.escape(self.alt)}" '
+                f'src="data:image/png;base64,{payload}"/>')
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def embedded_figure(figure, alt: str) -> EmbeddedFigure:
+    """``figure`` as an :class:`EmbeddedFigure` with its alternative text."""
     from analysis.present.plotting import png_bytes
 
-    payload = base64.b64encode(png_bytes(figure)).decode("ascii")
-    return HTML(f'<img class="embedded-figure" style="max-width:100%" alt="{html.escape(alt)}" '
-                f'src="data:image/png;base64,{payload}"/>')
+    return EmbeddedFigure(png_bytes(figure), alt)

@@ -15,9 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 import pandas as pd
-from IPython.display import HTML
-
-from analysis.present import numbers
+from analysis.present import numbers, table_latex
 from analysis.present.i18n import MissingTranslation, catalogue, format_date, format_month, format_number, format_percent, t
 
 Formatter = Callable[[object, str], str]  # (value, lang) -> text
@@ -169,8 +167,43 @@ def render_html(frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatt
             f'<table>{caption_html}<thead>{"".join(head)}</thead><tbody>{chr(10).join(body)}</tbody></table></div>')
 
 
+def caption_key(name: str) -> str:
+    """The catalogue key of table ``name``'s caption: ``table_caption.factor_coverage``."""
+    return "table_caption." + name.replace("-", "_")
+
+
+class BookTable:
+    """A numbered table of the book. In the page it is the HTML of :func:`render_html`
+    with its caption and a ``data-book-table`` mark that the ``exhibits`` extension
+    numbers (anchor ``tbl-<name>``, which ``{numref}`` refers to); in the PDF it is a
+    captioned ``longtable`` (:mod:`analysis.present.table_latex`) with the same cells."""
+
+    def __init__(self, frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatter] | None, name: str):
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+            raise ValueError(f"table name {name!r}: lower-case words joined by hyphens")
+        self.name, self.anchor = name, f"tbl-{name}"
+        self.caption = t(caption_key(name), lang)
+        text = format_frame(frame, lang, formats)
+        self.html = render_html(frame, lang, formats, caption=self.caption).replace(
+            '<div class="book-table"', f'<div class="book-table" data-book-table="{self.anchor}"', 1)
+        missing = t("table.missing", lang)
+        numeric = [position > 0 and len(text) > 0 and all(_is_numeric_text(v) or v == missing for v in text[column])
+                   for position, column in enumerate(text.columns)]
+        self.latex = table_latex.render_latex(text, numeric, self.caption, self.anchor, t("table.continued", lang))
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def _repr_latex_(self) -> str:
+        return self.latex
+
+    def __repr__(self) -> str:  # the notebook's text/plain: stable, and says what the table is
+        return f"{self.anchor}: {self.caption}"
+
+
 def render(frame: pd.DataFrame, lang: str, formats: Mapping[object, Formatter] | None = None, *,
-           caption: str | None = None) -> HTML:
-    """:func:`render_html` for display in a notebook cell. Pass the row labels as the first
-    column (``frame.reset_index()``)."""
-    return HTML(render_html(frame, lang, formats, caption=caption))
+           name: str) -> BookTable:
+    """The table for display in a notebook cell, numbered and captioned in the book: its
+    caption is the catalogue entry ``table_caption.<name>`` (:func:`caption_key`). Pass the
+    row labels as the first column (``frame.reset_index()``)."""
+    return BookTable(frame, lang, formats, name)
