@@ -293,3 +293,72 @@ def test_measure_ranking_under_each_structural_choice(assessed):
         assert found.awot[key].sum() == pytest.approx(1.0)
         assert found["items"][key].sum() == pytest.approx(1.0)
     assert awot_[("rule", True)]["M6"] == 0.179
+
+
+# ---------------------------------------------------------------- each margin's unit named
+
+def test_margin_unit_is_the_counted_unit_that_decides():
+    # T5's shape: no currency of two lost more than the bar (0 of 2), 2 years of 10 with
+    # high inflation; one currency flips it, three years would: the currency decides
+    values, counts = {"depreciation": 0.0, "inflation": 0.2}, {"depreciation": 2, "inflation": 10}
+    counted = {"depreciation": "currencies", "inflation": "years"}
+    found = swot_rules.margin(values, 0.6, 0.4, counts)
+    assert (found.verdict, found.units, found.units_of) == ("contradicted", 1, ("depreciation",))
+    assert swot_rules.margin_unit(found, "share", list(values), counted) == ("currencies", 1.0)
+    # with ten currencies the years decide (five currencies against three years)
+    found = swot_rules.margin(values, 0.6, 0.4, {"depreciation": 10, "inflation": 10})
+    assert (found.units, found.units_of) == (3, ("inflation",))
+    assert swot_rules.margin_unit(found, "share", list(values), counted) == ("years", 1.0)
+    # a mixed verdict adds the units of every value: named only when they are alike
+    found = swot_rules.margin({"a": 0.5, "b": 0.7}, 0.6, 0.4, {"a": 10, "b": 10})
+    assert (found.verdict, found.units, found.units_of) == ("mixed", 1, ("a", "b"))
+    assert swot_rules.margin_unit(found, "share", ["a", "b"], {"a": "countries", "b": "countries"})[0] == "countries"
+    assert swot_rules.margin_unit(found, "share", ["a", "b"], {"a": "countries", "b": "years"})[0] == "units"
+
+
+def test_margin_amounts_are_in_percentage_points_index_points_or_the_ratio():
+    found = swot_rules.margin({"change": 0.1159}, 0.05, -0.05)
+    unit, factor = swot_rules.margin_unit(found, "share", ["change"], {})
+    assert (unit, factor) == ("percentage_points", 100.0) and found.amount * factor == pytest.approx(6.59)
+    found = swot_rules.margin({"china": 4.28, "west": -0.38}, 1.0, -1.0)
+    assert swot_rules.margin_unit(found, "points", ["china", "west"], {}) == ("percentage_points", 1.0)
+    found = swot_rules.margin({"index": -0.03}, 0.1, -0.1)
+    assert swot_rules.margin_unit(found, "number", ["index"], {}) == ("index_points", 1.0)
+    assert swot_rules.margin_unit(swot_rules.margin({"gap": -0.06}, 0.05, 0.0), "number", ["gap"], {})[0] == \
+        "index_points"
+    assert swot_rules.margin_unit(swot_rules.margin({"cv": 0.55}, 0.5, 0.25), "number", ["cv"], {})[0] == "ratio"
+    found = swot_rules.margin({"wto": 39.0, "desta": 60.0}, 10, 0)
+    assert swot_rules.margin_unit(found, "count", ["wto", "desta"], {"wto": "agreements", "desta": "agreements"}) \
+        == ("agreements", 1.0)
+    with pytest.raises(ValueError, match="no margin unit.*'speed'"):
+        swot_rules.margin_unit(swot_rules.margin({"speed": 3.0}, 2.0, 1.0), "number", ["speed"], {})
+
+
+GOLDEN_MARGIN_UNITS = {  # item: (unit, margin in that unit, rounded)
+    "S1": ("index_points", 0.07), "S3": ("agreements", 29), "W1": ("countries", 1), "W2": ("countries", 4),
+    "W3": ("ratio", 0.05), "W4": ("index_points", 0.06), "W8": ("agreements", 2), "W9": ("countries", 5),
+    "W10": ("ratio", 0.21), "O4": ("countries", 2), "O5": ("countries", 1), "O6": ("percentage_points", 6.59),
+    "O10": ("percentage_points", 1.71), "O11": ("percentage_points", 43.78), "O17": ("percentage_points", 80.06),
+    "T3": ("percentage_points", 1.38), "T4": ("percentage_points", 4.79), "T5": ("currencies", 1),
+    "T7": ("countries", 5),
+}
+
+
+def test_every_margin_names_its_unit_on_the_real_extract(assessed):
+    _, assessment, findings, _ = assessed
+    rows = assessment.set_index("code")
+    assert set(GOLDEN_MARGIN_UNITS) == set(findings)
+    for code, (unit, amount) in GOLDEN_MARGIN_UNITS.items():
+        assert (rows.margin_unit[code], round(rows.margin_in_unit[code], 2)) == (unit, amount), code
+    assert rows.loc[rows.verdict == "no_data", "margin_unit"].isna().all()
+
+
+def test_margin_text_names_the_unit_in_each_language():
+    from analysis.present import swot_figures
+    text = swot_figures.margin_amount_text
+    assert [text("countries", 1, "en"), text("countries", 5, "ru"), text("years", 3, "kk")] == \
+        ["1 country", "5 стран", "3 жыл"]
+    assert text("percentage_points", 6.587983, "en") == "6.6 percentage points"
+    assert text("percentage_points", 6.587983, "ru") == "6,6 процентного пункта"
+    assert text("index_points", 0.0699, "kk") == "0,07 индекс бірлігі"
+    assert text("ratio", 0.0475, "en") == "0.05 (coefficient of variation, a ratio)"
