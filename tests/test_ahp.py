@@ -200,6 +200,22 @@ def test_exact_fractions_as_parse_judgement_gives_them_are_read_as_numbers():
 def test_error_messages_say_what_is_wrong():
     with pytest.raises(ValueError, match=r"^a judgement matrix must be square, got shape \(2, 3\)$"):
         ahp(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"^a judgement matrix must be reciprocal: a\[j, i\] = 1 / a\[i, j\]$"):
+        ahp([[1, 2], [2, 1]])
+    with pytest.raises(ValueError, match=r"^a judgement matrix must be square, got shape \(\)$"):
+        ahp(5.0)
+    with pytest.raises(ValueError, match=r"^Saaty's random index is tabulated up to 15 items, got 16$"):
+        ahp(np.ones((16, 16)))
+    for bad in ([[1, 0], [0, 1]], [[1, np.inf], [0, 1]]):
+        with pytest.raises(ValueError, match=r"^a judgement matrix must hold positive finite numbers$"):
+            ahp(bad)
+    # reciprocal means to rounding error, not to a few per cent
+    for almost in (1 + 1e-6, 1.2):
+        with pytest.raises(ValueError, match="reciprocal"):
+            ahp([[1, 2], [almost / 2, 1]])
+    assert ahp([[1, 2], [(1 + 1e-12) / 2, 1]]).consistency_ratio == 0.0
+    with pytest.raises(ValueError, match=r"^'10' is not on Saaty's scale \(1\.\.9 or 1/2\.\.1/9\)$"):
+        parse_judgement("10")
     with pytest.raises(ValueError, match=r"^judgement a-z does not compare two of \['a', 'b', 'c'\]$"):
         judgement_matrix(["a", "b", "c"], {("a", "z"): 3, ("b", "c"): 1, ("a", "c"): 1})
     with pytest.raises(ValueError, match=r"^judgement z-a does not compare two of"):
@@ -223,6 +239,16 @@ def test_aij_refuses_what_is_not_one_square_positive_matrix_per_judge():
         aggregate_judgements([[[1, 0], [1, 1]]])
     # one judge: the group's matrix is the judge's own
     assert aggregate_judgements([WEALTH]) == pytest.approx(np.array(WEALTH))
+
+
+def test_two_items_are_always_consistent():
+    priorities, lambda_max, ratio = ahp([[1, 3], [1 / 3, 1]])
+    assert priorities == pytest.approx([0.75, 0.25])
+    assert (lambda_max, ratio) == (2.0, 0.0)
+    assert ahp([[1.0]]) == (pytest.approx([1.0]), 1.0, 0.0)
+    # the largest matrix Saaty's table covers
+    weights = np.arange(1.0, 16.0)
+    assert ahp(np.outer(weights, 1 / weights)).priorities == pytest.approx(weights / weights.sum())
 
 
 def test_judgements_are_written_as_saaty_writes_them_only_when_on_the_scale():
