@@ -362,3 +362,29 @@ def test_margin_text_names_the_unit_in_each_language():
     assert text("percentage_points", 6.587983, "ru") == "6,6 процентного пункта"
     assert text("index_points", 0.0699, "kk") == "0,07 индекс бірлігі"
     assert text("ratio", 0.0475, "en") == "0.05 (coefficient of variation, a ratio)"
+
+
+# ---------------------------------------------------------------- evidence of the groupings, on hand-made series
+
+class _Integration:
+    def __init__(self, table):
+        self.table = table
+
+    def grouping_series(self, indicator):
+        assert indicator == "RTII"
+        return self.table
+
+
+def test_groupings_positive_in_the_last_year_level_and_trend():
+    table = pd.DataFrame({"EAEU": [-0.2, -0.1, 0.0, 0.1, 0.2, 0.3], "SCO": [0.1, 0.1, 0.1, 0.1, -0.1, -0.2],
+                          "CAREC": [0.3, 0.3, 0.3, 0.2, 0.2, np.nan], "ASEAN": [0.1, 0.2, 0.1, 0.2, 0.1, 0.0]},
+                         index=range(2015, 2021))
+    found = swot_evidence.grouping_indicator_positive(None, _Integration(table), {}, {"indicator": "RTII"})
+    # last year: EAEU 0.3 above zero, SCO below, ASEAN at zero (not above), CAREC missing
+    assert found.values == {"share": pytest.approx(1 / 3)}
+    assert found.counts == {"share": 3} and found.counted == {"share": "groupings"} and found.lines == {"share": 0.0}
+    assert list(found.series["share"].dropna().index) == ["SCO", "ASEAN", "EAEU"]
+    level = swot_evidence.grouping_level(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "CAREC"})
+    assert level.values == {"index": pytest.approx(0.2)} and level.lines == {"index": 0.0}   # its last value, 2019
+    trend = swot_evidence.grouping_trend(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "SCO"})
+    assert trend.values == {"change": pytest.approx((-0.2 / 3) / 0.1 - 1)}
