@@ -388,3 +388,47 @@ def test_groupings_positive_in_the_last_year_level_and_trend():
     assert level.values == {"index": pytest.approx(0.2)} and level.lines == {"index": 0.0}   # its last value, 2019
     trend = swot_evidence.grouping_trend(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "SCO"})
     assert trend.values == {"change": pytest.approx((-0.2 / 3) / 0.1 - 1)}
+
+
+# ---------------------------------------------------------------- golden: the series and comparison lines behind each verdict
+
+GOLDEN_SERIES = {  # item: (comparison lines, {series: (length, sum)}) of the small multiples
+    'S1': ({'index': 0.0}, {'index': (21, 2.85)}),
+    'S3': ({}, {'wto': (2, 58.0), 'desta': (2, 97.0)}),
+    'W1': ({'share': 15.1357}, {'share': (17, 594.42)}),
+    'W2': ({'share': 68.9749}, {'share': (17, 576.6)}),
+    'W3': ({}, {'cv': (18, 252824.91)}),
+    'W4': ({}, {'gap': (2, 1.04)}),
+    'W8': ({}, {'wto': (2, 58.0), 'desta': (2, 97.0)}),
+    'W9': ({'share': 3.0}, {'share': (17, 44.43)}),
+    'W10': ({}, {'cv': (18, 48.71)}),
+    'O4': ({'share': 15.1357}, {'share': (4, 181.99)}),
+    'O5': ({'share': 0.7}, {'share': (18, 13.3)}),
+    'O6': ({}, {'change': (7, 17.77)}),
+    'O10': ({}, {'change': (21, 7.91)}),
+    'O11': ({}, {'change': (21, 8.91)}),
+    'O17': ({}, {'change': (24, 5.29)}),
+    'T3': ({}, {'china': (20, 163.58), 'west': (20, 23.22)}),
+    'T4': ({}, {'iENERGY': (131, 11766.79), 'iMETMIN': (131, 11595.48)}),
+    'T5': ({'depreciation': 20.0, 'inflation': 5.0}, {'depreciation': (2, 26.43), 'inflation': (10, 31.56)}),
+    'T7': ({'share': 3.0}, {'share': (17, 44.43)}),
+}
+
+
+def test_every_small_multiple_on_the_real_extract(assessed):
+    # one series per value, its comparison line where it has one: the figure of the
+    # evidence draws exactly these (lengths and sums pin the windows and the countries)
+    _, _, findings, _ = assessed
+    assert set(findings) == set(GOLDEN_SERIES)
+    for code, (lines, series) in GOLDEN_SERIES.items():
+        finding = findings[code]
+        assert set(finding.series) == set(finding.values), code
+        assert {key: round(value, 4) for key, value in finding.lines.items()} == lines, code
+        assert {key: (int(found.notna().sum()), round(float(found.sum()), 2))
+                for key, found in finding.series.items()} == series, code
+
+
+def test_a_grouping_without_data_has_no_level():
+    table = pd.DataFrame({"EAEU": [np.nan, np.nan]}, index=[2019, 2020])
+    found = swot_evidence.grouping_level(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "EAEU"})
+    assert np.isnan(found.values["index"]) and found.series["index"].empty and found.lines == {"index": 0.0}
