@@ -432,3 +432,22 @@ def test_a_grouping_without_data_has_no_level():
     table = pd.DataFrame({"EAEU": [np.nan, np.nan]}, index=[2019, 2020])
     found = swot_evidence.grouping_level(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "EAEU"})
     assert np.isnan(found.values["index"]) and found.series["index"].empty and found.lines == {"index": 0.0}
+
+
+def test_export_similarity_gap_against_a_comparison_group_and_the_world():
+    codes = {"fuel": "TX.VAL.FUEL.ZS.UN", "ores": "TX.VAL.MMTL.ZS.UN", "manufactures": "TX.VAL.MANF.ZS.UN"}
+    shares = {"AAA": (80, 10, 10), "BBB": (60, 30, 15), "CCC": (0, 0, 50), "WLD": (10, 10, 70)}
+    rows = [(country, code, 2018, value) for country, values in shares.items()
+            for code, value in zip(codes.values(), values)]
+    extract = SimpleNamespace(wdi=_wdi(rows))
+    # BBB's three categories add up to 105%: "other" is 0, not -5%, and the rest is rescaled
+    compositions = swot_evidence.export_compositions(extract, [2018], ["AAA", "BBB"])
+    assert compositions.loc["BBB"].tolist() == pytest.approx([60 / 105, 30 / 105, 15 / 105, 0.0])
+    scopes = {"s": ["AAA", "BBB"], "g": ["CCC"]}
+    inside = 60 / 105 + 0.1 + 0.1                                 # AAA with BBB
+    group = swot_evidence.similarity_gap(extract, None, scopes, {"years": [2018, 2018], "scope": "s",
+                                                                 "reference_scope": "g"})
+    assert group.values["gap"] == pytest.approx(inside - (0.1 + 15 / 105) / 2)
+    world = swot_evidence.similarity_gap(extract, None, scopes, {"years": [2018, 2018], "scope": "s",
+                                                                 "reference_scope": "world"})
+    assert world.values["gap"] == pytest.approx(inside - (0.3 + 0.2 + 15 / 105) / 2)
