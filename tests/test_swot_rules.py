@@ -451,3 +451,8 @@ def test_export_similarity_gap_against_a_comparison_group_and_the_world():
     world = swot_evidence.similarity_gap(extract, None, scopes, {"years": [2018, 2018], "scope": "s",
                                                                  "reference_scope": "world"})
     assert world.values["gap"] == pytest.approx(inside - (0.3 + 0.2 + 15 / 105) / 2)
+    assert world.series["gap"].to_dict() == pytest.approx({"inside": inside, "across": (0.3 + 0.2 + 15 / 105) / 2})
+    # one country has no pair inside the scope: no gap
+    alone = swot_evidence.similarity_gap(extract, None, {"s": ["AAA"]}, {"years": [2018, 2018], "scope": "s",
+                                                                        "reference_scope": "world"})
+    assert list(alone.values) == ["gap"] and np.isnan(alone.values["gap"]) and alone.series == {}
