@@ -456,3 +456,21 @@ def test_export_similarity_gap_against_a_comparison_group_and_the_world():
     alone = swot_evidence.similarity_gap(extract, None, {"s": ["AAA"]}, {"years": [2018, 2018], "scope": "s",
                                                                         "reference_scope": "world"})
     assert list(alone.values) == ["gap"] and np.isnan(alone.values["gap"]) and alone.series == {}
+
+
+def test_edges_of_the_coefficient_of_variation_and_the_relative_change():
+    assert swot_evidence.coefficient_of_variation(pd.Series([0.5, 1.5])) == pytest.approx(0.5)   # mean exactly 1
+    assert np.isnan(swot_evidence.coefficient_of_variation(pd.Series([-1.0, 1.0])))              # mean 0: no ratio
+    # exactly two windows of three years are enough
+    assert swot_evidence.relative_change(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])) == pytest.approx(5 / 2 - 1)
+
+
+def test_world_share_counts_only_years_every_member_and_the_world_report():
+    rows = []
+    for year, (a_pc, b_pc, w_pc) in zip(range(2000, 2004), [(1, 1, 2), (2, np.nan, 2), (3, 3, 2), (4, 4, 2)]):
+        for country, per_person, people in (("AAA", a_pc, 10), ("BBB", b_pc, 10), ("WLD", w_pc, 100)):
+            rows += [(country, "NY.GDP.PCAP.PP.CD", year, per_person), (country, "SP.POP.TOTL", year, people)]
+    found = swot_evidence.world_share_trend(SimpleNamespace(wdi=_wdi(rows)), None, {"s": ["AAA", "BBB"]},
+                                            {"scope": "s", "years": [2000, 2003]})
+    # 2001 is left out (BBB missing): shares 0.1, 0.3, 0.4
+    assert found.series["change"].to_dict() == pytest.approx({2000: 0.1, 2002: 0.3, 2003: 0.4})
