@@ -377,13 +377,14 @@ class _Integration:
 
 def test_groupings_positive_in_the_last_year_level_and_trend():
     table = pd.DataFrame({"EAEU": [-0.2, -0.1, 0.0, 0.1, 0.2, 0.3], "SCO": [0.1, 0.1, 0.1, 0.1, -0.1, -0.2],
-                          "CAREC": [0.3, 0.3, 0.3, 0.2, 0.2, np.nan], "ASEAN": [0.1, 0.2, 0.1, 0.2, 0.1, 0.0]},
+                          "CAREC": [0.3, 0.3, 0.3, 0.2, 0.2, np.nan], "ASEAN": [0.1, 0.2, 0.1, 0.2, 0.1, 0.0],
+                          "ECO": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]},
                          index=range(2015, 2021))
     found = swot_evidence.grouping_indicator_positive(None, _Integration(table), {}, {"indicator": "RTII"})
-    # last year: EAEU 0.3 above zero, SCO below, ASEAN at zero (not above), CAREC missing
-    assert found.values == {"share": pytest.approx(1 / 3)}
-    assert found.counts == {"share": 3} and found.counted == {"share": "groupings"} and found.lines == {"share": 0.0}
-    assert list(found.series["share"].dropna().index) == ["SCO", "ASEAN", "EAEU"]
+    # last year: EAEU and ECO above zero, SCO below, ASEAN at zero (neither), CAREC missing
+    assert found.values == {"share": pytest.approx(2 / 4)}
+    assert found.counts == {"share": 4} and found.counted == {"share": "groupings"} and found.lines == {"share": 0.0}
+    assert list(found.series["share"].dropna().index) == ["SCO", "ASEAN", "EAEU", "ECO"]
     level = swot_evidence.grouping_level(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "CAREC"})
     assert level.values == {"index": pytest.approx(0.2)} and level.lines == {"index": 0.0}   # its last value, 2019
     trend = swot_evidence.grouping_trend(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "SCO"})
