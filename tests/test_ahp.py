@@ -179,3 +179,94 @@ def test_the_pair_to_revisit_is_the_one_that_breaks_the_pattern():
         require_consistent(result, "swapped", matrix=matrix, labels=list("abcd"), rows={frozenset("ad"): 7})
     # a consistent matrix has nothing to revisit: every departure is zero
     assert most_inconsistent_pair(np.outer(weights, 1 / weights), weights / weights.sum())[2] == pytest.approx(0.0)
+
+
+# ---------------------------------------------------------------- edges the mutation run found untested
+
+from fractions import Fraction  # noqa: E402
+
+from analysis.measures.ahp import AhpResult, judgement_text  # noqa: E402
+
+
+def test_exact_fractions_as_parse_judgement_gives_them_are_read_as_numbers():
+    third = [[Fraction(1), Fraction(3)], [Fraction(1, 3), Fraction(1)]]
+    assert ahp(third).priorities == pytest.approx([0.75, 0.25])
+    assert most_inconsistent_pair(third, [Fraction(3, 4), Fraction(1, 4)]) == (0, 1, pytest.approx(0.0, abs=1e-12))
+    assert aggregate_judgements([third, third])[0, 1] == pytest.approx(3.0)
+    assert consensus([[Fraction(3, 4), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 4)]]) == pytest.approx(0.60180,
+                                                                                                         abs=5e-5)
+
+
+def test_error_messages_say_what_is_wrong():
+    with pytest.raises(ValueError, match=r"^a judgement matrix must be square, got shape \(2, 3\)$"):
+        ahp(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"^a judgement matrix must be reciprocal: a\[j, i\] = 1 / a\[i, j\]$"):
+        ahp([[1, 2], [2, 1]])
+    with pytest.raises(ValueError, match=r"^a judgement matrix must be square, got shape \(\)$"):
+        ahp(5.0)
+    with pytest.raises(ValueError, match=r"^Saaty's random index is tabulated up to 15 items, got 16$"):
+        ahp(np.ones((16, 16)))
+    for bad in ([[1, 0], [0, 1]], [[1, np.inf], [0, 1]]):
+        with pytest.raises(ValueError, match=r"^a judgement matrix must hold positive finite numbers$"):
+            ahp(bad)
+    # reciprocal means to rounding error, not to a few per cent
+    for almost in (1 + 1e-6, 1.2):
+        with pytest.raises(ValueError, match="reciprocal"):
+            ahp([[1, 2], [almost / 2, 1]])
+    assert ahp([[1, 2], [(1 + 1e-12) / 2, 1]]).consistency_ratio == 0.0
+    with pytest.raises(ValueError, match=r"^'10' is not on Saaty's scale \(1\.\.9 or 1/2\.\.1/9\)$"):
+        parse_judgement("10")
+    with pytest.raises(ValueError, match=r"^judgement a-z does not compare two of \['a', 'b', 'c'\]$"):
+        judgement_matrix(["a", "b", "c"], {("a", "z"): 3, ("b", "c"): 1, ("a", "c"): 1})
+    with pytest.raises(ValueError, match=r"^judgement z-a does not compare two of"):
+        judgement_matrix(["a", "b", "c"], {("z", "a"): 3, ("b", "c"): 1, ("a", "c"): 1})
+    with pytest.raises(ValueError, match=r"^pair b-a is judged twice$"):
+        judgement_matrix(["a", "b"], {("a", "b"): 3, ("b", "a"): 1 / 3})
+    # neighbours in the list are pairs too
+    with pytest.raises(ValueError, match=r"^pairs not judged: a-b, b-c$"):
+        judgement_matrix(["a", "b", "c"], {("a", "c"): 3})
+    with pytest.raises(ValueError, match=r"^consensus needs two or more judges over two or more items, got shape \(1, 2\)$"):
+        consensus([[0.5, 0.5]])
+
+
+def test_aij_refuses_what_is_not_one_square_positive_matrix_per_judge():
+    for bad in (np.ones((2, 2, 3)), np.ones((0, 3, 3)), np.ones((3, 3))):
+        with pytest.raises(ValueError, match=r"^expected one square matrix per judge, got shape"):
+            aggregate_judgements(bad)
+    with pytest.raises(ValueError, match=r"^judgement matrices must hold positive finite numbers$"):
+        aggregate_judgements([[[1, 0], [np.inf, 1]]])
+    with pytest.raises(ValueError, match=r"^judgement matrices must hold positive finite numbers$"):
+        aggregate_judgements([[[1, 0], [1, 1]]])
+    # one judge: the group's matrix is the judge's own
+    assert aggregate_judgements([WEALTH]) == pytest.approx(np.array(WEALTH))
+
+
+def test_two_items_are_always_consistent():
+    priorities, lambda_max, ratio = ahp([[1, 3], [1 / 3, 1]])
+    assert priorities == pytest.approx([0.75, 0.25])
+    assert (lambda_max, ratio) == (2.0, 0.0)
+    assert ahp([[1.0]]) == (pytest.approx([1.0]), 1.0, 0.0)
+    # the largest matrix Saaty's table covers
+    weights = np.arange(1.0, 16.0)
+    assert ahp(np.outer(weights, 1 / weights)).priorities == pytest.approx(weights / weights.sum())
+
+
+def test_judgements_are_written_as_saaty_writes_them_only_when_on_the_scale():
+    assert [judgement_text(value) for value in (3.0, 1 / 3, 1 / 9, 2.5, 3.05, 24 ** (1 / 3))] == \
+        ["3", "1/3", "1/9", "2.50", "3.05", "2.88"]
+
+
+def test_the_consistency_limit_itself_passes_and_every_message_names_what_to_revise():
+    at_limit = AhpResult(np.array([0.5, 0.3, 0.2]), 3.1, 0.10)
+    assert require_consistent(at_limit, "edge") is at_limit
+    weights = np.array([8, 4, 2, 1.0])
+    matrix = np.outer(weights, 1 / weights)
+    matrix[0, 3], matrix[3, 0] = 1 / 8, 8
+    result = ahp(matrix)
+    with pytest.raises(InconsistentJudgements, match=r"^judgements 'plain': consistency ratio 1\.013 exceeds 0\.10; "
+                                                     r"revise the comparisons that contradict the others$"):
+        require_consistent(result, "plain", matrix=matrix)      # labels missing: nothing to name
+    with pytest.raises(InconsistentJudgements, match=r"^judgements 'swapped': consistency ratio 1\.013 exceeds 0\.10; "
+                                                     r"revisit a : d: the judgement 1/8 departs most from the ratio "
+                                                     r"of the priorities, 0\.66$"):
+        require_consistent(result, "swapped", matrix=matrix, labels=list("abcd"))

@@ -497,6 +497,34 @@ def test_awot_file_errors_name_row_and_field(tmp_path):
         awot.load(path)
 
 
+def test_awot_file_errors_say_what_is_wrong_and_rows_are_numbered_as_in_the_file(tmp_path):
+    from analysis.measures import awot
+    text = awot.AWOT_FILE.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    path = tmp_path / "awot.csv"
+    path.write_text(text.replace("W1,M1,M4,2,", "W1,M1,M1,2,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"^file .*awot.csv, row 2, field 'measure_b': compares M1 with itself$"):
+        awot.load(path)
+    # the pair of row 2 judged again the other way round, as the last row
+    again = lines[1].replace("W1,M1,M4,2,", "W1,M4,M1,1/2,", 1)
+    path.write_text("".join(lines) + again, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"^file .*awot.csv, row {len(lines) + 1}, field 'measure_b': "
+                                        r"W1: M4 and M1 are judged twice$"):
+        awot.load(path)
+    # the rows keep their line in the file, so that later errors can name it
+    assert awot.load().line.tolist() == list(range(2, len(lines) + 1))
+
+
+def test_awot_errors_without_line_numbers_count_rows_from_the_first_data_line():
+    from analysis.measures import awot
+    tows = pd.DataFrame({"measure": ["M1", "M2", "M3"], "strategy": ["WO", "WO", "WO"], "items": ["W1", "W1", "W1"]})
+    rows = pd.DataFrame({"item": ["W1", "S9"], "measure_a": ["M1", "M2"], "measure_b": ["M2", "M3"],
+                         "judgement": ["2", "2"], "value": [2.0, 2.0]})
+    with pytest.raises(DataError, match=r"row 3, field 'item': S9 is not a ranked item \(W1, S1\)$"):
+        awot.second_stage(rows, tows, pd.Series({"W1": 0.5, "S1": 0.5}), path="mine.csv",
+                          measures=("M1", "M2", "M3"))
+
+
 def test_awot_ranking_of_the_book_beside_the_link_sum(assessed):
     from analysis.measures import awot
     _, assessment, _, tows = assessed

@@ -293,3 +293,185 @@ def test_measure_ranking_under_each_structural_choice(assessed):
         assert found.awot[key].sum() == pytest.approx(1.0)
         assert found["items"][key].sum() == pytest.approx(1.0)
     assert awot_[("rule", True)]["M6"] == 0.179
+
+
+# ---------------------------------------------------------------- each margin's unit named
+
+def test_margin_unit_is_the_counted_unit_that_decides():
+    # T5's shape: no currency of two lost more than the bar (0 of 2), 2 years of 10 with
+    # high inflation; one currency flips it, three years would: the currency decides
+    values, counts = {"depreciation": 0.0, "inflation": 0.2}, {"depreciation": 2, "inflation": 10}
+    counted = {"depreciation": "currencies", "inflation": "years"}
+    found = swot_rules.margin(values, 0.6, 0.4, counts)
+    assert (found.verdict, found.units, found.units_of) == ("contradicted", 1, ("depreciation",))
+    assert swot_rules.margin_unit(found, "share", list(values), counted) == ("currencies", 1.0)
+    # with ten currencies the years decide (five currencies against three years)
+    found = swot_rules.margin(values, 0.6, 0.4, {"depreciation": 10, "inflation": 10})
+    assert (found.units, found.units_of) == (3, ("inflation",))
+    assert swot_rules.margin_unit(found, "share", list(values), counted) == ("years", 1.0)
+    # a mixed verdict adds the units of every value: named only when they are alike
+    found = swot_rules.margin({"a": 0.5, "b": 0.7}, 0.6, 0.4, {"a": 10, "b": 10})
+    assert (found.verdict, found.units, found.units_of) == ("mixed", 1, ("a", "b"))
+    assert swot_rules.margin_unit(found, "share", ["a", "b"], {"a": "countries", "b": "countries"})[0] == "countries"
+    assert swot_rules.margin_unit(found, "share", ["a", "b"], {"a": "countries", "b": "years"})[0] == "units"
+
+
+def test_margin_amounts_are_in_percentage_points_index_points_or_the_ratio():
+    found = swot_rules.margin({"change": 0.1159}, 0.05, -0.05)
+    unit, factor = swot_rules.margin_unit(found, "share", ["change"], {})
+    assert (unit, factor) == ("percentage_points", 100.0) and found.amount * factor == pytest.approx(6.59)
+    found = swot_rules.margin({"china": 4.28, "west": -0.38}, 1.0, -1.0)
+    assert swot_rules.margin_unit(found, "points", ["china", "west"], {}) == ("percentage_points", 1.0)
+    found = swot_rules.margin({"index": -0.03}, 0.1, -0.1)
+    assert swot_rules.margin_unit(found, "number", ["index"], {}) == ("index_points", 1.0)
+    assert swot_rules.margin_unit(swot_rules.margin({"gap": -0.06}, 0.05, 0.0), "number", ["gap"], {})[0] == \
+        "index_points"
+    assert swot_rules.margin_unit(swot_rules.margin({"cv": 0.55}, 0.5, 0.25), "number", ["cv"], {})[0] == "ratio"
+    found = swot_rules.margin({"wto": 39.0, "desta": 60.0}, 10, 0)
+    assert swot_rules.margin_unit(found, "count", ["wto", "desta"], {"wto": "agreements", "desta": "agreements"}) \
+        == ("agreements", 1.0)
+    with pytest.raises(ValueError, match="no margin unit.*'speed'"):
+        swot_rules.margin_unit(swot_rules.margin({"speed": 3.0}, 2.0, 1.0), "number", ["speed"], {})
+
+
+GOLDEN_MARGIN_UNITS = {  # item: (unit, margin in that unit, rounded)
+    "S1": ("index_points", 0.07), "S3": ("agreements", 29), "W1": ("countries", 1), "W2": ("countries", 4),
+    "W3": ("ratio", 0.05), "W4": ("index_points", 0.06), "W8": ("agreements", 2), "W9": ("countries", 5),
+    "W10": ("ratio", 0.21), "O4": ("countries", 2), "O5": ("countries", 1), "O6": ("percentage_points", 6.59),
+    "O10": ("percentage_points", 1.71), "O11": ("percentage_points", 43.78), "O17": ("percentage_points", 80.06),
+    "T3": ("percentage_points", 1.38), "T4": ("percentage_points", 4.79), "T5": ("currencies", 1),
+    "T7": ("countries", 5),
+}
+
+
+def test_every_margin_names_its_unit_on_the_real_extract(assessed):
+    _, assessment, findings, _ = assessed
+    rows = assessment.set_index("code")
+    assert set(GOLDEN_MARGIN_UNITS) == set(findings)
+    for code, (unit, amount) in GOLDEN_MARGIN_UNITS.items():
+        assert (rows.margin_unit[code], round(rows.margin_in_unit[code], 2)) == (unit, amount), code
+    assert rows.loc[rows.verdict == "no_data", "margin_unit"].isna().all()
+
+
+def test_margin_text_names_the_unit_in_each_language():
+    from analysis.present import swot_figures
+    text = swot_figures.margin_amount_text
+    assert [text("countries", 1, "en"), text("countries", 5, "ru"), text("years", 3, "kk")] == \
+        ["1 country", "5 стран", "3 жыл"]
+    assert text("percentage_points", 6.587983, "en") == "6.6 percentage points"
+    assert text("percentage_points", 6.587983, "ru") == "6,6 процентного пункта"
+    assert text("index_points", 0.0699, "kk") == "0,07 индекс бірлігі"
+    assert text("ratio", 0.0475, "en") == "0.05 (coefficient of variation, a ratio)"
+
+
+# ---------------------------------------------------------------- evidence of the groupings, on hand-made series
+
+class _Integration:
+    def __init__(self, table):
+        self.table = table
+
+    def grouping_series(self, indicator):
+        assert indicator == "RTII"
+        return self.table
+
+
+def test_groupings_positive_in_the_last_year_level_and_trend():
+    table = pd.DataFrame({"EAEU": [-0.2, -0.1, 0.0, 0.1, 0.2, 0.3], "SCO": [0.1, 0.1, 0.1, 0.1, -0.1, -0.2],
+                          "CAREC": [0.3, 0.3, 0.3, 0.2, 0.2, np.nan], "ASEAN": [0.1, 0.2, 0.1, 0.2, 0.1, 0.0],
+                          "ECO": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]},
+                         index=range(2015, 2021))
+    found = swot_evidence.grouping_indicator_positive(None, _Integration(table), {}, {"indicator": "RTII"})
+    # last year: EAEU and ECO above zero, SCO below, ASEAN at zero (neither), CAREC missing
+    assert found.values == {"share": pytest.approx(2 / 4)}
+    assert found.counts == {"share": 4} and found.counted == {"share": "groupings"} and found.lines == {"share": 0.0}
+    assert list(found.series["share"].dropna().index) == ["SCO", "ASEAN", "EAEU", "ECO"]
+    level = swot_evidence.grouping_level(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "CAREC"})
+    assert level.values == {"index": pytest.approx(0.2)} and level.lines == {"index": 0.0}   # its last value, 2019
+    trend = swot_evidence.grouping_trend(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "SCO"})
+    assert trend.values == {"change": pytest.approx((-0.2 / 3) / 0.1 - 1)}
+
+
+# ---------------------------------------------------------------- golden: the series and comparison lines behind each verdict
+
+GOLDEN_SERIES = {  # item: (comparison lines, {series: (length, sum)}) of the small multiples
+    'S1': ({'index': 0.0}, {'index': (21, 2.85)}),
+    'S3': ({}, {'wto': (2, 58.0), 'desta': (2, 97.0)}),
+    'W1': ({'share': 15.1357}, {'share': (17, 594.42)}),
+    'W2': ({'share': 68.9749}, {'share': (17, 576.6)}),
+    'W3': ({}, {'cv': (18, 252824.91)}),
+    'W4': ({}, {'gap': (2, 1.04)}),
+    'W8': ({}, {'wto': (2, 58.0), 'desta': (2, 97.0)}),
+    'W9': ({'share': 3.0}, {'share': (17, 44.43)}),
+    'W10': ({}, {'cv': (18, 48.71)}),
+    'O4': ({'share': 15.1357}, {'share': (4, 181.99)}),
+    'O5': ({'share': 0.7}, {'share': (18, 13.3)}),
+    'O6': ({}, {'change': (7, 17.77)}),
+    'O10': ({}, {'change': (21, 7.91)}),
+    'O11': ({}, {'change': (21, 8.91)}),
+    'O17': ({}, {'change': (24, 5.29)}),
+    'T3': ({}, {'china': (20, 163.58), 'west': (20, 23.22)}),
+    'T4': ({}, {'iENERGY': (131, 11766.79), 'iMETMIN': (131, 11595.48)}),
+    'T5': ({'depreciation': 20.0, 'inflation': 5.0}, {'depreciation': (2, 26.43), 'inflation': (10, 31.56)}),
+    'T7': ({'share': 3.0}, {'share': (17, 44.43)}),
+}
+
+
+def test_every_small_multiple_on_the_real_extract(assessed):
+    # one series per value, its comparison line where it has one: the figure of the
+    # evidence draws exactly these (lengths and sums pin the windows and the countries)
+    _, _, findings, _ = assessed
+    assert set(findings) == set(GOLDEN_SERIES)
+    for code, (lines, series) in GOLDEN_SERIES.items():
+        finding = findings[code]
+        assert set(finding.series) == set(finding.values), code
+        assert {key: round(value, 4) for key, value in finding.lines.items()} == lines, code
+        assert {key: (int(found.notna().sum()), round(float(found.sum()), 2))
+                for key, found in finding.series.items()} == series, code
+
+
+def test_a_grouping_without_data_has_no_level():
+    table = pd.DataFrame({"EAEU": [np.nan, np.nan]}, index=[2019, 2020])
+    found = swot_evidence.grouping_level(None, _Integration(table), {}, {"indicator": "RTII", "grouping": "EAEU"})
+    assert np.isnan(found.values["index"]) and found.series["index"].empty and found.lines == {"index": 0.0}
+
+
+def test_export_similarity_gap_against_a_comparison_group_and_the_world():
+    codes = {"fuel": "TX.VAL.FUEL.ZS.UN", "ores": "TX.VAL.MMTL.ZS.UN", "manufactures": "TX.VAL.MANF.ZS.UN"}
+    shares = {"AAA": (80, 10, 10), "BBB": (60, 30, 15), "CCC": (0, 0, 50), "WLD": (10, 10, 70)}
+    rows = [(country, code, 2018, value) for country, values in shares.items()
+            for code, value in zip(codes.values(), values)]
+    extract = SimpleNamespace(wdi=_wdi(rows))
+    # BBB's three categories add up to 105%: "other" is 0, not -5%, and the rest is rescaled
+    compositions = swot_evidence.export_compositions(extract, [2018], ["AAA", "BBB"])
+    assert compositions.loc["BBB"].tolist() == pytest.approx([60 / 105, 30 / 105, 15 / 105, 0.0])
+    scopes = {"s": ["AAA", "BBB"], "g": ["CCC"]}
+    inside = 60 / 105 + 0.1 + 0.1                                 # AAA with BBB
+    group = swot_evidence.similarity_gap(extract, None, scopes, {"years": [2018, 2018], "scope": "s",
+                                                                 "reference_scope": "g"})
+    assert group.values["gap"] == pytest.approx(inside - (0.1 + 15 / 105) / 2)
+    world = swot_evidence.similarity_gap(extract, None, scopes, {"years": [2018, 2018], "scope": "s",
+                                                                 "reference_scope": "world"})
+    assert world.values["gap"] == pytest.approx(inside - (0.3 + 0.2 + 15 / 105) / 2)
+    assert world.series["gap"].to_dict() == pytest.approx({"inside": inside, "across": (0.3 + 0.2 + 15 / 105) / 2})
+    # one country has no pair inside the scope: no gap
+    alone = swot_evidence.similarity_gap(extract, None, {"s": ["AAA"]}, {"years": [2018, 2018], "scope": "s",
+                                                                        "reference_scope": "world"})
+    assert list(alone.values) == ["gap"] and np.isnan(alone.values["gap"]) and alone.series == {}
+
+
+def test_edges_of_the_coefficient_of_variation_and_the_relative_change():
+    assert swot_evidence.coefficient_of_variation(pd.Series([0.5, 1.5])) == pytest.approx(0.5)   # mean exactly 1
+    assert np.isnan(swot_evidence.coefficient_of_variation(pd.Series([-1.0, 1.0])))              # mean 0: no ratio
+    # exactly two windows of three years are enough
+    assert swot_evidence.relative_change(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])) == pytest.approx(5 / 2 - 1)
+
+
+def test_world_share_counts_only_years_every_member_and_the_world_report():
+    rows = []
+    for year, (a_pc, b_pc, w_pc) in zip(range(2000, 2004), [(1, 1, 2), (2, np.nan, 2), (3, 3, 2), (4, 4, 2)]):
+        for country, per_person, people in (("AAA", a_pc, 10), ("BBB", b_pc, 10), ("WLD", w_pc, 100)):
+            rows += [(country, "NY.GDP.PCAP.PP.CD", year, per_person), (country, "SP.POP.TOTL", year, people)]
+    found = swot_evidence.world_share_trend(SimpleNamespace(wdi=_wdi(rows)), None, {"s": ["AAA", "BBB"]},
+                                            {"scope": "s", "years": [2000, 2003]})
+    # 2001 is left out (BBB missing): shares 0.1, 0.3, 0.4
+    assert found.series["change"].to_dict() == pytest.approx({2000: 0.1, 2002: 0.3, 2003: 0.4})

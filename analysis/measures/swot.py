@@ -40,7 +40,7 @@ from analysis.measures import ahp as ahp_method
 from analysis.measures import judgement_file
 from analysis.measures import swot_rules
 from analysis.measures.swot_evidence import EVIDENCE, Finding
-from analysis.measures.swot_rules import Rule, margin, verdict
+from analysis.measures.swot_rules import Rule, margin, margin_unit, verdict
 from analysis.paths import DATA_DIR
 
 ITEMS_FILE = DATA_DIR / "reference" / "swot_items.yml"
@@ -165,12 +165,14 @@ def load_items(path: Path = ITEMS_FILE, rules_path: Path = swot_rules.RULES_FILE
 
 def assess(table: SwotTable, extract, integration) -> tuple[pd.DataFrame, dict[str, Finding]]:
     """One row per item: code, group, verdict, and the verdict's margin (what flips
-    it, by how much, in how many units, whether it is fragile); and the findings
-    behind each verdict."""
+    it, by how much, in how many units, whether it is fragile, and the margin in its
+    named unit: ``margin_unit`` and ``margin_in_unit``, :func:`swot_rules.margin_unit`);
+    and the findings behind each verdict."""
     rows, findings = [], {}
     for code, item in table.items.items():
         row = {"code": code, "group": item.group, "verdict": "no_data", "flips_to": None,
-               "margin": float("nan"), "margin_units": None, "fragile": False}
+               "margin": float("nan"), "margin_units": None, "fragile": False, "margin_unit": None,
+               "margin_in_unit": float("nan")}
         if item.evidence is not None:
             evidence = item.evidence
             finding = EVIDENCE[evidence.measure](extract, integration, table.scopes, evidence.params)
@@ -178,8 +180,10 @@ def assess(table: SwotTable, extract, integration) -> tuple[pd.DataFrame, dict[s
             row["verdict"] = verdict(finding.values, evidence.supported_at, evidence.contradicted_at)
             found = margin(finding.values, evidence.supported_at, evidence.contradicted_at, finding.counts or None)
             if found is not None:
+                unit, factor = margin_unit(found, evidence.unit, list(finding.values), finding.counted)
                 row.update(flips_to=found.flips_to, margin=found.amount, margin_units=found.units,
-                           fragile=found.fragile)
+                           fragile=found.fragile, margin_unit=unit,
+                           margin_in_unit=float(found.units) if found.units is not None else found.amount * factor)
         rows.append(row)
     return pd.DataFrame(rows), findings
 

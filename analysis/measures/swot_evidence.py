@@ -3,8 +3,9 @@
 Each function of :data:`EVIDENCE` reads the extract (and the integration indicators)
 and returns a :class:`Finding`: the values the verdict rule of
 :mod:`analysis.measures.swot_rules` reads, the series behind them for the small
-multiples, and for shares of countries the number of countries counted, so that a
-verdict's margin can be stated in countries. Which function tests which item, and
+multiples, and for shares of countries the number of countries counted and what they
+are (countries, currencies, years, agreements, groupings), so that a verdict's margin
+can be stated in them. Which function tests which item, and
 against which reference, is data: ``swot_items.yml`` (parameters) and
 ``swot_rules.csv`` (benchmark family, thresholds and reasons).
 """
@@ -72,6 +73,7 @@ class Finding:
     series: dict[str, pd.Series] = field(default_factory=dict)
     lines: dict[str, float] = field(default_factory=dict)   # a comparison line per series
     counts: dict[str, int] = field(default_factory=dict)    # units behind each share (countries, years)
+    counted: dict[str, str] = field(default_factory=dict)   # what those units (or a count's) are: "countries", ...
 
 
 def _wdi(extract, code: str) -> pd.DataFrame:
@@ -102,7 +104,8 @@ def countries_beyond_world(extract, integration, scopes, params) -> Finding:
     share = share_beyond(means.reindex(members), means.get(reference.WORLD, np.nan), params["direction"])
     by_country = means.reindex(members).dropna()
     return Finding({"share": share}, {"share": by_country.sort_values()},
-                   {"share": float(means.get(reference.WORLD, np.nan))}, {"share": len(by_country)})
+                   {"share": float(means.get(reference.WORLD, np.nan))}, {"share": len(by_country)},
+                   {"share": "countries"})
 
 
 def _reference_bar(values: pd.Series, scopes, name: str) -> float:
@@ -124,7 +127,8 @@ def countries_beyond_scope_median(extract, integration, scopes, params) -> Findi
     bar = _reference_bar(latest, scopes, params["reference_scope"])
     share = share_beyond(latest.reindex(members), bar, params["direction"])
     shown = latest.reindex(members).dropna()
-    return Finding({"share": share}, {"share": shown.sort_values()}, {"share": bar}, {"share": len(shown)})
+    return Finding({"share": share}, {"share": shown.sort_values()}, {"share": bar}, {"share": len(shown)},
+                   {"share": "countries"})
 
 
 def cheap_skilled_labour(extract, integration, scopes, params) -> Finding:
@@ -140,7 +144,7 @@ def cheap_skilled_labour(extract, integration, scopes, params) -> Finding:
         return Finding({"share": float("nan")})
     qualifies = (both.hdi >= params["hdi_at_least"]) & (both.income < bar)
     return Finding({"share": float(qualifies.mean())}, {"share": both.hdi.sort_values()},
-                   {"share": float(params["hdi_at_least"])}, {"share": len(both)})
+                   {"share": float(params["hdi_at_least"])}, {"share": len(both)}, {"share": "countries"})
 
 
 def dispersion(extract, integration, scopes, params) -> Finding:
@@ -154,7 +158,7 @@ def grouping_indicator_positive(extract, integration, scopes, params) -> Finding
     table = integration.grouping_series(params["indicator"])
     last = table.iloc[-1]
     return Finding({"share": share_beyond(last, 0.0, "above")}, {"share": last.sort_values()}, {"share": 0.0},
-                   {"share": int(last.notna().sum())})
+                   {"share": int(last.notna().sum())}, {"share": "groupings"})
 
 
 def grouping_level(extract, integration, scopes, params) -> Finding:
@@ -192,7 +196,8 @@ def agreements_bilateral_share(extract, integration, scopes, params) -> Finding:
     found = agreements_among(extract, scopes[params["scope"]])
     return Finding({source: bilateral_share(flags) for source, flags in found.items()},
                    {source: pd.Series({"bilateral": flags.sum(), "other": (~flags).sum()})
-                    for source, flags in found.items()}, counts={source: len(flags) for source, flags in found.items()})
+                    for source, flags in found.items()}, counts={source: len(flags) for source, flags in found.items()},
+                   counted={source: "agreements" for source in found})
 
 
 def agreements_bilateral_count(extract, integration, scopes, params) -> Finding:
@@ -200,7 +205,7 @@ def agreements_bilateral_count(extract, integration, scopes, params) -> Finding:
     found = agreements_among(extract, scopes[params["scope"]])
     return Finding({source: float(flags.sum()) for source, flags in found.items()},
                    {source: pd.Series({"bilateral": flags.sum(), "other": (~flags).sum()})
-                    for source, flags in found.items()})
+                    for source, flags in found.items()}, counted={source: "agreements" for source in found})
 
 
 def growth_slowdown(extract, integration, scopes, params) -> Finding:
@@ -237,7 +242,8 @@ def macro_instability(extract, integration, scopes, params) -> Finding:
                     "depreciation": share_beyond(depreciation, params["depreciation_above"], "above")},
                    {"inflation": inflation.dropna().sort_values(), "depreciation": depreciation.dropna().sort_values()},
                    {"inflation": float(params["inflation_above"]), "depreciation": float(params["depreciation_above"])},
-                   {"inflation": int(inflation.notna().sum()), "depreciation": int(depreciation.notna().sum())})
+                   {"inflation": int(inflation.notna().sum()), "depreciation": int(depreciation.notna().sum())},
+                   {"inflation": "countries", "depreciation": "countries"})
 
 
 def major_currency_instability(extract, integration, scopes, params) -> Finding:
@@ -254,7 +260,8 @@ def major_currency_instability(extract, integration, scopes, params) -> Finding:
                     "inflation": share_beyond(inflation, params["inflation_above"], "above")},
                    {"depreciation": depreciation.dropna().sort_values(), "inflation": inflation},
                    {"depreciation": float(params["depreciation_above"]), "inflation": float(params["inflation_above"])},
-                   {"depreciation": int(depreciation.notna().sum()), "inflation": len(inflation)})
+                   {"depreciation": int(depreciation.notna().sum()), "inflation": len(inflation)},
+                   {"depreciation": "currencies", "inflation": "years"})
 
 
 EXPORT_CATEGORIES = {"fuel": "TX.VAL.FUEL.ZS.UN", "ores_metals": "TX.VAL.MMTL.ZS.UN",

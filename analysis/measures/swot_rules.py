@@ -17,7 +17,8 @@ kind of item:
 :func:`verdict` turns the values into supported, mixed or contradicted;
 :func:`margin` says how much change would flip that verdict (in countries for a share,
 in the statistic's unit otherwise) and whether it is fragile: within one country, or
-within 10% of the threshold that decides it.
+within 10% of the threshold that decides it; :func:`margin_unit` names the unit it is
+stated in.
 """
 from __future__ import annotations
 
@@ -151,6 +152,7 @@ class Margin:
     units: int | None             # for shares of counted units: how many must switch
     threshold: float              # the threshold that decides
     fragile: bool
+    units_of: tuple = ()          # the values whose counted units ``units`` counts
 
 
 def _units_needed(share: float, count: int, threshold: float, upward: bool, strict: bool) -> int:
@@ -181,21 +183,56 @@ def margin(values: dict[str, float], supported_at: float, contradicted_at: float
     x = {key: sign * value for key, value in values.items()}
     s, c = sign * supported_at, sign * contradicted_at
     counted = counts is not None and set(values) <= set(counts) and sign > 0
-    units = None
+    units, units_of = None, ()
     if decided == "supported":
         amount, to, threshold = min(x.values()) - s, "mixed", supported_at
         if counted:
-            units = min(_units_needed(values[k], counts[k], supported_at, False, True) for k in values)
+            need = {k: _units_needed(values[k], counts[k], supported_at, False, True) for k in values}
+            units_of = (min(need, key=need.get),)
+            units = need[units_of[0]]
     elif decided == "contradicted":
         amount, to, threshold = c - max(x.values()), "mixed", contradicted_at
         if counted:
-            units = min(_units_needed(values[k], counts[k], contradicted_at, True, True) for k in values)
+            need = {k: _units_needed(values[k], counts[k], contradicted_at, True, True) for k in values}
+            units_of = (min(need, key=need.get),)
+            units = need[units_of[0]]
     else:
         up, down = max(s - v for v in x.values()), max(v - c for v in x.values())
         amount, to, threshold = (up, "supported", supported_at) if up <= down else (down, "contradicted",
                                                                                       contradicted_at)
         if counted:
-            units = sum(_units_needed(values[k], counts[k], threshold, to == "supported", False) for k in values)
+            units, units_of = sum(_units_needed(values[k], counts[k], threshold, to == "supported", False)
+                                  for k in values), tuple(values)
     scale = abs(threshold) if threshold != 0 else abs(supported_at - contradicted_at)
     fragile = units <= FRAGILE_UNITS if units is not None else amount <= FRAGILE_RELATIVE * scale
-    return Margin(decided, to, float(amount), units, threshold, bool(fragile))
+    return Margin(decided, to, float(amount), units, threshold, bool(fragile), units_of)
+
+
+# the unit of a margin stated as an amount, by the unit the item's values are shown in
+# (``swot_items.yml``): a difference of two shares or of two percentages is in
+# percentage points; ``factor`` turns the statistic's amount into that unit
+AMOUNT_UNITS = {"share": ("percentage_points", 100.0), "points": ("percentage_points", 1.0)}
+# values shown as plain numbers: by what they are (the keys of a Finding's values)
+NUMBER_UNITS = {"cv": "ratio", "index": "index_points", "gap": "index_points"}
+
+
+def margin_unit(found: Margin, unit: str, keys, counted: dict[str, str]) -> tuple[str, float]:
+    """The unit a margin is stated in and the factor from the statistic's amount to it:
+    the counted units (countries, currencies, years, agreements, groupings) when the
+    margin is in units, the thing a count counts, percentage points for shares and
+    percentages, index points for an index, the ratio itself for a coefficient of
+    variation. ``keys`` are the names of the item's values, ``counted`` what their
+    units are (:class:`analysis.measures.swot_evidence.Finding`). A value whose unit
+    is not known is an error, so that a new statistic must name it."""
+    if found.units is not None:
+        kinds = {counted.get(key, "units") for key in found.units_of}
+        return (kinds.pop() if len(kinds) == 1 else "units"), 1.0
+    if unit == "count":
+        kinds = {counted.get(key, "units") for key in keys}
+        return (kinds.pop() if len(kinds) == 1 else "units"), 1.0
+    if unit in AMOUNT_UNITS:
+        return AMOUNT_UNITS[unit]
+    kinds = {NUMBER_UNITS.get(key) for key in keys}
+    if None in kinds or len(kinds) != 1:
+        raise ValueError(f"no margin unit for the values {sorted(keys)} shown as {unit!r}: name it in NUMBER_UNITS")
+    return kinds.pop(), 1.0

@@ -11,7 +11,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 
 from analysis.measures import swot
-from analysis.present.i18n import catalogue, country_name, format_number, format_percent, t
+from analysis.present.i18n import catalogue, country_name, format_number, format_percent, plural, t
 from analysis.present.plotting import PALETTE, locale_axis
 
 VERDICT_COLOURS = dict(zip(["supported", "mixed", "contradicted", "no_data"],
@@ -30,6 +30,17 @@ def value_text(value: float, unit: str, lang: str) -> str:
     if unit == "points":
         return t("swot.unit.points", lang, value=format_number(value, lang, 1))
     return format_number(value, lang, 2)
+
+
+AMOUNT_DECIMALS = {"percentage_points": 1, "index_points": 2, "ratio": 2}
+
+
+def margin_amount_text(unit: str, amount: float, lang: str) -> str:
+    """A verdict's margin with its unit named (:func:`analysis.measures.swot_rules.margin_unit`):
+    "1 country", "3 years", "4.8 percentage points", "0.07 index points"."""
+    if unit in AMOUNT_DECIMALS:
+        return t(f"swot.margin_unit.{unit}", lang, value=format_number(amount, lang, AMOUNT_DECIMALS[unit]))
+    return plural(int(round(amount)), f"count.{unit}", lang)
 
 
 SIGNED = {"change", "gap"}  # differences: a plus sign says which way they go
