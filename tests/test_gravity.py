@@ -147,10 +147,14 @@ def _synthetic_panel(seed=3, countries=5, years=6):
 def _full_rank(design: pd.DataFrame) -> pd.DataFrame:
     """The columns of ``design``, in order, that add to its rank (the three sets of
     dummies are collinear with each other; a GLM needs a full-rank design)."""
-    kept = []
+    kept, basis = [], np.empty((len(design), 0))
     for column in design.columns:
-        if np.linalg.matrix_rank(design[kept + [column]].to_numpy()) == len(kept) + 1:
+        values = design[column].to_numpy(float)
+        residual = values - basis @ (basis.T @ values)  # Gram-Schmidt against the kept columns
+        residual -= basis @ (basis.T @ residual)
+        if np.linalg.norm(residual) > 1e-9 * max(np.linalg.norm(values), 1.0):
             kept.append(column)
+            basis = np.column_stack([basis, residual / np.linalg.norm(residual)])
     return design[kept]
 
 
@@ -270,3 +274,99 @@ def test_coefficient_table_and_small_numbers_in_the_locale(fits):
     assert "Таможенный союз 2010 года: за 4 года до вступления в силу" in set(table.iloc[:, 1])
     assert gravity_figures.power_of_ten(2.5e-7, "ru") == "2,5\u00a0·\u00a010\u207b\u2077"
     assert gravity_figures.power_of_ten(0.012, "en") == "1.2\u00a0·\u00a010\u207b\u00b2"
+
+
+# --- the four specifications on a small hand-made panel ------------------------------------
+
+def _treated_panel(seed=4, countries=5, years=9):
+    """Every treatment switches on for some pairs within the years; leads are the status
+    four years ahead; the first exporter sells nothing in the first year (a group of zeros)."""
+    rng = np.random.default_rng(seed)
+    frame = _synthetic_panel(seed, countries, years).drop(columns=["agreement", "union"])
+    pairs = frame.pair.unique()
+    mean = np.ones(len(frame))
+    for j, name in enumerate(gravity_data.TREATMENTS):
+        start = dict(zip(pairs, rng.integers(2000, 2000 + years + 4, len(pairs))))
+        frame[name] = (frame.year >= frame.pair.map(start)).astype(int)
+        frame[f"lead_{name}"] = (frame.year + 4 >= frame.pair.map(start)).astype(int)
+        mean = mean * np.exp((0.3 - 0.15 * j) * frame[name])
+    frame["value_usd_m"] = frame.value_usd_m * mean
+    frame.loc[(frame.exporter == "C0") & (frame.year == 2000), "value_usd_m"] = 0.0
+    return frame
+
+
+def _glm(data, terms, outcome="value_usd_m", family=None):
+    dummies = [pd.get_dummies(data[name], prefix=name, dtype=float) for name in ("exporter_year", "importer_year", "pair")]
+    design = _full_rank(pd.concat([data[terms].astype(float)] + dummies, axis=1))
+    assert list(design.columns[:len(terms)]) == terms
+    if family is None:
+        return sm.OLS(data[outcome], design).fit()
+    return sm.GLM(data[outcome], design, family=family).fit(tol=1e-13, maxiter=300)
+
+
+def test_fit_all_on_a_small_panel_matches_glm_poisson_and_ols_with_dummies():
+    data = _treated_panel()
+    fits = gravity.fit_all(data)
+    terms = list(gravity_data.TREATMENTS)
+    leads = [f"lead_{name}" for name in terms]
+    results = fits.results
+    assert list(results.columns) == gravity.RESULT_COLUMNS
+    assert list(results.specification.unique()) == ["annual", "intervals", "leads", "ols"]
+    assert fits.years == list(range(2000, 2009))
+    assert fits.interval_years == [2000, 2004, 2008]  # every fourth year back from 2008
+
+    def rows(name):
+        return results[results.specification == name].set_index("term")
+
+    kept = data[~((data.exporter == "C0") & (data.year == 2000))]  # the all-zero exporter-year
+    annual = _glm(kept, terms, family=sm.families.Poisson())
+    assert rows("annual").coefficient[terms].to_numpy() == pytest.approx(annual.params[terms].to_numpy(), abs=1e-6)
+    chosen = kept[kept.year.isin([2000, 2004, 2008])]
+    intervals = _glm(chosen, terms, family=sm.families.Poisson())
+    assert rows("intervals").coefficient[terms].to_numpy() == pytest.approx(intervals.params[terms].to_numpy(),
+                                                                            abs=1e-6)
+    with_leads = _glm(kept, terms + leads, family=sm.families.Poisson())
+    assert list(rows("leads").index) == terms + leads
+    assert list(rows("leads").treatment) == terms + terms
+    assert rows("leads").coefficient.to_numpy() == pytest.approx(with_leads.params[terms + leads].to_numpy(),
+                                                                 abs=1e-6)
+    positive = data[data.value_usd_m > 0].assign(log_value=lambda f: np.log(f.value_usd_m))
+    ols = _glm(positive, terms, outcome="log_value")
+    assert rows("ols").coefficient[terms].to_numpy() == pytest.approx(ols.params[terms].to_numpy(), abs=1e-8)
+
+    # counts: the annual fits drop the five flows of the all-zero exporter-year
+    n_zero = int((data.value_usd_m == 0).sum())
+    n_interval = int(data.year.isin([2000, 2004, 2008]).sum())
+    assert rows("annual").n_obs.unique().tolist() == [len(data) - 4]
+    assert rows("annual").n_dropped.unique().tolist() == [4]
+    assert rows("leads").n_dropped.unique().tolist() == [4]
+    assert rows("intervals").n_obs.unique().tolist() == [n_interval - 4]
+    assert rows("ols").n_dropped.unique().tolist() == [n_zero]
+    assert rows("ols").n_obs.unique().tolist() == [len(data) - n_zero]
+
+    # intervals, p-values and percentages as pyfixest reports them, mapped through 100 (e^b - 1)
+    reference = gravity.fit_ppml(data, terms).tidy()
+    table = rows("annual")
+    assert table.std_error.to_numpy() == pytest.approx(reference["Std. Error"].to_numpy())
+    assert table.ci_low.to_numpy() == pytest.approx(reference["2.5%"].to_numpy())
+    assert table.ci_high.to_numpy() == pytest.approx(reference["97.5%"].to_numpy())
+    assert (table.ci_low < table.coefficient).all() and (table.coefficient < table.ci_high).all()
+    assert table.p_value.to_numpy() == pytest.approx(reference["Pr(>|t|)"].to_numpy())
+    assert table.percent.to_numpy() == pytest.approx(100 * np.expm1(table.coefficient.to_numpy()))
+    assert table.percent_low.to_numpy() == pytest.approx(100 * np.expm1(table.ci_low.to_numpy()))
+    assert table.percent_high.to_numpy() == pytest.approx(100 * np.expm1(table.ci_high.to_numpy()))
+    assert list(table.treatment) == terms
+
+    pd.testing.assert_frame_equal(fits.switching, gravity.switching_pairs(data))
+    assert fits.adding_up < 1e-6
+    assert fits.panel is data and fits.seconds > 0
+    assert fits.settings == {"interval": 4, "lead": 4, "reference_day": (7, 1), "n_positive": len(data) - n_zero,
+                             "n_zero": n_zero, "n_countries": 5, "n_pairs": 20}
+
+
+def test_switching_pairs_count_ever_treated_and_changing_pairs_by_hand():
+    panel = pd.DataFrame({"pair": ["a", "a", "b", "b", "c", "c"], "fta": [0, 1, 1, 1, 0, 0],
+                          "eu": [0, 0, 0, 0, 1, 0]})
+    table = gravity.switching_pairs(panel, ["fta", "eu"])
+    assert table.to_dict("records") == [{"treatment": "fta", "pairs_treated": 2, "pairs_changing": 1},
+                                        {"treatment": "eu", "pairs_treated": 1, "pairs_changing": 1}]
