@@ -580,3 +580,90 @@ def test_analyse_uses_rademacher_weights_from_twelve_clusters():
     result = fixed_effects.fit(y, xz, mask)
     boot = fixed_effects.wild_cluster_bootstrap(result, mask, weights)
     assert study.within.p_wild.to_numpy()[:2] == pytest.approx(fixed_effects.bootstrap_p_value(result.t, boot))
+
+
+def test_own_region_reads_the_listing_order_of_groupings_not_of_rows():
+    # rows interleaved: "b" is listed first, though KAZ's row of "a" comes first; both have 2 members
+    membership = pd.DataFrame({"grouping": ["b", "a", "b", "a", "big", "big", "big"],
+                               "iso3": ["UZB", "KAZ", "KAZ", "KGZ", "KGZ", "TJK", "UZB"]})
+    regions = drivers.own_regions(membership)
+    assert regions.name == "region"
+    assert regions["KAZ"] == "b" and regions["KGZ"] == "a"
+    # a smaller grouping listed after a larger one
+    assert regions["UZB"] == "b" and regions["TJK"] == "big"
+
+
+def test_outcomes_of_the_whole_group_and_of_the_own_region_by_hand():
+    from analysis.measures.results import IntegrationResults
+    bilateral = pd.DataFrame({"exporter": ["KAZ", "KGZ", "KAZ", "UZB"], "importer": ["KGZ", "KAZ", "UZB", "KAZ"],
+                              "year": 2000, "value_usd_m": [10.0, 5.0, 2.0, 3.0], "source": "exporter",
+                              "estimate": False})
+    totals = pd.DataFrame({"iso3": ["KAZ", "KGZ", "UZB"], "year": 2000, "exports": [40.0, 20.0, 10.0],
+                           "imports": [30.0, 20.0, 10.0], "exports_estimate_share": 0.0,
+                           "imports_estimate_share": 0.0})
+    membership = pd.DataFrame({"grouping": ["new_silk_road"] * 3 + ["ca"] * 2, "iso3": ["KAZ", "KGZ", "UZB", "KAZ", "KGZ"]})
+    integration = IntegrationResults(bilateral, totals, pd.DataFrame(), pd.DataFrame(), membership)
+    table = drivers.outcomes(integration, pd.Series({2000: 1000.0}))
+    assert list(table.columns) == drivers.OUTCOMES
+    assert table.index.names == ["iso3", "year"]
+    kaz = table.loc[("KAZ", 2000)]
+    assert kaz.nsr_share == pytest.approx(20 / 70)
+    assert kaz.nsr_intensity == pytest.approx((20 / 70) / (60 / 930))
+    # own region "ca": KAZ trades 15 with KGZ; KGZ's 40 of the 930 of the rest of the world
+    assert kaz.region_share == pytest.approx(15 / 70)
+    assert kaz.region_intensity == pytest.approx((15 / 70) / (40 / 930))
+    assert table.loc[("KGZ", 2000), "region_share"] == pytest.approx(15 / 40)
+    assert table.loc[("UZB", 2000), ["region_share", "region_intensity"]].isna().all()  # no own region
+    assert table.loc[("UZB", 2000), "nsr_share"] == pytest.approx(5 / 20)
+
+
+def test_country_integration_is_missing_when_a_member_total_is():
+    from analysis.measures.results import IntegrationResults
+    bilateral = pd.DataFrame({"exporter": ["A", "B"], "importer": ["B", "A"], "year": 2000,
+                              "value_usd_m": [10.0, 5.0], "source": "exporter", "estimate": False})
+    totals = pd.DataFrame({"iso3": ["A", "B", "C"], "year": 2000, "exports": [40.0, 20.0, np.nan],
+                           "imports": [30.0, 20.0, np.nan], "exports_estimate_share": 0.0,
+                           "imports_estimate_share": 0.0})
+    membership = pd.DataFrame({"grouping": "g", "iso3": ["A", "B", "C"]})
+    integration = IntegrationResults(bilateral, totals, pd.DataFrame(), pd.DataFrame(), membership)
+    values = drivers.country_integration(integration, "g", pd.Series({2000: 1000.0}))
+    assert list(values.columns) == ["iso3", "year", "share", "intensity"]
+    # the group's total is unknown when one member's is: no intensity rather than an understated one
+    assert values.set_index("iso3").intensity.isna().all()
+
+
+def test_to_cubes_places_cells_on_the_full_grid():
+    index = pd.MultiIndex.from_tuples([("B", 2001), ("A", 2000), ("B", 2000)], names=["iso3", "year"])
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0], "f": [4.0, 5.0, 6.0]}, index=index)
+    y, x, countries, years = drivers.to_cubes(data, ["y"], ["f"])
+    assert countries == ["B", "A"] and years == [2000, 2001]
+    assert y.dtype == float and y.shape == (2, 2, 1)
+    np.testing.assert_array_equal(y[..., 0], [[3.0, 1.0], [2.0, np.nan]])
+    np.testing.assert_array_equal(x[..., 0], [[6.0, 4.0], [5.0, np.nan]])
+
+
+def test_within_share_is_named():
+    index = pd.MultiIndex.from_product([["A", "B"], [2000, 2001]], names=["iso3", "year"])
+    assert drivers.variance_shares(pd.DataFrame({"f": [1.0, 3.0, 5.0, 7.0]}, index=index)).name == "within_share"
+
+
+def test_strongest_needs_an_adjusted_p_strictly_below_alpha():
+    table = pd.DataFrame({"coefficient": [0.5, 0.4], "p_romano_wolf": [0.05, 0.049]})
+    assert list(drivers.strongest(table).coefficient) == [0.4]
+
+
+def test_analyse_tables_are_indexed_afresh_and_read_characteristics_by_label():
+    table, scores, frame, loadings, characteristics, outcome_cube = _small_study(1)
+    base = drivers.analyse(table, scores, frame, loadings, 200, 5, n_wild=19, n_pipeline=6, outcome_names=["a", "b"])
+    for part in (base.within, base.between, base.pooled):
+        assert list(part.index) == list(range(4))
+    assert list(base.between.columns[:2]) == ["outcome", "factor"]
+    shuffled = frame.sample(frac=1.0, random_state=0)
+    other = drivers.analyse(table, scores, shuffled, loadings, 200, 5, n_wild=19, n_pipeline=6,
+                            outcome_names=["a", "b"])
+    assert other.within.boot_low.to_numpy() == pytest.approx(base.within.boot_low.to_numpy(), abs=1e-12)
+    # a missing score: that cell leaves both outcomes' samples
+    gap = scores.copy()
+    gap.iloc[7, 1] = np.nan
+    missing = drivers.analyse(table, gap, frame, loadings, 200, 5, n_wild=19, n_pipeline=6, outcome_names=["a", "b"])
+    assert list(missing.within.n_obs) == [list(base.within.n_obs)[0] - 1] * 2 + [list(base.within.n_obs)[2] - 1] * 2

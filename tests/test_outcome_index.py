@@ -89,3 +89,91 @@ def test_golden_outcome_index(real):
     assert comparison.hdi_characteristics.median() > 0.7 > 0 > comparison.hdi_outcome.median()
     assert (comparison.spearman_by_year < 0.3).all()
     assert real.shares_above_one == 30
+
+
+def _small_extract():
+    """Three members (KAZ, KGZ, UZB) of a grouping ``g`` over 2000-2001; DEU is a study
+    country outside it."""
+    from types import SimpleNamespace
+    from analysis.measures.results import IntegrationResults
+    bilateral = pd.DataFrame({"exporter": ["KAZ", "KGZ", "KAZ", "UZB"] * 2, "importer": ["KGZ", "KAZ", "UZB", "KAZ"] * 2,
+                              "year": [2000] * 4 + [2001] * 4, "value_usd_m": [10.0, 5.0, 2.0, 3.0, 20.0, 10.0, 4.0, 6.0],
+                              "source": "exporter", "estimate": False})
+    totals = pd.DataFrame({"iso3": ["KAZ", "KGZ", "UZB"] * 2, "year": [2000] * 3 + [2001] * 3,
+                           "exports": [40.0, 20.0, 10.0, 80.0, 40.0, 20.0], "imports": [30.0, 20.0, 10.0, 60.0, 40.0, 20.0],
+                           "exports_estimate_share": 0.0, "imports_estimate_share": 0.0})
+    membership = pd.DataFrame({"grouping": ["g"] * 3 + ["h"] * 2, "iso3": ["KAZ", "KGZ", "UZB", "KAZ", "DEU"]})
+    integration = IntegrationResults(bilateral, totals, pd.DataFrame(), pd.DataFrame(), membership)
+    world = pd.DataFrame({"reporter": "WLD", "partner": "WLD", "flow": ["exports", "imports"] * 3,
+                          "year": [2000, 2000, 2001, 2001, 1999, 1999], "value_usd_m": [500.0, 500.0, 700.0, 700.0, 1.0, 1.0],
+                          "estimate": False})
+    wdi = pd.DataFrame({"iso3": ["KAZ", "KGZ", "UZB"] * 4, "year": ([2000] * 3 + [2001] * 3) * 2,
+                        "indicator": ["NY.GDP.MKTP.CD"] * 6 + ["SP.POP.TOTL"] * 6,
+                        "value": [2e9, 1e9, 0.0, 4e9, 1e9, 1e9, 1e6, 2e5, 5e5, 1e6, 2e5, 5e5]})
+    stocks = pd.DataFrame({"origin": ["KGZ", "UZB", "KAZ", "DEU", "KAZ", "KGZ"], "destination": ["KAZ", "KAZ", "KGZ", "KAZ", "KAZ", "KAZ"],
+                           "year": [2000, 2000, 2000, 2000, 2000, 2001], "migrants": [30.0, 10.0, 50.0, 99.0, 7.0, 60.0]})
+    stock_totals = pd.DataFrame({"iso3": ["KAZ", "KGZ", "UZB", "KAZ"], "year": [2000, 2000, 2000, 2001],
+                                 "migrants": [200.0, 100.0, 80.0, 300.0]})
+    extract = SimpleNamespace(trade_flows=world, wdi=wdi, migrant_stock_bilateral=stocks,
+                              migrant_stock_totals=stock_totals)
+    return extract, integration
+
+
+def test_outcome_panel_by_hand_on_three_members():
+    extract, integration = _small_extract()
+    table = outcome_index.outcome_panel(extract, integration, grouping="g", period=range(2000, 2002))
+    from analysis.data import reference
+    assert list(table.index) == [(iso3, year) for iso3 in reference.study_iso3() for year in (2000, 2001)]
+    assert list(table.columns) == ["trade_share", "trade_intensity", "trade_gdp", "migrants_inward_share",
+                                   "migrants_outward_rate"]
+    assert table.loc["DEU"].isna().all().all()  # a study country outside the grouping
+    kaz = table.loc[("KAZ", 2000)]
+    # KAZ trades 10 + 5 with KGZ and 2 + 3 with UZB out of 70; its partners trade 40 + 20 = 60
+    # of the 1000 - 70 = 930 that the rest of the world trades (the 1999 world row is outside the period)
+    share, intensity = 20 / 70, (20 / 70) / (60 / 930)
+    assert kaz.trade_share == pytest.approx(share)
+    assert kaz.trade_intensity == pytest.approx((intensity - 1) / (intensity + 1))
+    assert kaz.trade_gdp == pytest.approx(100 * 20e6 / 2e9)  # 1% of GDP
+    assert table.loc[("KAZ", 2001), "trade_share"] == pytest.approx(40 / 140)
+    assert table.loc[("KAZ", 2001), "trade_intensity"] == pytest.approx(
+        ((40 / 140) / (120 / 1260) - 1) / ((40 / 140) / (120 / 1260) + 1))
+    assert np.isnan(table.loc[("UZB", 2000), "trade_gdp"])  # zero GDP: no ratio
+    assert table.loc[("UZB", 2001), "trade_gdp"] == pytest.approx(100 * 10e6 / 1e9)
+    # 30 + 10 born in KGZ and UZB live in KAZ (not the 99 from DEU nor the 7 born in KAZ) of 200
+    assert kaz.migrants_inward_share == pytest.approx(40 / 200)
+    assert kaz.migrants_outward_rate == pytest.approx(100 * 50 / 1e6)
+    assert table.loc[("KGZ", 2000), "migrants_inward_share"] == pytest.approx(50 / 100)
+    assert table.loc[("KGZ", 2000), "migrants_outward_rate"] == pytest.approx(100 * 30 / 2e5)
+    # 2001: the stocks are summed over origins per year first, so 2001 counts the 60 listed, of 300
+    assert table.loc[("KAZ", 2001), "migrants_inward_share"] == pytest.approx(60 / 300)
+    # KGZ has no 2001 total stock: its 2000 total (the nearest year) stands in
+    assert table.loc[("KGZ", 2001), "migrants_inward_share"] == pytest.approx(50 / 100)
+
+
+def test_outcome_panel_defaults_to_the_whole_group_and_the_panel_period():
+    import inspect
+    parameters = inspect.signature(outcome_index.outcome_panel).parameters
+    assert parameters["grouping"].default == "new_silk_road"
+    assert parameters["period"].default == outcome_index.panel.PERIOD
+    extract, integration = _small_extract()
+    import dataclasses
+    integration = dataclasses.replace(integration, membership=pd.concat([
+        integration.membership, pd.DataFrame({"grouping": "new_silk_road", "iso3": ["KAZ", "KGZ", "UZB"]})]))
+    whole = outcome_index.outcome_panel(extract, integration, period=range(2000, 2002))
+    pd.testing.assert_frame_equal(whole, outcome_index.outcome_panel(extract, integration, "g", range(2000, 2002)))
+
+
+def test_compare_by_hand():
+    index = pd.MultiIndex.from_product([["A", "B", "C"], [2000, 2001]], names=["iso3", "year"])
+    outcome = pd.Series([1.0, 1.0, 2.0, 3.0, 3.0, 2.0], index=index)
+    characteristics = pd.Series([3.0, 1.0, 2.0, 2.0, 1.0, 3.0], index=index)
+    hdi = pd.Series([0.1, 0.1, 0.2, 0.2, 0.3, np.nan], index=index)
+    result = outcome_index.compare(outcome, characteristics, hdi)
+    # 2000: outcome ranks 1, 2, 3 and characteristics 3, 2, 1 -> -1; 2001 (C has no HDI): A, B only
+    assert result.spearman_by_year.loc[2000] == pytest.approx(-1.0)
+    assert result.hdi_outcome.loc[2000] == pytest.approx(1.0)
+    assert result.hdi_characteristics.loc[2000] == pytest.approx(-1.0)
+    frame = pd.DataFrame({"o": outcome, "c": characteristics, "h": hdi}).dropna()
+    assert result.pooled == pytest.approx({"outcome_characteristics": frame.o.corr(frame.c),
+                                           "outcome_hdi": frame.o.corr(frame.h),
+                                           "characteristics_hdi": frame.c.corr(frame.h)})
