@@ -299,11 +299,10 @@ def test_handbook_weights_assign_by_scaled_not_raw_squares():
     np.testing.assert_allclose(weights.weight, np.array([0.81, 0.64, 0.2025, 0.36]) / 2.0125)
 
 
-def test_polarity_min_max_and_composite():
+def test_min_max_in_the_declared_direction_and_composite():
     loadings = pd.DataFrame([[0.8, 0.0], [-0.7, 0.1], [0.0, 0.9]], index=list("abc"), columns=["F1", "F2"])
     weights = factor.handbook_weights(loadings)
-    direction = factor.polarity(loadings, weights)
-    assert list(direction) == [1, -1, 1]
+    direction = pd.Series({"c": 1, "a": 1, "b": -1})  # read by name, not by position
     data = pd.DataFrame({"a": [0.0, 5.0, 10.0], "b": [1.0, 2.0, 3.0], "c": [4.0, 4.0, 8.0]})
     normalised = factor.min_max(data, direction)
     np.testing.assert_allclose(normalised.b, [1.0, 0.5, 0.0])
@@ -395,7 +394,7 @@ def test_results_invariant_to_rescaling_and_order(scales, shifts, order):
     weights = factor.handbook_weights(base.loadings).weight
     other_weights = factor.handbook_weights(other.loadings).weight.reindex(weights.index)
     np.testing.assert_allclose(other_weights, weights, atol=1e-6)
-    direction = factor.polarity(base.loadings, factor.handbook_weights(base.loadings))
+    direction = pd.Series([1, -1, 1, -1, 1], index=list("abcde"))
     scores = factor.composite(factor.min_max(data, direction), weights)
     other_scores = factor.composite(factor.min_max(reordered, direction), other_weights)
     np.testing.assert_allclose(other_scores, scores, atol=1e-6)
