@@ -583,13 +583,13 @@ def test_analyse_uses_rademacher_weights_from_twelve_clusters():
 
 
 def test_own_region_reads_the_listing_order_of_groupings_not_of_rows():
-    # rows interleaved: "b" is listed first, though KAZ's row of "a" comes first; both have 2 members
-    membership = pd.DataFrame({"grouping": ["b", "a", "b", "a", "big", "big", "big"],
-                               "iso3": ["UZB", "KAZ", "KAZ", "KGZ", "KGZ", "TJK", "UZB"]})
+    # groupings listed big, b, a; KAZ's row of "a" comes before its row of "b" (both have 2 members)
+    membership = pd.DataFrame({"grouping": ["big", "b", "a", "b", "a", "big", "big"],
+                               "iso3": ["UZB", "UZB", "KAZ", "KAZ", "KGZ", "KGZ", "TJK"]})
     regions = drivers.own_regions(membership)
     assert regions.name == "region"
     assert regions["KAZ"] == "b" and regions["KGZ"] == "a"
-    # a smaller grouping listed after a larger one
+    # a smaller grouping listed after a larger one still wins
     assert regions["UZB"] == "b" and regions["TJK"] == "big"
 
 

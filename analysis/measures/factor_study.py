@@ -57,7 +57,7 @@ class FactorStudy:
     scree: int
     parallel: factor.ParallelAnalysis
     parallel_between: factor.ParallelAnalysis   # country means
-    parallel_within: factor.ParallelAnalysis    # period averages minus country means
+    parallel_within: factor.ParallelAnalysis    # period averages minus country means (n - G degrees of freedom)
     factor_count: factor_number.FactorCount     # the rule's steps
     heywood: pd.DataFrame                       # k -> largest iterated communality
     alternatives: dict                          # k -> loadings, communalities, variance, weights (k = 2, 3)
@@ -140,7 +140,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     parallel = factor.parallel_analysis(z, n_parallel, seed)
     between, within = factor_number.between(z), factor_number.within(z, panel.PERIODS)
     parallel_between = factor.parallel_analysis(between, n_parallel, seed)
-    parallel_within = factor.parallel_analysis(within, n_parallel, seed)
+    parallel_within = factor_number.parallel_within(within, n_parallel, seed)
     count = factor_number.choose_k(between, z, n_parallel, seed)
     k = count.k
     max_iter = factor_number.MAX_ITER  # always iterated to convergence
