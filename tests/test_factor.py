@@ -464,3 +464,28 @@ def test_bootstrap_interval_is_ninety_percent_by_default():
     assert (low[0], high[0]) == (5.0, 95.0)
     low, high = boot.interval(values, 0.95)
     assert (low[0], high[0]) == (3.0, 98.0)
+
+
+def test_the_study_declares_the_draws_and_seed_the_chapter_prints():
+    # fewer draws would change the printed intervals silently (the golden tests pin them too)
+    import inspect
+    from analysis.measures import factor_study
+    assert (factor_study.N_BOOT, factor_study.N_PARALLEL, factor_study.N_IMPUTATIONS) == (1000, 1000, 20)
+    assert factor_study.SEED == 20231 and factor_study.NAMING_LOADINGS == 2
+    parameters = inspect.signature(factor_study.run).parameters
+    assert (parameters["n_boot"].default, parameters["n_parallel"].default, parameters["seed"].default) == \
+        (1000, 1000, 20231)
+
+
+def test_first_component_scores_by_hand():
+    from analysis.measures import factor_study
+    # correlation [[1, .5], [.5, 1]]: eigenvalues 1.5 (vector (1, 1)/sqrt 2) and 0.5 ((1, -1)/sqrt 2)
+    corr = np.array([[1.0, 0.5], [0.5, 1.0]])
+    z = pd.DataFrame({"a": [1.0, 0.0, -1.0], "b": [1.0, 2.0, -3.0]}, index=list("xyz"))
+    reference = pd.Series([3.0, 2.0, 1.0], index=list("xyz"))
+    score = factor_study.first_component_scores(z, corr, reference)
+    np.testing.assert_allclose(score.to_numpy(), np.array([2.0, 2.0, -4.0]) / np.sqrt(2))
+    assert list(score.index) == list("xyz")
+    # signed to go with the reference
+    np.testing.assert_allclose(factor_study.first_component_scores(z, corr, -reference).to_numpy(),
+                               np.array([-2.0, -2.0, 4.0]) / np.sqrt(2))

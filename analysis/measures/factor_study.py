@@ -118,6 +118,14 @@ def _ranked(scores: pd.Series, years: pd.Series) -> pd.Series:
     return factor.ranks(scores, years)
 
 
+def first_component_scores(z: pd.DataFrame, corr: np.ndarray, reference: pd.Series) -> pd.Series:
+    """The rows of ``z`` scored on the first principal component (the unit eigenvector
+    of the largest eigenvalue of ``corr``), signed to go with ``reference``."""
+    vector = np.linalg.eigh(corr)[1][:, -1]
+    score = pd.Series(z.to_numpy() @ vector, index=z.index)
+    return -score if np.corrcoef(score, reference)[0, 1] < 0 else score
+
+
 def run(extract, integration: results.IntegrationResults | None = None, n_boot: int = N_BOOT,
         n_parallel: int = N_PARALLEL, seed: int = SEED) -> FactorStudy:
     integration = integration or results.compute(extract)
@@ -210,11 +218,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     scenarios = {"bootstrap_median": (rank_interval["median"].reindex(index.index), None)}
     equal = pd.Series(1 / len(variables), index=variables)
     scenarios["equal_weights"] = (None, factor.composite(normalised, equal, available))
-    first_component = np.linalg.eigh(corr.to_numpy())[1][:, -1]
-    pc_score = pd.Series(z.to_numpy() @ first_component, index=z.index)
-    if np.corrcoef(pc_score, score)[0, 1] < 0:
-        pc_score = -pc_score
-    scenarios["first_component"] = (None, pc_score)
+    scenarios["first_component"] = (None, first_component_scores(z, corr.to_numpy(), score))
     for left_out in variables:
         kept = [v for v in variables if v != left_out]
         _, alt_weights = _solution(z[kept], k, max_iter)
