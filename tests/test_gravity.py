@@ -370,3 +370,76 @@ def test_switching_pairs_count_ever_treated_and_changing_pairs_by_hand():
     table = gravity.switching_pairs(panel, ["fta", "eu"])
     assert table.to_dict("records") == [{"treatment": "fta", "pairs_treated": 2, "pairs_changing": 1},
                                         {"treatment": "eu", "pairs_treated": 1, "pairs_changing": 1}]
+
+
+def _small_extract():
+    from types import SimpleNamespace
+    flows = pd.DataFrame([
+        ("KAZ", "RUS", "imports", 2018, 10.0, False), ("RUS", "KAZ", "imports", 2019, 12.0, False),
+        ("IRN", "KAZ", "exports", 2020, 3.0, False), ("KAZ", "IRN", "imports", 2021, 2.0, False),
+    ], columns=["reporter", "partner", "flow", "year", "value_usd_m", "estimate"])
+    agreements = _agreements([(1, "FTA", "2019-10-27", "", "EEU;IRN")])
+    bri = pd.DataFrame({"iso3": ["KAZ", "RUS", "IRN"], "join_date": ["2013-09-07", "2019-06-30", "2020-07-02"],
+                        "exit_date": ["", "", ""]})
+    return SimpleNamespace(trade_flows=flows, trade_agreements_wto=agreements, bri_countries=bri)
+
+
+def test_panel_of_a_small_extract_by_hand():
+    members = _members([("eaeu", "KAZ", "2015-01-01"), ("eaeu", "RUS", "2015-01-01")])
+    frame = gravity_data.panel(_small_extract(), lead=1, countries=["KAZ", "RUS", "IRN"], members=members)
+    assert len(frame) == 6 * 4  # every ordered pair of three countries in each of the four years
+    assert list(frame.columns[-3:]) == ["pair", "exporter_year", "importer_year"]
+    assert [c for c in frame.columns if c.startswith("lead_")] == [f"lead_{n}" for n in gravity_data.TREATMENTS]
+    row = frame.set_index(["exporter", "importer", "year"])
+    assert row.loc[("RUS", "KAZ", 2018), "value_usd_m"] == 10.0
+    assert row.loc[("RUS", "KAZ", 2018), "pair"] == "RUS-KAZ"
+    assert row.loc[("RUS", "KAZ", 2018), "exporter_year"] == "RUS-2018"
+    assert row.loc[("RUS", "KAZ", 2018), "importer_year"] == "KAZ-2018"
+    assert row.loc[("IRN", "RUS", 2020), "value_usd_m"] == 0.0
+    # the EAEU-Iran FTA enters into force on 27 October 2019: counted from 2020, lead from 2019
+    assert row.loc[("IRN", "KAZ", 2019), ["fta", "lead_fta"]].tolist() == [0, 1]
+    assert row.loc[("KAZ", "IRN", 2020), ["fta", "lead_fta"]].tolist() == [1, 1]
+    assert row.loc[("KAZ", "IRN", 2018), ["fta", "lead_fta"]].tolist() == [0, 0]
+    # KAZ and RUS share the EAEU throughout, which supersedes any FTA
+    assert (row.xs(("KAZ", "RUS"), level=["exporter", "importer"]).eaeu == 1).all()
+    assert (row.xs(("KAZ", "RUS"), level=["exporter", "importer"]).fta == 0).all()
+    assert (frame.eu == 0).all() and (frame.customs_union == 0).all()
+    # BRI: RUS joins 30 June 2019, IRN 2 July 2020
+    assert row.loc[("KAZ", "RUS", 2018), ["bri", "lead_bri"]].tolist() == [0, 1]
+    assert row.loc[("RUS", "IRN", 2020), ["bri", "lead_bri"]].tolist() == [0, 1]
+    assert row.loc[("RUS", "IRN", 2021), "bri"] == 1
+
+
+def test_panel_defaults_to_the_study_countries_the_union_table_and_a_four_year_lead():
+    extract = _small_extract()
+    frame = gravity_data.panel(extract)
+    from analysis.data import reference
+    study = reference.study_iso3()
+    assert sorted(frame.exporter.unique()) == sorted(study)
+    assert len(frame) == len(study) * (len(study) - 1) * 4
+    explicit = gravity_data.panel(extract, lead=4, countries=study, members=gravity_data.customs_unions())
+    pd.testing.assert_frame_equal(frame, explicit)
+    # the lead is four years: KAZ-IRN in 2018 looks at 2022, when the FTA is in force
+    row = frame.set_index(["exporter", "importer", "year"])
+    assert row.loc[("KAZ", "IRN", 2018), ["fta", "lead_fta"]].tolist() == [0, 1]
+    assert row.loc[("KAZ", "RUS", 2018), "eaeu"] == 1
+
+
+def test_the_union_table_reads_dates_and_rejects_duplicates(tmp_path):
+    table = gravity_data.customs_unions()
+    assert list(table.columns[:3]) == ["union", "iso3", "member_from"]
+    assert table.member_from.dtype.kind == "M"
+    assert set(table.union) <= set(gravity_data.UNIONS)
+    path = tmp_path / "unions.csv"
+    path.write_text("union,iso3,member_from,wto_rta_id,source,reason\n"
+                    "eaeu,KAZ,2015-01-01,909,WTO,\neaeu,RUS,2015-01-01,909,WTO,\neaeu,KAZ,2015-01-01,909,WTO,\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 4, field 'iso3': country listed twice for the same union"):
+        gravity_data.customs_unions(path)
+    path.write_text("union,iso3,member_from,wto_rta_id,source,reason\neaeu,KAZ,2015-01-01,909, ,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, field 'source': every membership needs its source"):
+        gravity_data.customs_unions(path)
+    path.write_text("union,iso3,member_from,wto_rta_id,reason\neaeu,KAZ,2015-01-01,909,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"field 'source': column missing"):
+        gravity_data.customs_unions(path)
+    assert gravity_data.reference_date(2019) == pd.Timestamp("2019-07-01")
