@@ -177,3 +177,86 @@ def test_compare_by_hand():
     assert result.pooled == pytest.approx({"outcome_characteristics": frame.o.corr(frame.c),
                                            "outcome_hdi": frame.o.corr(frame.h),
                                            "characteristics_hdi": frame.c.corr(frame.h)})
+
+
+def test_pca_weights_are_named():
+    x = pd.DataFrame({"a": [1.0, -1.0, 2.0, -2.0], "b": [-1.0, 1.0, 2.0, -2.0]})
+    assert outcome_index.pca_weights(x).name == "weight"
+
+
+def test_fill_gaps_by_the_year_and_labels_each_cell():
+    index = pd.MultiIndex.from_product([["X", "Y"], [2000, 2001, 2005, 2006]], names=["iso3", "year"])
+    raw = pd.DataFrame({"t": [0.0, np.nan, 5.0, np.nan, np.nan, 2.0, np.nan, 4.0]}, index=index)
+    filled, kinds = outcome_index.fill_gaps(raw)
+    # X: 2001 lies a fifth of the way from 2000 to 2005 (by year, not by position); 2006 the nearest, 5
+    np.testing.assert_allclose(filled.loc["X", "t"], [0.0, 1.0, 5.0, 5.0])
+    assert kinds.loc["X", "t"].tolist() == ["observed", "interpolated", "observed", "extended"]
+    # Y: 2005 lies four fifths of the way from 2001 (2) to 2006 (4); 2000 the nearest, 2
+    np.testing.assert_allclose(filled.loc["Y", "t"], [2.0, 2.0, 3.6, 4.0])
+    assert kinds.loc["Y", "t"].tolist() == ["extended", "observed", "interpolated", "observed"]
+    empty = raw.assign(t=[np.nan] * 4 + [1.0] * 4)
+    with pytest.raises(ValueError, match="outcome indicator 't' has no value for X"):
+        outcome_index.fill_gaps(empty)
+
+
+def test_build_keeps_every_stage():
+    index = pd.MultiIndex.from_product([["X", "Y", "Z"], [2000, 2001]], names=["iso3", "year"])
+    raw = pd.DataFrame({"t1": [1.0, 3.0, 5.0, np.nan, 2.0, 2.5], "t2": [2.0, 4.0, 6.0, 8.0, 1.0, 0.0],
+                        "m1": [0.1, 0.2, 0.3, 0.4, 0.2, 0.1]}, index=index)
+    dimensions = {"trade": ["t1", "t2"], "migration": ["m1"]}
+    result = outcome_index.build(raw, dimensions)
+    pd.testing.assert_frame_equal(result.raw, raw)
+    filled, kinds = outcome_index.fill_gaps(raw)
+    pd.testing.assert_frame_equal(result.filled, filled)
+    weights, dims, sub, score = outcome_index.two_stage(outcome_index.factor.min_max(filled), dimensions)
+    pd.testing.assert_series_equal(result.indicator_weights, weights)
+    pd.testing.assert_series_equal(result.dimension_weights, dims)
+    pd.testing.assert_frame_equal(result.subindices, sub)
+    pd.testing.assert_series_equal(result.index.score, score.rename("score"))
+
+
+def test_interpolated_years_reads_years_outside_the_period():
+    stock = pd.Series({1990: 0.0, 2005: 15.0})
+    values = outcome_index._interpolated_years(stock, range(2000, 2007))
+    # linear by the year: 2000 is two thirds of the way from 1990 to 2005; 2006 the nearest, 15
+    assert list(values.index) == list(range(2000, 2007))
+    np.testing.assert_allclose(values.to_numpy(), [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 15.0])
+
+
+def test_annual_gives_a_country_without_values_an_empty_row():
+    values = pd.Series([1.0, 2.0, np.nan, np.nan],
+                       index=pd.MultiIndex.from_product([["A", "B"], [2000, 2001]], names=["iso3", "year"]))
+    table = outcome_index._annual(values, range(2000, 2003))
+    assert list(table.columns) == [2000, 2001, 2002]
+    np.testing.assert_allclose(table.loc["A"], [1.0, 2.0, 2.0])
+    assert table.loc["B"].isna().all()
+
+
+def test_migration_ratios_at_their_boundaries_and_in_the_members_order():
+    bilateral = pd.DataFrame({"origin": ["A", "B", "C"], "destination": ["B", "C", "B"], "year": 2000,
+                              "migrants": [1.0, 2.0, 3.0]})
+    totals = pd.DataFrame({"iso3": ["A", "B", "C"], "year": 2000, "migrants": [0.0, 1.0, 4.0]})
+    population = pd.Series([1.0, 0.0, 10.0, 5.0],
+                           index=pd.MultiIndex.from_tuples([("A", 2000), ("B", 2000), ("C", 2000), ("Q", 2000)],
+                                                           names=["iso3", "year"]))
+    table = outcome_index.migration_indicators(bilateral, totals, population, ["C", "B", "A", "D"], range(2000, 2001))
+    assert list(table.index) == [("C", 2000), ("B", 2000), ("A", 2000), ("D", 2000)]
+    assert table.index.names == ["iso3", "year"]
+    # B hosts 1 + 3 of a total stock of exactly 1 (kept); A's total stock is 0 (no ratio)
+    assert table.loc[("B", 2000), "migrants_inward_share"] == pytest.approx(4.0)
+    assert np.isnan(table.loc[("A", 2000), "migrants_inward_share"])
+    # A's population is exactly 1 (kept); B's is 0 (no ratio); D has no data at all
+    assert table.loc[("A", 2000), "migrants_outward_rate"] == pytest.approx(100.0)
+    assert np.isnan(table.loc[("B", 2000), "migrants_outward_rate"])
+    assert table.loc[("D", 2000)].isna().all()
+
+
+def test_outcome_panel_is_exact_and_keeps_a_gdp_of_one():
+    extract, integration = _small_extract()
+    wdi = extract.wdi.copy()
+    wdi.loc[(wdi.iso3 == "KGZ") & (wdi.year == 2000) & (wdi.indicator == "NY.GDP.MKTP.CD"), "value"] = 1.0
+    extract.wdi = wdi
+    table = outcome_index.outcome_panel(extract, integration, grouping="g", period=range(2000, 2002))
+    assert table.index.names == ["iso3", "year"]
+    assert table.loc[("KAZ", 2000), "trade_gdp"] == pytest.approx(100 * 20e6 / 2e9, rel=1e-12)
+    assert table.loc[("KGZ", 2000), "trade_gdp"] == pytest.approx(100 * 15e6 / 1.0, rel=1e-12)
