@@ -260,3 +260,36 @@ def test_outcome_panel_is_exact_and_keeps_a_gdp_of_one():
     assert table.index.names == ["iso3", "year"]
     assert table.loc[("KAZ", 2000), "trade_gdp"] == pytest.approx(100 * 20e6 / 2e9, rel=1e-12)
     assert table.loc[("KGZ", 2000), "trade_gdp"] == pytest.approx(100 * 15e6 / 1.0, rel=1e-12)
+
+
+def test_run_builds_the_index_from_the_outcome_panel_and_compares_it(monkeypatch):
+    from types import SimpleNamespace
+    index = pd.MultiIndex.from_product([["X", "Y", "Z"], [2000, 2001]], names=["iso3", "year"])
+    raw = pd.DataFrame({"trade_share": [0.2, 1.3, 0.5, 0.4, 1.1, 0.9], "trade_intensity": [0.1, 0.2, 0.3, 0.2, 0.5, 0.4],
+                        "trade_gdp": [1.0, 2.0, 2.5, 3.0, 0.5, 1.5], "migrants_inward_share": [0.1, 0.2, 0.3, 0.1, 0.2, 0.3],
+                        "migrants_outward_rate": [1.0, 0.5, 0.2, 0.3, 0.9, 0.4]}, index=index)
+    extract = SimpleNamespace(migrant_stock_bilateral=pd.DataFrame({"year": [2005, 2000, 2005]}),
+                              migrant_stock_totals=pd.DataFrame({"year": [2020, 2000]}))
+    seen = []
+    monkeypatch.setattr(outcome_index, "outcome_panel", lambda given: seen.append(given) or raw)
+    study = SimpleNamespace(index=pd.DataFrame({"score": [3.0, 1.0, 2.0, 2.0, 1.0, 3.0]}, index=index),
+                            filled=pd.DataFrame({"human_development": [0.7, 0.8, 0.6, 0.7, 0.9, 0.5]}, index=index))
+    result = outcome_index.run(extract, study)
+    assert seen == [extract]
+    expected = outcome_index.build(raw)
+    pd.testing.assert_frame_equal(result.outcome.index, expected.index)
+    pd.testing.assert_series_equal(result.characteristics, study.index["score"])
+    comparison = outcome_index.compare(expected.index.score, study.index["score"], study.filled["human_development"])
+    pd.testing.assert_series_equal(result.comparison.spearman_by_year, comparison.spearman_by_year)
+    pd.testing.assert_series_equal(result.comparison.hdi_outcome, comparison.hdi_outcome)
+    assert result.comparison.pooled == pytest.approx(comparison.pooled)
+    assert result.shares_above_one == 2  # trade shares 1.3 and 1.1
+    assert result.bilateral_years == [2000, 2005] and result.total_years == [2000, 2020]
+
+
+def test_load_or_run_keeps_the_study_in_its_own_cache_folder(monkeypatch):
+    from analysis.measures import cache
+    calls = []
+    monkeypatch.setattr(cache, "load_or_compute", lambda folder, stem, key, compute: calls.append((folder, stem, key)))
+    outcome_index.load_or_run()
+    assert calls == [("outcome_index", "study", cache.content_key())]
