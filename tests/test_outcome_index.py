@@ -265,7 +265,7 @@ def test_outcome_panel_is_exact_and_keeps_a_gdp_of_one():
 def test_run_builds_the_index_from_the_outcome_panel_and_compares_it(monkeypatch):
     from types import SimpleNamespace
     index = pd.MultiIndex.from_product([["X", "Y", "Z"], [2000, 2001]], names=["iso3", "year"])
-    raw = pd.DataFrame({"trade_share": [0.2, 1.3, 0.5, 0.4, 1.1, 0.9], "trade_intensity": [0.1, 0.2, 0.3, 0.2, 0.5, 0.4],
+    raw = pd.DataFrame({"trade_share": [0.2, 1.3, 0.5, 0.4, 1.1, 1.0], "trade_intensity": [0.1, 0.2, 0.3, 0.2, 0.5, 0.4],
                         "trade_gdp": [1.0, 2.0, 2.5, 3.0, 0.5, 1.5], "migrants_inward_share": [0.1, 0.2, 0.3, 0.1, 0.2, 0.3],
                         "migrants_outward_rate": [1.0, 0.5, 0.2, 0.3, 0.9, 0.4]}, index=index)
     extract = SimpleNamespace(migrant_stock_bilateral=pd.DataFrame({"year": [2005, 2000, 2005]}),
@@ -283,7 +283,7 @@ def test_run_builds_the_index_from_the_outcome_panel_and_compares_it(monkeypatch
     pd.testing.assert_series_equal(result.comparison.spearman_by_year, comparison.spearman_by_year)
     pd.testing.assert_series_equal(result.comparison.hdi_outcome, comparison.hdi_outcome)
     assert result.comparison.pooled == pytest.approx(comparison.pooled)
-    assert result.shares_above_one == 2  # trade shares 1.3 and 1.1
+    assert result.shares_above_one == 2  # trade shares 1.3 and 1.1, not the 1.0
     assert result.bilateral_years == [2000, 2005] and result.total_years == [2000, 2020]
 
 
