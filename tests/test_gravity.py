@@ -443,3 +443,37 @@ def test_the_union_table_reads_dates_and_rejects_duplicates(tmp_path):
     with pytest.raises(DataError, match=r"field 'source': column missing"):
         gravity_data.customs_unions(path)
     assert gravity_data.reference_date(2019) == pd.Timestamp("2019-07-01")
+
+
+def test_treatments_name_each_union_and_measure_all_of_them_at_the_shift():
+    members = _members([("eu", "DEU", "1958-01-01"), ("eu", "POL", "2004-05-01"),
+                        ("customs_union", "KAZ", "2010-01-01"), ("customs_union", "RUS", "2010-01-01"),
+                        ("eaeu", "KAZ", "2015-01-01"), ("eaeu", "RUS", "2015-01-01")])
+    pairs = _pairs([("DEU", "POL", 2003), ("KAZ", "RUS", 2009), ("KAZ", "RUS", 2014)]).set_axis([10, 20, 30])
+    bri = pd.DataFrame({"iso3": ["KAZ", "RUS"], "join_date": ["2013-09-07", "2015-05-08"], "exit_date": ["", ""]})
+    now = gravity_data.treatments(pairs, _agreements([]), bri, members)
+    assert list(now.index) == [10, 20, 30] and list(now.columns) == list(gravity_data.TREATMENTS)
+    assert now.eu.tolist() == [0, 0, 0] and now.customs_union.tolist() == [0, 0, 1]
+    assert now.eaeu.tolist() == [0, 0, 0] and now.bri.tolist() == [0, 0, 0]
+    ahead = gravity_data.treatments(pairs, _agreements([]), bri, members, shift=1)
+    assert ahead.eu.tolist() == [1, 0, 0] and ahead.customs_union.tolist() == [0, 1, 1]
+    assert ahead.eaeu.tolist() == [0, 0, 1] and ahead.bri.tolist() == [0, 0, 1]
+
+
+def test_the_union_table_errors_name_the_file_and_read_empty_cells_as_text(tmp_path):
+    path = tmp_path / "unions.csv"
+    header = "union,iso3,member_from,wto_rta_id,source,reason\n"
+    cases = [("eaeu,KAZ,2015-01-01,909,,\n", "row 2, field 'source': every membership needs its source"),
+             ("ecu,KAZ,2015-01-01,909,WTO,\n", "row 2, field 'union': unknown union 'ecu'"),
+             ("eaeu,KAZ,2015-13-01,909,WTO,\n", "row 2, field 'member_from': not a date: '2015-13-01'"),
+             ("eaeu,KAZ,2015-01-01,909,WTO,\neaeu,KAZ,2016-01-01,,other,\n",
+              "row 3, field 'iso3': country listed twice for the same union")]
+    for rows, message in cases:
+        path.write_text(header + rows, encoding="utf-8")
+        with pytest.raises(DataError) as caught:
+            gravity_data.customs_unions(path)
+        assert str(path) in str(caught.value) and message in str(caught.value), rows
+    path.write_text("union,iso3,member_from\neaeu,KAZ,2015-01-01\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        gravity_data.customs_unions(path)
+    assert str(path) in str(caught.value) and "field 'source': column missing" in str(caught.value)
