@@ -477,3 +477,51 @@ def test_the_union_table_errors_name_the_file_and_read_empty_cells_as_text(tmp_p
     with pytest.raises(DataError) as caught:
         gravity_data.customs_unions(path)
     assert str(path) in str(caught.value) and "field 'source': column missing" in str(caught.value)
+
+
+def test_treatment_dates_at_their_boundaries_and_as_integer_dummies():
+    # membership from exactly 1 July counts, on either side of the pair
+    members = _members([("eaeu", "AAA", "2015-01-01"), ("eaeu", "CCC", "2015-07-01")])
+    pairs = _pairs([("CCC", "AAA", 2015), ("AAA", "CCC", 2015), ("CCC", "AAA", 2014)])
+    union = gravity_data.union_dummy(pairs, members, "eaeu")
+    assert union.tolist() == [1, 1, 0] and union.dtype.kind == "i"
+    # BRI: joined exactly on 1 July counts, left exactly on 1 July does not; a missing date
+    # (empty or NaN) listed first does not shift the others' dates
+    bri = pd.DataFrame({"iso3": ["DDD", "EEE", "AAA", "BBB", "CCC"],
+                        "join_date": ["", np.nan, "2013-12-01", "2016-07-01", "2014-01-01"],
+                        "exit_date": [np.nan, "", "", "", "2018-07-01"]})
+    pairs = _pairs([("AAA", "BBB", 2016), ("AAA", "BBB", 2015), ("AAA", "CCC", 2017), ("AAA", "CCC", 2018),
+                    ("AAA", "DDD", 2017), ("EEE", "AAA", 2017)])
+    bri_dummy = gravity_data.bri_dummy(pairs, bri)
+    assert bri_dummy.tolist() == [1, 0, 1, 0, 0, 0] and bri_dummy.dtype.kind == "i"
+    # an FTA entering exactly on 1 July is in force that year; one inactive from exactly
+    # 1 July is not; a missing inactive date means still in force; a bloc member that joins
+    # on the entry date is a party
+    agreements = _agreements([(1, "FTA", "2005-07-01", "2008-07-01", "AAA;BBB"),
+                              (2, "FTA", "2005-07-01", np.nan, "EEU;DDD")])
+    members = _members([("eaeu", "CCC", "2005-07-01"), ("customs_union", "AAA", "2000-01-01"),
+                        ("customs_union", "EEE", "2000-01-01"), ("eaeu", "AAA", "2010-01-01"),
+                        ("eaeu", "FFF", "2010-01-01")])
+    agreements.loc[2] = (3, "FTA", "2001-01-01", "", "AAA;EEE;FFF")
+    pairs = _pairs([("AAA", "BBB", 2005), ("AAA", "BBB", 2007), ("AAA", "BBB", 2008), ("CCC", "DDD", 2005),
+                    ("DDD", "CCC", 2020), ("AAA", "EEE", 2003), ("AAA", "FFF", 2009), ("AAA", "FFF", 2010)])
+    fta = gravity_data.fta_dummy(pairs, agreements, members)
+    # AAA-EEE share the customs union (not the last union checked): no FTA; AAA-FFF from the EAEU in 2010
+    assert fta.tolist() == [1, 1, 0, 1, 1, 0, 1, 0] and fta.dtype.kind == "i"
+    # measured a year ahead, the union that starts then supersedes the FTA
+    assert gravity_data.fta_dummy(pairs, agreements, members, shift=1).tolist() == [1, 0, 0, 1, 1, 0, 0, 0]
+
+
+def test_flows_carry_the_estimate_flag_and_no_extra_columns():
+    flows = pd.DataFrame([
+        ("AAA", "BBB", "imports", 2000, 10.0, True),    # B -> A: the importer's report, an IMF estimate,
+        ("BBB", "AAA", "exports", 2000, 9.0, True),     # and the exporter's mirror is one too
+        ("AAA", "CCC", "exports", 2000, 7.0, False),
+    ], columns=["reporter", "partner", "flow", "year", "value_usd_m", "estimate"])
+    frame = gravity_data.bilateral_flows(flows, ["AAA", "BBB", "CCC"])
+    assert list(frame.columns) == ["exporter", "importer", "year", "value_usd_m", "source", "estimate"]
+    assert frame.estimate.dtype == bool
+    row = frame.set_index(["exporter", "importer"])
+    assert bool(row.loc[("BBB", "AAA"), "estimate"]) is True
+    assert bool(row.loc[("AAA", "CCC"), "estimate"]) is False
+    assert bool(row.loc[("CCC", "BBB"), "estimate"]) is False  # unreported: zero, not an estimate
