@@ -380,7 +380,7 @@ def _small_extract():
     ], columns=["reporter", "partner", "flow", "year", "value_usd_m", "estimate"])
     agreements = _agreements([(1, "FTA", "2019-10-27", "", "EEU;IRN")])
     bri = pd.DataFrame({"iso3": ["KAZ", "RUS", "IRN"], "join_date": ["2013-09-07", "2019-06-30", "2020-07-02"],
-                        "exit_date": ["", "", ""]})
+                        "exit_date": ["", "2022-12-31", ""]})
     return SimpleNamespace(trade_flows=flows, trade_agreements_wto=agreements, bri_countries=bri)
 
 
@@ -423,6 +423,8 @@ def test_panel_defaults_to_the_study_countries_the_union_table_and_a_four_year_l
     row = frame.set_index(["exporter", "importer", "year"])
     assert row.loc[("KAZ", "IRN", 2018), ["fta", "lead_fta"]].tolist() == [0, 1]
     assert row.loc[("KAZ", "RUS", 2018), "eaeu"] == 1
+    # RUS leaves the BRI at the end of 2022: four years after 2018 it is in, after 2019 out
+    assert row.loc[("KAZ", "RUS", 2018), "lead_bri"] == 1 and row.loc[("KAZ", "RUS", 2019), "lead_bri"] == 0
 
 
 def test_the_union_table_reads_dates_and_rejects_duplicates(tmp_path):
