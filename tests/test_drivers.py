@@ -480,3 +480,190 @@ def test_pipeline_bootstrap_is_seeded_and_does_not_depend_on_the_chunk():
     assert one.between[2] == pytest.approx(between[0], abs=1e-4)
     other = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcomes, reference, 100, 7, 6)
     assert not np.allclose(other.within, one.within)
+
+
+# ---- the whole analysis on a small hand-made panel ------------------------------------------
+
+def _small_study(seed=0):
+    """12 countries x 5 years, six characteristics driven by two factors, two outcomes; the
+    last country has no outcome row at all (it stays in the grid through its scores)."""
+    from analysis.measures import factor
+    characteristics, outcome_cube = _two_factor_cube(seed)
+    countries = [f"C{g:02d}" for g in range(12)][::-1]  # listed in reverse order: kept as given
+    years = list(range(2001, 2006))
+    grid = pd.MultiIndex.from_product([countries, years], names=["iso3", "year"])
+    variables = [f"v{j}" for j in range(6)]
+    frame = pd.DataFrame(characteristics.reshape(-1, 6), index=grid, columns=variables)
+    loadings = factor.extract(frame, 2, max_iter=200).loadings
+    z = (frame - frame.mean()) / frame.std(ddof=1)
+    scores = pd.DataFrame(z.to_numpy() @ np.linalg.solve(np.corrcoef(z, rowvar=False), loadings.to_numpy()),
+                          index=grid, columns=loadings.columns)
+    outcome_cube[11] = np.nan
+    table = pd.DataFrame(outcome_cube.reshape(-1, 2), index=grid, columns=["a", "b"]).drop(index=countries[11], level="iso3")
+    return table, scores, frame, loadings, characteristics, outcome_cube
+
+
+def test_analyse_is_the_stated_composition_of_its_parts():
+    table, scores, frame, loadings, characteristics, outcome_cube = _small_study()
+    study = drivers.analyse(table, scores, frame, loadings, 200, 5, n_wild=99, n_pipeline=12,
+                            outcome_names=["a", "b"])
+    x = scores.to_numpy().reshape(12, 5, 2)
+    # outcome b lacks a country (and the last has none): 10 clusters, below 12, so Webb weights
+    # over all 12 countries of the grid, the same draw for every test
+    weights = fixed_effects.bootstrap_weights(12, 99, 5, "webb")
+    t_all, boot_all = [], []
+    for o, name in enumerate(["a", "b"]):
+        mask = np.isfinite(outcome_cube[..., o])
+        y, xz = fixed_effects.standardise(outcome_cube[..., o], x, mask)
+        result = fixed_effects.fit(y, xz, mask, 0.95)
+        boot = fixed_effects.wild_cluster_bootstrap(result, mask, weights[:, mask.any(axis=1)])
+        t_all.append(result.t)
+        boot_all.append(boot)
+        rows = study.within[study.within.outcome == name]
+        assert list(rows.factor) == list(loadings.columns)
+        for column, expected in [("coefficient", result.coefficient), ("se", result.se), ("t", result.t),
+                                 ("ci_low", result.ci_low), ("ci_high", result.ci_high),
+                                 ("p_normal", result.p_normal), ("p_t", result.p_t),
+                                 ("p_wild", fixed_effects.bootstrap_p_value(result.t, boot))]:
+            assert rows[column].to_numpy() == pytest.approx(expected, rel=1e-9, abs=1e-12), column
+        assert (rows.n_obs == result.n_obs).all() and (rows.n_countries == result.n_clusters).all()
+        assert (rows.n_years == 5).all()
+        between = drivers.between_ols(y, xz, mask)
+        brows = study.between[study.between.outcome == name]
+        for column in ["coefficient", "ci_low", "ci_high", "p_value"]:
+            assert brows[column].to_numpy() == pytest.approx(between[column], rel=1e-9), column
+        assert (brows.n_countries == between["n_countries"]).all()
+        pooled = fixed_effects.fit(y, xz, mask, 0.95, country=False)
+        prows = study.pooled[study.pooled.outcome == name]
+        for column in ["coefficient", "ci_low", "ci_high", "p_t"]:
+            assert prows[column].to_numpy() == pytest.approx(getattr(pooled, column), rel=1e-9), column
+    assert list(study.within.n_countries) == [11, 11, 10, 10]
+    assert study.within.p_romano_wolf.to_numpy() == pytest.approx(
+        multiple_testing.romano_wolf(np.concatenate(t_all), np.concatenate(boot_all, axis=1)))
+    assert study.between.p_holm.to_numpy() == pytest.approx(multiple_testing.holm(study.between.p_value.to_numpy()))
+    assert list(study.pooled.columns) == ["outcome", "factor", "coefficient", "ci_low", "ci_high", "p_t"]
+
+    # the pipeline bootstrap over all 12 countries, 95% percentile intervals
+    pipeline = pipeline_bootstrap.pipeline_bootstrap(characteristics, outcome_cube, loadings.to_numpy(), 200, 12, 5)
+    assert study.pipeline.within == pytest.approx(pipeline.within, abs=1e-10)
+    low, high = np.quantile(pipeline.within, [0.025, 0.975], axis=0)
+    assert study.within.boot_low.to_numpy() == pytest.approx(low.reshape(-1), abs=1e-10)
+    assert study.within.boot_high.to_numpy() == pytest.approx(high.reshape(-1), abs=1e-10)
+    assert study.within.boot_sd.to_numpy() == pytest.approx(pipeline.within.std(axis=0, ddof=1).reshape(-1))
+    assert study.within.width_ratio.to_numpy() == pytest.approx(
+        ((high - low).reshape(-1) / (study.within.ci_high - study.within.ci_low)).to_numpy())
+    b_low, b_high = np.quantile(pipeline.between, [0.025, 0.975], axis=0)
+    assert study.between.boot_low.to_numpy() == pytest.approx(b_low.reshape(-1), abs=1e-10)
+    assert study.between.boot_high.to_numpy() == pytest.approx(b_high.reshape(-1), abs=1e-10)
+
+    data = table.join(scores, how="right")
+    expected_shares = drivers.variance_shares(data[list(loadings.columns) + ["a", "b"]])
+    pd.testing.assert_series_equal(study.variance_shares, expected_shares)
+    assert list(study.variance_shares.index) == list(loadings.columns) + ["a", "b"]
+    assert study.settings == {"seed": 5, "n_wild": 99, "n_pipeline": 12, "weights": "webb", "level": 0.95,
+                              "alpha": 0.05, "n_tests": 4, "t_dof": [9, 10]}
+    pd.testing.assert_frame_equal(study.strongest, drivers.strongest(study.within))
+
+
+def test_analyse_uses_rademacher_weights_from_twelve_clusters():
+    table, scores, frame, loadings, characteristics, outcome_cube = _small_study(2)
+    # every country with every outcome: 12 clusters
+    outcome_cube = np.where(np.isnan(outcome_cube), 0.5, outcome_cube)
+    grid = scores.index
+    table = pd.DataFrame(outcome_cube.reshape(-1, 2), index=grid, columns=["a", "b"])
+    study = drivers.analyse(table, scores, frame, loadings, 200, 3, n_wild=49, n_pipeline=4,
+                            outcome_names=["a", "b"])
+    assert study.settings["weights"] == "rademacher" and study.settings["t_dof"] == [11]
+    weights = fixed_effects.bootstrap_weights(12, 49, 3, "rademacher")
+    mask = np.ones((12, 5), dtype=bool)
+    y, xz = fixed_effects.standardise(outcome_cube[..., 0], scores.to_numpy().reshape(12, 5, 2), mask)
+    result = fixed_effects.fit(y, xz, mask)
+    boot = fixed_effects.wild_cluster_bootstrap(result, mask, weights)
+    assert study.within.p_wild.to_numpy()[:2] == pytest.approx(fixed_effects.bootstrap_p_value(result.t, boot))
+
+
+def test_own_region_reads_the_listing_order_of_groupings_not_of_rows():
+    # groupings listed big, b, a; KAZ's row of "a" comes before its row of "b" (both have 2 members)
+    membership = pd.DataFrame({"grouping": ["big", "b", "a", "b", "a", "big", "big"],
+                               "iso3": ["UZB", "UZB", "KAZ", "KAZ", "KGZ", "KGZ", "TJK"]})
+    regions = drivers.own_regions(membership)
+    assert regions.name == "region"
+    assert regions["KAZ"] == "b" and regions["KGZ"] == "a"
+    # a smaller grouping listed after a larger one still wins
+    assert regions["UZB"] == "b" and regions["TJK"] == "big"
+
+
+def test_outcomes_of_the_whole_group_and_of_the_own_region_by_hand():
+    from analysis.measures.results import IntegrationResults
+    bilateral = pd.DataFrame({"exporter": ["KAZ", "KGZ", "KAZ", "UZB"], "importer": ["KGZ", "KAZ", "UZB", "KAZ"],
+                              "year": 2000, "value_usd_m": [10.0, 5.0, 2.0, 3.0], "source": "exporter",
+                              "estimate": False})
+    totals = pd.DataFrame({"iso3": ["KAZ", "KGZ", "UZB"], "year": 2000, "exports": [40.0, 20.0, 10.0],
+                           "imports": [30.0, 20.0, 10.0], "exports_estimate_share": 0.0,
+                           "imports_estimate_share": 0.0})
+    membership = pd.DataFrame({"grouping": ["new_silk_road"] * 3 + ["ca"] * 2, "iso3": ["KAZ", "KGZ", "UZB", "KAZ", "KGZ"]})
+    integration = IntegrationResults(bilateral, totals, pd.DataFrame(), pd.DataFrame(), membership)
+    table = drivers.outcomes(integration, pd.Series({2000: 1000.0}))
+    assert list(table.columns) == drivers.OUTCOMES
+    assert table.index.names == ["iso3", "year"]
+    kaz = table.loc[("KAZ", 2000)]
+    assert kaz.nsr_share == pytest.approx(20 / 70)
+    assert kaz.nsr_intensity == pytest.approx((20 / 70) / (60 / 930))
+    # own region "ca": KAZ trades 15 with KGZ; KGZ's 40 of the 930 of the rest of the world
+    assert kaz.region_share == pytest.approx(15 / 70)
+    assert kaz.region_intensity == pytest.approx((15 / 70) / (40 / 930))
+    assert table.loc[("KGZ", 2000), "region_share"] == pytest.approx(15 / 40)
+    assert table.loc[("UZB", 2000), ["region_share", "region_intensity"]].isna().all()  # no own region
+    assert table.loc[("UZB", 2000), "nsr_share"] == pytest.approx(5 / 20)
+
+
+def test_country_integration_is_missing_when_a_member_total_is():
+    from analysis.measures.results import IntegrationResults
+    bilateral = pd.DataFrame({"exporter": ["A", "B"], "importer": ["B", "A"], "year": 2000,
+                              "value_usd_m": [10.0, 5.0], "source": "exporter", "estimate": False})
+    totals = pd.DataFrame({"iso3": ["A", "B", "C"], "year": 2000, "exports": [40.0, 20.0, np.nan],
+                           "imports": [30.0, 20.0, np.nan], "exports_estimate_share": 0.0,
+                           "imports_estimate_share": 0.0})
+    membership = pd.DataFrame({"grouping": "g", "iso3": ["A", "B", "C"]})
+    integration = IntegrationResults(bilateral, totals, pd.DataFrame(), pd.DataFrame(), membership)
+    values = drivers.country_integration(integration, "g", pd.Series({2000: 1000.0}))
+    assert list(values.columns) == ["iso3", "year", "share", "intensity"]
+    # the group's total is unknown when one member's is: no intensity rather than an understated one
+    assert values.set_index("iso3").intensity.isna().all()
+
+
+def test_to_cubes_places_cells_on_the_full_grid():
+    index = pd.MultiIndex.from_tuples([("B", 2001), ("A", 2000), ("B", 2000)], names=["iso3", "year"])
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0], "f": [4.0, 5.0, 6.0]}, index=index)
+    y, x, countries, years = drivers.to_cubes(data, ["y"], ["f"])
+    assert countries == ["B", "A"] and years == [2000, 2001]
+    assert y.dtype == float and y.shape == (2, 2, 1)
+    np.testing.assert_array_equal(y[..., 0], [[3.0, 1.0], [2.0, np.nan]])
+    np.testing.assert_array_equal(x[..., 0], [[6.0, 4.0], [5.0, np.nan]])
+
+
+def test_within_share_is_named():
+    index = pd.MultiIndex.from_product([["A", "B"], [2000, 2001]], names=["iso3", "year"])
+    assert drivers.variance_shares(pd.DataFrame({"f": [1.0, 3.0, 5.0, 7.0]}, index=index)).name == "within_share"
+
+
+def test_strongest_needs_an_adjusted_p_strictly_below_alpha():
+    table = pd.DataFrame({"coefficient": [0.5, 0.4], "p_romano_wolf": [0.05, 0.049]})
+    assert list(drivers.strongest(table).coefficient) == [0.4]
+
+
+def test_analyse_tables_are_indexed_afresh_and_read_characteristics_by_label():
+    table, scores, frame, loadings, characteristics, outcome_cube = _small_study(1)
+    base = drivers.analyse(table, scores, frame, loadings, 200, 5, n_wild=19, n_pipeline=6, outcome_names=["a", "b"])
+    for part in (base.within, base.between, base.pooled):
+        assert list(part.index) == list(range(4))
+    assert list(base.between.columns[:2]) == ["outcome", "factor"]
+    shuffled = frame.sample(frac=1.0, random_state=0)
+    other = drivers.analyse(table, scores, shuffled, loadings, 200, 5, n_wild=19, n_pipeline=6,
+                            outcome_names=["a", "b"])
+    assert other.within.boot_low.to_numpy() == pytest.approx(base.within.boot_low.to_numpy(), abs=1e-12)
+    # a missing score: that cell leaves both outcomes' samples
+    gap = scores.copy()
+    gap.iloc[7, 1] = np.nan
+    missing = drivers.analyse(table, gap, frame, loadings, 200, 5, n_wild=19, n_pipeline=6, outcome_names=["a", "b"])
+    assert list(missing.within.n_obs) == [list(base.within.n_obs)[0] - 1] * 2 + [list(base.within.n_obs)[2] - 1] * 2

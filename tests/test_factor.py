@@ -299,11 +299,10 @@ def test_handbook_weights_assign_by_scaled_not_raw_squares():
     np.testing.assert_allclose(weights.weight, np.array([0.81, 0.64, 0.2025, 0.36]) / 2.0125)
 
 
-def test_polarity_min_max_and_composite():
+def test_min_max_in_the_declared_direction_and_composite():
     loadings = pd.DataFrame([[0.8, 0.0], [-0.7, 0.1], [0.0, 0.9]], index=list("abc"), columns=["F1", "F2"])
     weights = factor.handbook_weights(loadings)
-    direction = factor.polarity(loadings, weights)
-    assert list(direction) == [1, -1, 1]
+    direction = pd.Series({"c": 1, "a": 1, "b": -1})  # read by name, not by position
     data = pd.DataFrame({"a": [0.0, 5.0, 10.0], "b": [1.0, 2.0, 3.0], "c": [4.0, 4.0, 8.0]})
     normalised = factor.min_max(data, direction)
     np.testing.assert_allclose(normalised.b, [1.0, 0.5, 0.0])
@@ -395,7 +394,7 @@ def test_results_invariant_to_rescaling_and_order(scales, shifts, order):
     weights = factor.handbook_weights(base.loadings).weight
     other_weights = factor.handbook_weights(other.loadings).weight.reindex(weights.index)
     np.testing.assert_allclose(other_weights, weights, atol=1e-6)
-    direction = factor.polarity(base.loadings, factor.handbook_weights(base.loadings))
+    direction = pd.Series([1, -1, 1, -1, 1], index=list("abcde"))
     scores = factor.composite(factor.min_max(data, direction), weights)
     other_scores = factor.composite(factor.min_max(reordered, direction), other_weights)
     np.testing.assert_allclose(other_scores, scores, atol=1e-6)
@@ -465,3 +464,28 @@ def test_bootstrap_interval_is_ninety_percent_by_default():
     assert (low[0], high[0]) == (5.0, 95.0)
     low, high = boot.interval(values, 0.95)
     assert (low[0], high[0]) == (3.0, 98.0)
+
+
+def test_the_study_declares_the_draws_and_seed_the_chapter_prints():
+    # fewer draws would change the printed intervals silently (the golden tests pin them too)
+    import inspect
+    from analysis.measures import factor_study
+    assert (factor_study.N_BOOT, factor_study.N_PARALLEL, factor_study.N_IMPUTATIONS) == (1000, 1000, 20)
+    assert factor_study.SEED == 20231 and factor_study.NAMING_LOADINGS == 2
+    parameters = inspect.signature(factor_study.run).parameters
+    assert (parameters["n_boot"].default, parameters["n_parallel"].default, parameters["seed"].default) == \
+        (1000, 1000, 20231)
+
+
+def test_first_component_scores_by_hand():
+    from analysis.measures import factor_study
+    # correlation [[1, .5], [.5, 1]]: eigenvalues 1.5 (vector (1, 1)/sqrt 2) and 0.5 ((1, -1)/sqrt 2)
+    corr = np.array([[1.0, 0.5], [0.5, 1.0]])
+    z = pd.DataFrame({"a": [1.0, 0.0, -1.0], "b": [1.0, 2.0, -3.0]}, index=list("xyz"))
+    reference = pd.Series([3.0, 2.0, 1.0], index=list("xyz"))
+    score = factor_study.first_component_scores(z, corr, reference)
+    np.testing.assert_allclose(score.to_numpy(), np.array([2.0, 2.0, -4.0]) / np.sqrt(2))
+    assert list(score.index) == list("xyz")
+    # signed to go with the reference
+    np.testing.assert_allclose(factor_study.first_component_scores(z, corr, -reference).to_numpy(),
+                               np.array([-2.0, -2.0, 4.0]) / np.sqrt(2))

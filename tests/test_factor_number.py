@@ -176,3 +176,19 @@ def test_side_by_side_and_congruence_with_use_the_converged_solution(monkeypatch
     # against an unrelated pattern the congruence is lower
     other = pd.DataFrame(np.array([[0.7, 0.0], [0.0, 0.7]] * 3), index=reference.index, columns=["F1", "F2"])
     assert (factor_number.congruence_with(panel, other) < 0.9).all()
+
+
+def test_within_parallel_analysis_uses_the_degrees_of_freedom_of_the_deviations():
+    from analysis.measures import factor
+    rng = np.random.default_rng(4)
+    index = pd.MultiIndex.from_product([[f"C{g}" for g in range(6)], range(4)], names=["iso3", "period"])
+    raw = pd.DataFrame(rng.standard_normal((24, 4)), index=index, columns=list("abcd"))
+    deviations = raw - raw.groupby(level="iso3").transform("mean")
+    # 24 rows of 6 countries whose deviations each sum to zero: 18 free values
+    assert factor_number.effective_rows(deviations) == 18
+    result = factor_number.parallel_within(deviations, 200, 3)
+    expected = factor.parallel_analysis_from_correlation(factor.correlation(deviations.to_numpy()), 18, 200, 3)
+    pd.testing.assert_frame_equal(result.table, expected.table)
+    # fewer rows, a higher bar than random data with all 24 rows
+    naive = factor.parallel_analysis(deviations, 200, 3)
+    assert (result.table.random_quantile.iloc[0] > naive.table.random_quantile.iloc[0])

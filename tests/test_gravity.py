@@ -147,10 +147,14 @@ def _synthetic_panel(seed=3, countries=5, years=6):
 def _full_rank(design: pd.DataFrame) -> pd.DataFrame:
     """The columns of ``design``, in order, that add to its rank (the three sets of
     dummies are collinear with each other; a GLM needs a full-rank design)."""
-    kept = []
+    kept, basis = [], np.empty((len(design), 0))
     for column in design.columns:
-        if np.linalg.matrix_rank(design[kept + [column]].to_numpy()) == len(kept) + 1:
+        values = design[column].to_numpy(float)
+        residual = values - basis @ (basis.T @ values)  # Gram-Schmidt against the kept columns
+        residual -= basis @ (basis.T @ residual)
+        if np.linalg.norm(residual) > 1e-9 * max(np.linalg.norm(values), 1.0):
             kept.append(column)
+            basis = np.column_stack([basis, residual / np.linalg.norm(residual)])
     return design[kept]
 
 
@@ -270,3 +274,256 @@ def test_coefficient_table_and_small_numbers_in_the_locale(fits):
     assert "Таможенный союз 2010 года: за 4 года до вступления в силу" in set(table.iloc[:, 1])
     assert gravity_figures.power_of_ten(2.5e-7, "ru") == "2,5\u00a0·\u00a010\u207b\u2077"
     assert gravity_figures.power_of_ten(0.012, "en") == "1.2\u00a0·\u00a010\u207b\u00b2"
+
+
+# --- the four specifications on a small hand-made panel ------------------------------------
+
+def _treated_panel(seed=4, countries=5, years=9):
+    """Every treatment switches on for some pairs within the years; leads are the status
+    four years ahead; the first exporter sells nothing in the first year (a group of zeros)."""
+    rng = np.random.default_rng(seed)
+    frame = _synthetic_panel(seed, countries, years).drop(columns=["agreement", "union"])
+    pairs = frame.pair.unique()
+    mean = np.ones(len(frame))
+    for j, name in enumerate(gravity_data.TREATMENTS):
+        start = dict(zip(pairs, rng.integers(2000, 2000 + years + 4, len(pairs))))
+        frame[name] = (frame.year >= frame.pair.map(start)).astype(int)
+        frame[f"lead_{name}"] = (frame.year + 4 >= frame.pair.map(start)).astype(int)
+        mean = mean * np.exp((0.3 - 0.15 * j) * frame[name])
+    frame["value_usd_m"] = frame.value_usd_m * mean
+    frame.loc[(frame.exporter == "C0") & (frame.year == 2000), "value_usd_m"] = 0.0
+    return frame
+
+
+def _glm(data, terms, outcome="value_usd_m", family=None):
+    dummies = [pd.get_dummies(data[name], prefix=name, dtype=float) for name in ("exporter_year", "importer_year", "pair")]
+    design = _full_rank(pd.concat([data[terms].astype(float)] + dummies, axis=1))
+    assert list(design.columns[:len(terms)]) == terms
+    if family is None:
+        return sm.OLS(data[outcome], design).fit()
+    return sm.GLM(data[outcome], design, family=family).fit(tol=1e-13, maxiter=300)
+
+
+def test_fit_all_on_a_small_panel_matches_glm_poisson_and_ols_with_dummies():
+    data = _treated_panel()
+    fits = gravity.fit_all(data)
+    terms = list(gravity_data.TREATMENTS)
+    leads = [f"lead_{name}" for name in terms]
+    results = fits.results
+    assert list(results.columns) == gravity.RESULT_COLUMNS
+    assert list(results.specification.unique()) == ["annual", "intervals", "leads", "ols"]
+    assert fits.years == list(range(2000, 2009))
+    assert fits.interval_years == [2000, 2004, 2008]  # every fourth year back from 2008
+
+    def rows(name):
+        return results[results.specification == name].set_index("term")
+
+    kept = data[~((data.exporter == "C0") & (data.year == 2000))]  # the all-zero exporter-year
+    annual = _glm(kept, terms, family=sm.families.Poisson())
+    assert rows("annual").coefficient[terms].to_numpy() == pytest.approx(annual.params[terms].to_numpy(), abs=1e-6)
+    chosen = kept[kept.year.isin([2000, 2004, 2008])]
+    intervals = _glm(chosen, terms, family=sm.families.Poisson())
+    assert rows("intervals").coefficient[terms].to_numpy() == pytest.approx(intervals.params[terms].to_numpy(),
+                                                                            abs=1e-6)
+    with_leads = _glm(kept, terms + leads, family=sm.families.Poisson())
+    assert list(rows("leads").index) == terms + leads
+    assert list(rows("leads").treatment) == terms + terms
+    assert rows("leads").coefficient.to_numpy() == pytest.approx(with_leads.params[terms + leads].to_numpy(),
+                                                                 abs=1e-6)
+    positive = data[data.value_usd_m > 0].assign(log_value=lambda f: np.log(f.value_usd_m))
+    ols = _glm(positive, terms, outcome="log_value")
+    assert rows("ols").coefficient[terms].to_numpy() == pytest.approx(ols.params[terms].to_numpy(), abs=1e-8)
+
+    # counts: the annual fits drop the five flows of the all-zero exporter-year
+    n_zero = int((data.value_usd_m == 0).sum())
+    n_interval = int(data.year.isin([2000, 2004, 2008]).sum())
+    assert rows("annual").n_obs.unique().tolist() == [len(data) - 4]
+    assert rows("annual").n_dropped.unique().tolist() == [4]
+    assert rows("leads").n_dropped.unique().tolist() == [4]
+    assert rows("intervals").n_obs.unique().tolist() == [n_interval - 4]
+    assert rows("ols").n_dropped.unique().tolist() == [n_zero]
+    assert rows("ols").n_obs.unique().tolist() == [len(data) - n_zero]
+
+    # intervals, p-values and percentages as pyfixest reports them, mapped through 100 (e^b - 1)
+    reference = gravity.fit_ppml(data, terms).tidy()
+    table = rows("annual")
+    assert table.std_error.to_numpy() == pytest.approx(reference["Std. Error"].to_numpy())
+    assert table.ci_low.to_numpy() == pytest.approx(reference["2.5%"].to_numpy())
+    assert table.ci_high.to_numpy() == pytest.approx(reference["97.5%"].to_numpy())
+    assert (table.ci_low < table.coefficient).all() and (table.coefficient < table.ci_high).all()
+    assert table.p_value.to_numpy() == pytest.approx(reference["Pr(>|t|)"].to_numpy())
+    assert table.percent.to_numpy() == pytest.approx(100 * np.expm1(table.coefficient.to_numpy()))
+    assert table.percent_low.to_numpy() == pytest.approx(100 * np.expm1(table.ci_low.to_numpy()))
+    assert table.percent_high.to_numpy() == pytest.approx(100 * np.expm1(table.ci_high.to_numpy()))
+    assert list(table.treatment) == terms
+
+    pd.testing.assert_frame_equal(fits.switching, gravity.switching_pairs(data))
+    assert fits.adding_up < 1e-6
+    assert fits.panel is data and fits.seconds > 0
+    assert fits.settings == {"interval": 4, "lead": 4, "reference_day": (7, 1), "n_positive": len(data) - n_zero,
+                             "n_zero": n_zero, "n_countries": 5, "n_pairs": 20}
+
+
+def test_switching_pairs_count_ever_treated_and_changing_pairs_by_hand():
+    panel = pd.DataFrame({"pair": ["a", "a", "b", "b", "c", "c"], "fta": [0, 1, 1, 1, 0, 0],
+                          "eu": [0, 0, 0, 0, 1, 0]})
+    table = gravity.switching_pairs(panel, ["fta", "eu"])
+    assert table.to_dict("records") == [{"treatment": "fta", "pairs_treated": 2, "pairs_changing": 1},
+                                        {"treatment": "eu", "pairs_treated": 1, "pairs_changing": 1}]
+
+
+def _small_extract():
+    from types import SimpleNamespace
+    flows = pd.DataFrame([
+        ("KAZ", "RUS", "imports", 2018, 10.0, False), ("RUS", "KAZ", "imports", 2019, 12.0, False),
+        ("IRN", "KAZ", "exports", 2020, 3.0, False), ("KAZ", "IRN", "imports", 2021, 2.0, False),
+    ], columns=["reporter", "partner", "flow", "year", "value_usd_m", "estimate"])
+    agreements = _agreements([(1, "FTA", "2019-10-27", "", "EEU;IRN")])
+    bri = pd.DataFrame({"iso3": ["KAZ", "RUS", "IRN"], "join_date": ["2013-09-07", "2019-06-30", "2020-07-02"],
+                        "exit_date": ["", "2022-12-31", ""]})
+    return SimpleNamespace(trade_flows=flows, trade_agreements_wto=agreements, bri_countries=bri)
+
+
+def test_panel_of_a_small_extract_by_hand():
+    members = _members([("eaeu", "KAZ", "2015-01-01"), ("eaeu", "RUS", "2015-01-01")])
+    frame = gravity_data.panel(_small_extract(), lead=1, countries=["KAZ", "RUS", "IRN"], members=members)
+    assert len(frame) == 6 * 4  # every ordered pair of three countries in each of the four years
+    assert list(frame.columns[-3:]) == ["pair", "exporter_year", "importer_year"]
+    assert [c for c in frame.columns if c.startswith("lead_")] == [f"lead_{n}" for n in gravity_data.TREATMENTS]
+    row = frame.set_index(["exporter", "importer", "year"])
+    assert row.loc[("RUS", "KAZ", 2018), "value_usd_m"] == 10.0
+    assert row.loc[("RUS", "KAZ", 2018), "pair"] == "RUS-KAZ"
+    assert row.loc[("RUS", "KAZ", 2018), "exporter_year"] == "RUS-2018"
+    assert row.loc[("RUS", "KAZ", 2018), "importer_year"] == "KAZ-2018"
+    assert row.loc[("IRN", "RUS", 2020), "value_usd_m"] == 0.0
+    # the EAEU-Iran FTA enters into force on 27 October 2019: counted from 2020, lead from 2019
+    assert row.loc[("IRN", "KAZ", 2019), ["fta", "lead_fta"]].tolist() == [0, 1]
+    assert row.loc[("KAZ", "IRN", 2020), ["fta", "lead_fta"]].tolist() == [1, 1]
+    assert row.loc[("KAZ", "IRN", 2018), ["fta", "lead_fta"]].tolist() == [0, 0]
+    # KAZ and RUS share the EAEU throughout, which supersedes any FTA
+    assert (row.xs(("KAZ", "RUS"), level=["exporter", "importer"]).eaeu == 1).all()
+    assert (row.xs(("KAZ", "RUS"), level=["exporter", "importer"]).fta == 0).all()
+    assert (frame.eu == 0).all() and (frame.customs_union == 0).all()
+    # BRI: RUS joins 30 June 2019, IRN 2 July 2020
+    assert row.loc[("KAZ", "RUS", 2018), ["bri", "lead_bri"]].tolist() == [0, 1]
+    assert row.loc[("RUS", "IRN", 2020), ["bri", "lead_bri"]].tolist() == [0, 1]
+    assert row.loc[("RUS", "IRN", 2021), "bri"] == 1
+
+
+def test_panel_defaults_to_the_study_countries_the_union_table_and_a_four_year_lead():
+    extract = _small_extract()
+    frame = gravity_data.panel(extract)
+    from analysis.data import reference
+    study = reference.study_iso3()
+    assert sorted(frame.exporter.unique()) == sorted(study)
+    assert len(frame) == len(study) * (len(study) - 1) * 4
+    explicit = gravity_data.panel(extract, lead=4, countries=study, members=gravity_data.customs_unions())
+    pd.testing.assert_frame_equal(frame, explicit)
+    # the lead is four years: KAZ-IRN in 2018 looks at 2022, when the FTA is in force
+    row = frame.set_index(["exporter", "importer", "year"])
+    assert row.loc[("KAZ", "IRN", 2018), ["fta", "lead_fta"]].tolist() == [0, 1]
+    assert row.loc[("KAZ", "RUS", 2018), "eaeu"] == 1
+    # RUS leaves the BRI at the end of 2022: four years after 2018 it is in, after 2019 out
+    assert row.loc[("KAZ", "RUS", 2018), "lead_bri"] == 1 and row.loc[("KAZ", "RUS", 2019), "lead_bri"] == 0
+
+
+def test_the_union_table_reads_dates_and_rejects_duplicates(tmp_path):
+    table = gravity_data.customs_unions()
+    assert list(table.columns[:3]) == ["union", "iso3", "member_from"]
+    assert table.member_from.dtype.kind == "M"
+    assert set(table.union) <= set(gravity_data.UNIONS)
+    path = tmp_path / "unions.csv"
+    path.write_text("union,iso3,member_from,wto_rta_id,source,reason\n"
+                    "eaeu,KAZ,2015-01-01,909,WTO,\neaeu,RUS,2015-01-01,909,WTO,\neaeu,KAZ,2015-01-01,909,WTO,\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 4, field 'iso3': country listed twice for the same union"):
+        gravity_data.customs_unions(path)
+    path.write_text("union,iso3,member_from,wto_rta_id,source,reason\neaeu,KAZ,2015-01-01,909, ,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, field 'source': every membership needs its source"):
+        gravity_data.customs_unions(path)
+    path.write_text("union,iso3,member_from,wto_rta_id,reason\neaeu,KAZ,2015-01-01,909,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"field 'source': column missing"):
+        gravity_data.customs_unions(path)
+    assert gravity_data.reference_date(2019) == pd.Timestamp("2019-07-01")
+
+
+def test_treatments_name_each_union_and_measure_all_of_them_at_the_shift():
+    members = _members([("eu", "DEU", "1958-01-01"), ("eu", "POL", "2004-05-01"),
+                        ("customs_union", "KAZ", "2010-01-01"), ("customs_union", "RUS", "2010-01-01"),
+                        ("eaeu", "KAZ", "2015-01-01"), ("eaeu", "RUS", "2015-01-01")])
+    pairs = _pairs([("DEU", "POL", 2003), ("KAZ", "RUS", 2009), ("KAZ", "RUS", 2014)]).set_axis([10, 20, 30])
+    bri = pd.DataFrame({"iso3": ["KAZ", "RUS"], "join_date": ["2013-09-07", "2015-05-08"], "exit_date": ["", ""]})
+    now = gravity_data.treatments(pairs, _agreements([]), bri, members)
+    assert list(now.index) == [10, 20, 30] and list(now.columns) == list(gravity_data.TREATMENTS)
+    assert now.eu.tolist() == [0, 0, 0] and now.customs_union.tolist() == [0, 0, 1]
+    assert now.eaeu.tolist() == [0, 0, 0] and now.bri.tolist() == [0, 0, 0]
+    ahead = gravity_data.treatments(pairs, _agreements([]), bri, members, shift=1)
+    assert ahead.eu.tolist() == [1, 0, 0] and ahead.customs_union.tolist() == [0, 1, 1]
+    assert ahead.eaeu.tolist() == [0, 0, 1] and ahead.bri.tolist() == [0, 0, 1]
+
+
+def test_the_union_table_errors_name_the_file_and_read_empty_cells_as_text(tmp_path):
+    path = tmp_path / "unions.csv"
+    header = "union,iso3,member_from,wto_rta_id,source,reason\n"
+    cases = [("eaeu,KAZ,2015-01-01,909,,\n", "row 2, field 'source': every membership needs its source"),
+             ("ecu,KAZ,2015-01-01,909,WTO,\n", "row 2, field 'union': unknown union 'ecu'"),
+             ("eaeu,KAZ,2015-13-01,909,WTO,\n", "row 2, field 'member_from': not a date: '2015-13-01'"),
+             ("eaeu,KAZ,2015-01-01,909,WTO,\neaeu,KAZ,2016-01-01,,other,\n",
+              "row 3, field 'iso3': country listed twice for the same union")]
+    for rows, message in cases:
+        path.write_text(header + rows, encoding="utf-8")
+        with pytest.raises(DataError) as caught:
+            gravity_data.customs_unions(path)
+        assert str(path) in str(caught.value) and message in str(caught.value), rows
+    path.write_text("union,iso3,member_from\neaeu,KAZ,2015-01-01\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        gravity_data.customs_unions(path)
+    assert str(path) in str(caught.value) and "field 'source': column missing" in str(caught.value)
+
+
+def test_treatment_dates_at_their_boundaries_and_as_integer_dummies():
+    # membership from exactly 1 July counts, on either side of the pair
+    members = _members([("eaeu", "AAA", "2015-01-01"), ("eaeu", "CCC", "2015-07-01")])
+    pairs = _pairs([("CCC", "AAA", 2015), ("AAA", "CCC", 2015), ("CCC", "AAA", 2014)])
+    union = gravity_data.union_dummy(pairs, members, "eaeu")
+    assert union.tolist() == [1, 1, 0] and union.dtype.kind == "i"
+    # BRI: joined exactly on 1 July counts, left exactly on 1 July does not; a missing date
+    # (empty or NaN) listed first does not shift the others' dates
+    bri = pd.DataFrame({"iso3": ["DDD", "EEE", "AAA", "BBB", "CCC"],
+                        "join_date": ["", np.nan, "2013-12-01", "2016-07-01", "2014-01-01"],
+                        "exit_date": [np.nan, "", "", "", "2018-07-01"]})
+    pairs = _pairs([("AAA", "BBB", 2016), ("AAA", "BBB", 2015), ("AAA", "CCC", 2017), ("AAA", "CCC", 2018),
+                    ("AAA", "DDD", 2017), ("EEE", "AAA", 2017)])
+    bri_dummy = gravity_data.bri_dummy(pairs, bri)
+    assert bri_dummy.tolist() == [1, 0, 1, 0, 0, 0] and bri_dummy.dtype.kind == "i"
+    # an FTA entering exactly on 1 July is in force that year; one inactive from exactly
+    # 1 July is not; a missing inactive date means still in force; a bloc member that joins
+    # on the entry date is a party
+    agreements = _agreements([(1, "FTA", "2005-07-01", "2008-07-01", "AAA;BBB"),
+                              (2, "FTA", "2005-07-01", np.nan, "EEU;DDD")])
+    members = _members([("eaeu", "CCC", "2005-07-01"), ("customs_union", "AAA", "2000-01-01"),
+                        ("customs_union", "EEE", "2000-01-01"), ("eaeu", "AAA", "2010-01-01"),
+                        ("eaeu", "FFF", "2010-01-01")])
+    agreements.loc[2] = (3, "FTA", "2001-01-01", "", "AAA;EEE;FFF")
+    pairs = _pairs([("AAA", "BBB", 2005), ("AAA", "BBB", 2007), ("AAA", "BBB", 2008), ("CCC", "DDD", 2005),
+                    ("DDD", "CCC", 2020), ("AAA", "EEE", 2003), ("AAA", "FFF", 2009), ("AAA", "FFF", 2010)])
+    fta = gravity_data.fta_dummy(pairs, agreements, members)
+    # AAA-EEE share the customs union (not the last union checked): no FTA; AAA-FFF from the EAEU in 2010
+    assert fta.tolist() == [1, 1, 0, 1, 1, 0, 1, 0] and fta.dtype.kind == "i"
+    # measured a year ahead, the union that starts then supersedes the FTA
+    assert gravity_data.fta_dummy(pairs, agreements, members, shift=1).tolist() == [1, 0, 0, 1, 1, 0, 0, 0]
+
+
+def test_flows_carry_the_estimate_flag_and_no_extra_columns():
+    flows = pd.DataFrame([
+        ("AAA", "BBB", "imports", 2000, 10.0, True),    # B -> A: the importer's report, an IMF estimate,
+        ("BBB", "AAA", "exports", 2000, 9.0, True),     # and the exporter's mirror is one too
+        ("AAA", "CCC", "exports", 2000, 7.0, False),
+    ], columns=["reporter", "partner", "flow", "year", "value_usd_m", "estimate"])
+    frame = gravity_data.bilateral_flows(flows, ["AAA", "BBB", "CCC"])
+    assert list(frame.columns) == ["exporter", "importer", "year", "value_usd_m", "source", "estimate"]
+    assert frame.estimate.dtype == bool
+    row = frame.set_index(["exporter", "importer"])
+    assert bool(row.loc[("BBB", "AAA"), "estimate"]) is True
+    assert bool(row.loc[("AAA", "CCC"), "estimate"]) is False
+    assert bool(row.loc[("CCC", "BBB"), "estimate"]) is False  # unreported: zero, not an estimate

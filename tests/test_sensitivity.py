@@ -234,3 +234,69 @@ def test_golden_sensitivity_values(real):
     effects = real.importance.main_effect
     assert effects["human_development"] == pytest.approx(0.915, abs=0.005)
     assert effects["gdp_per_head_ppp"] == pytest.approx(0.896, abs=0.005)
+
+
+# ---- the whole analysis on a small synthetic panel ------------------------------------------
+
+def _small_run(**options):
+    panel = synthetic_panel(3)
+    directions = pd.Series(1, index=panel.columns).where(panel.columns != "v1", -1)
+    panels, treated = [panel, panel + 0.05 * synthetic_panel(4)], [panel.clip(upper=2), panel.clip(upper=1.5)]
+    available = pd.DataFrame(True, index=panel.index, columns=panel.columns)
+    available.loc["C2", "v3"] = False
+    fact = sensitivity.factorial(panels, treated, directions, 2004, 3, available=available)
+    nominal = pd.Series(fact.ranks[0, 1, 0, 0, 0, 0], index=fact.countries)[::-1]  # one combination's ranks
+    result = sensitivity.run(panels, treated, directions, nominal, 2004, max_iter=3, n_base=16, seed=9,
+                             countries_of_interest=("C2", "C5"), available=available, **options)
+    return result, fact, nominal
+
+
+def test_run_is_the_stated_composition_on_a_small_panel():
+    result, fact, nominal = _small_run()
+    np.testing.assert_array_equal(result.factorial.ranks, fact.ranks)
+    assert result.factorial.countries == fact.countries == [f"C{c}" for c in range(6)]
+    assert list(result.nominal.index) == fact.countries
+    design = sensitivity.sobol_design(sensitivity.INPUTS, 16, 9)
+    np.testing.assert_array_equal(result.design, design)
+    assert design.shape == (16 * 8, 6)
+    n_levels = [2, 2, 3, 4, 2, 2]
+    expected_levels = np.column_stack([sensitivity.level_index(design[:, j], n) for j, n in enumerate(n_levels)])
+    np.testing.assert_array_equal(result.levels, expected_levels)
+    nominal_ranks = nominal.reindex(fact.countries).to_numpy()
+    runs = fact.ranks[tuple(expected_levels.T)]
+    np.testing.assert_allclose(result.shift, np.abs(runs - nominal_ranks).mean(axis=1))
+    # the combination the nominal ranks come from has no shift
+    assert sensitivity.mean_shift(fact.ranks, nominal_ranks)[0, 1, 0, 0, 0, 0] == 0
+    assert list(result.sobol) == ["mean_shift", "rank_C2", "rank_C5"]
+    full = sensitivity.mean_shift(fact.ranks, nominal_ranks)
+    for name, sample, exact in [("mean_shift", result.shift, full),
+                                ("rank_C2", runs[:, 2], fact.ranks[..., 2]),
+                                ("rank_C5", runs[:, 5], fact.ranks[..., 5])]:
+        expected = sensitivity.sobol_indices(sensitivity.INPUTS, sample.astype(float), 9).join(
+            sensitivity.exact_indices(exact.astype(float), sensitivity.INPUTS))
+        pd.testing.assert_frame_equal(result.sobol[name], expected)
+    pd.testing.assert_frame_equal(result.distribution, sensitivity.rank_distribution(fact, nominal))
+    assert result.shift_summary == pytest.approx({
+        "mean": full.mean(), "median": np.median(full), "p05": np.quantile(full, 0.05),
+        "p95": np.quantile(full, 0.95), "sample_mean": result.shift.mean()})
+    assert result.settings == {"n_base": 16, "n_runs": 128, "seed": 9, "year": 2004, "max_iter": 3,
+                               "n_imputations": 2, "n_combinations": 192, "bod_bounds": (0.5, 2.0),
+                               "geometric_floor": 0.1, "conf_level": 0.95, "n_resamples": 200}
+    assert set(result.timings) == {"factorial_s", "sobol_s", "total_s"}
+    assert result.timings["total_s"] == pytest.approx(result.timings["factorial_s"] + result.timings["sobol_s"])
+    assert min(result.timings.values()) > 0
+
+
+def test_run_needs_a_nominal_rank_for_every_country():
+    panel = synthetic_panel(3)
+    directions = pd.Series(1, index=panel.columns)
+    nominal = pd.Series(range(1, 6), index=[f"C{c}" for c in range(5)])
+    with pytest.raises(ValueError, match="the nominal ranks do not cover every country"):
+        sensitivity.run([panel], [panel], directions, nominal, 2004, max_iter=1, n_base=8)
+
+
+def test_run_defaults():
+    import inspect
+    parameters = inspect.signature(sensitivity.run).parameters
+    assert parameters["max_iter"].default == 50 and parameters["n_base"].default == 4096
+    assert parameters["seed"].default == 20231 and parameters["countries_of_interest"].default == ("KAZ",)

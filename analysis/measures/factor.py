@@ -21,8 +21,7 @@ variables (columns):
    is largest, and weight it by that scaled square times the factor's share of the
    variance the retained factors explain; the weights are then scaled to sum to one.
 5. Composite: :func:`min_max` normalisation over the pooled panel, each indicator in
-   its declared direction (:mod:`analysis.measures.directions`; :func:`polarity`, the
-   sign of its own loading, is kept for comparison only), then :func:`composite` (a
+   its declared direction (:mod:`analysis.measures.directions`), then :func:`composite` (a
    weighted sum, 0-100, with weights renormalised where a cell is unavailable) and
    :func:`ranks` within each year.
 6. Uncertainty: :func:`cluster_bootstrap` resamples whole countries (all their years
@@ -349,12 +348,6 @@ def handbook_weights(loadings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"factor": loadings.columns[assigned], "scaled_loading": scaled[rows, assigned],
                          "factor_share": (explained / explained.sum())[assigned], "weight": weight},
                         index=loadings.index)
-
-
-def polarity(loadings: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
-    """+1 or -1 per indicator: the sign of its loading on the factor it is assigned to."""
-    own = [loadings.at[variable, factor] for variable, factor in weights.factor.items()]
-    return pd.Series(np.where(np.array(own) < 0, -1, 1), index=loadings.index, name="polarity")
 
 
 def min_max(data: pd.DataFrame, direction: pd.Series | None = None) -> pd.DataFrame:

@@ -51,6 +51,20 @@ def within(panel: pd.DataFrame, periods: list[tuple[int, int]]) -> pd.DataFrame:
     return averages - averages.groupby(level="iso3").transform("mean")
 
 
+def effective_rows(within_data: pd.DataFrame) -> int:
+    """The degrees of freedom of within-country deviations: each country's deviations
+    sum to zero, so ``n`` rows of ``G`` countries carry ``n - G`` free values."""
+    return len(within_data) - within_data.index.get_level_values("iso3").nunique()
+
+
+def parallel_within(within_data: pd.DataFrame, n_iter: int, seed: int) -> factor.ParallelAnalysis:
+    """Horn's parallel analysis of within-country deviations (:func:`within`) against
+    random data with as many rows as the deviations have degrees of freedom
+    (:func:`effective_rows`); random data with every row would set too low a bar."""
+    return factor.parallel_analysis_from_correlation(factor.correlation(within_data.to_numpy(float)),
+                                                     effective_rows(within_data), n_iter, seed)
+
+
 def _extract(data: pd.DataFrame, k: int) -> factor.Extraction:
     """Iterated principal axis, varimax (no rotation for a single factor)."""
     return factor.extract(data, k, rotation="varimax" if k > 1 else "none", max_iter=MAX_ITER)

@@ -57,7 +57,7 @@ class FactorStudy:
     scree: int
     parallel: factor.ParallelAnalysis
     parallel_between: factor.ParallelAnalysis   # country means
-    parallel_within: factor.ParallelAnalysis    # period averages minus country means
+    parallel_within: factor.ParallelAnalysis    # period averages minus country means (n - G degrees of freedom)
     factor_count: factor_number.FactorCount     # the rule's steps
     heywood: pd.DataFrame                       # k -> largest iterated communality
     alternatives: dict                          # k -> loadings, communalities, variance, weights (k = 2, 3)
@@ -118,6 +118,14 @@ def _ranked(scores: pd.Series, years: pd.Series) -> pd.Series:
     return factor.ranks(scores, years)
 
 
+def first_component_scores(z: pd.DataFrame, corr: np.ndarray, reference: pd.Series) -> pd.Series:
+    """The rows of ``z`` scored on the first principal component (the unit eigenvector
+    of the largest eigenvalue of ``corr``), signed to go with ``reference``."""
+    vector = np.linalg.eigh(corr)[1][:, -1]
+    score = pd.Series(z.to_numpy() @ vector, index=z.index)
+    return -score if np.corrcoef(score, reference)[0, 1] < 0 else score
+
+
 def run(extract, integration: results.IntegrationResults | None = None, n_boot: int = N_BOOT,
         n_parallel: int = N_PARALLEL, seed: int = SEED) -> FactorStudy:
     integration = integration or results.compute(extract)
@@ -140,7 +148,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     parallel = factor.parallel_analysis(z, n_parallel, seed)
     between, within = factor_number.between(z), factor_number.within(z, panel.PERIODS)
     parallel_between = factor.parallel_analysis(between, n_parallel, seed)
-    parallel_within = factor.parallel_analysis(within, n_parallel, seed)
+    parallel_within = factor_number.parallel_within(within, n_parallel, seed)
     count = factor_number.choose_k(between, z, n_parallel, seed)
     k = count.k
     max_iter = factor_number.MAX_ITER  # always iterated to convergence
@@ -210,11 +218,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     scenarios = {"bootstrap_median": (rank_interval["median"].reindex(index.index), None)}
     equal = pd.Series(1 / len(variables), index=variables)
     scenarios["equal_weights"] = (None, factor.composite(normalised, equal, available))
-    first_component = np.linalg.eigh(corr.to_numpy())[1][:, -1]
-    pc_score = pd.Series(z.to_numpy() @ first_component, index=z.index)
-    if np.corrcoef(pc_score, score)[0, 1] < 0:
-        pc_score = -pc_score
-    scenarios["first_component"] = (None, pc_score)
+    scenarios["first_component"] = (None, first_component_scores(z, corr.to_numpy(), score))
     for left_out in variables:
         kept = [v for v in variables if v != left_out]
         _, alt_weights = _solution(z[kept], k, max_iter)

@@ -144,6 +144,14 @@ def adding_up_gap(fit, data: pd.DataFrame, by: str = "exporter_year") -> float:
     """Largest relative gap between fitted and observed totals by ``by`` (zero up to
     the solver's tolerance for PPML with those fixed effects; Fally 2015)."""
     kept = data.drop(index=data.index[fit._na_index]) if len(fit._na_index) else data
+    if len(kept) != fit._N:
+        # PPML also drops the flows of a fixed-effect group whose flows are all zero
+        zero_group = np.zeros(len(kept), dtype=bool)
+        for name in FIXED_EFFECTS.split(" + "):
+            zero_group |= (kept.groupby(name).value_usd_m.transform("sum") == 0).to_numpy()
+        kept = kept[~zero_group]
+    if len(kept) != fit._N:
+        raise ValueError(f"{len(kept)} rows left for {fit._N} estimation observations")
     fitted = pd.Series(np.asarray(fit.predict(type="response")), index=kept.index)
     totals = pd.DataFrame({"observed": kept.value_usd_m, "fitted": fitted, by: kept[by]}).groupby(by).sum()
     totals = totals[totals.observed > 0]
