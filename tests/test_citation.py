@@ -85,9 +85,21 @@ def test_dates_read_as_each_language_writes_them(lang, expected):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_page_references_name_the_page_title_edition_version_and_date(lang):
     page = citation.page_reference(lang, RELEASE, "Деректер")
-    for part in ("Деректер", t("book.author", lang), "(2026)", t("book.title", lang), t("cite.edition", lang),
+    for part in ("Деректер", t("book.author", lang), "2026", t("book.title", lang), t("cite.edition", lang),
                  "1.2.3+abcdef0123", citation.long_date(RELEASE.date, lang)):
         assert part in page
+
+
+@pytest.mark.parametrize("lang, expected", [
+    # ГОСТ Р 7.0.100–2018 for a part of an electronic resource: the part // the whole / its authors
+    ("ru", "Деректер // {title} / {authors}. – Русское издание. – Версия 1.2.3+abcdef0123 (2 марта 2026 г.). – 2026."),
+    ("kk", "Деректер // {title} / {authors}. – Қазақ тіліндегі басылым. – 1.2.3+abcdef0123 нұсқасы "
+           "(2026 жылғы 2 наурыз). – 2026."),
+    ("en", "{authors} (2026). “Деректер”. In {title}. English edition. Version 1.2.3+abcdef0123, 2 March 2026."),
+])
+def test_page_references_follow_the_edition_s_norm(lang, expected):
+    assert citation.page_reference(lang, RELEASE, "Деректер") == expected.format(
+        title=t("book.title", lang), authors=t("book.author", lang))
 
 
 # ---- where the book is published -------------------------------------------------------
@@ -150,14 +162,14 @@ def plain_style(source: str) -> list[str]:
 # pybtex's web references ("URL: ...", "doi:..."); the titles keep their case (braced).
 @pytest.mark.parametrize("lang, where, expected", [
     ("ru", SITE, "Участники проекта Silk Road Integration. Региональная интеграция на Новом шёлковом пути: "
-                 "измеримое издание. Русское издание, 2026. Версия 1.2.3+abcdef0123 от 2 марта 2026 г. "
+                 "статья и её проверка на открытых данных. Русское издание, 2026. Версия 1.2.3+abcdef0123 от 2 марта 2026 г. "
                  "URL: https://example.org/silk/ru/."),
     ("en", citation.Site("https://example.org/silk", "", "10.5281/zenodo.1234567"),
      "Silk Road Integration contributors. Regional Integration on the New Silk Road: A Measurable Edition. "
      "English edition, 2026. Version 1.2.3+abcdef0123, 2 March 2026. URL: https://example.org/silk/en/, "
      "doi:10.5281/zenodo.1234567."),
     ("kk", LOCAL, "Silk Road Integration жобасының қатысушылары. Жаңа Жібек жолындағы аймақтық интеграция: "
-                  "өлшенетін басылым. Қазақ тіліндегі басылым, 2026. Нұсқасы 1.2.3+abcdef0123, 2026 жылғы 2 наурыз."),
+                  "мақала және оны ашық деректермен тексеру. Қазақ тіліндегі басылым, 2026. Нұсқасы 1.2.3+abcdef0123, 2026 жылғы 2 наурыз."),
 ])
 def test_bibtex_entry_formats_in_the_plain_style(lang, where, expected):
     record = citation.book_bibtex(lang, RELEASE, where)

@@ -31,21 +31,21 @@ def paper(lang, norm):
 
 def test_gost_reference_to_the_russian_edition():
     assert book("ru", norm="gost") == (
-        "Региональная интеграция на Новом шёлковом пути : измеримое издание / Участники проекта "
+        "Региональная интеграция на Новом шёлковом пути : статья и её проверка на открытых данных / Участники проекта "
         "Silk Road Integration. – Версия 1.2.3+abcdef0123. – 2026. – URL: https://example.org/silk/ru/ "
         "(дата обращения: 02.03.2026). – Текст : электронный.")
 
 
 def test_gost_reference_to_the_kazakh_edition_is_in_kazakh():
     assert book("kk", norm="gost") == (
-        "Жаңа Жібек жолындағы аймақтық интеграция : өлшенетін басылым / Silk Road Integration жобасының "
+        "Жаңа Жібек жолындағы аймақтық интеграция : мақала және оны ашық деректермен тексеру / Silk Road Integration жобасының "
         "қатысушылары. – Нұсқасы 1.2.3+abcdef0123. – 2026. – URL: https://example.org/silk/kk/ "
         "(қаралған күні: 02.03.2026). – Мәтін : электрондық.")
 
 
 def test_gost_reference_of_a_build_without_a_public_address_has_no_url():
     assert book("ru", LOCAL, "gost") == (
-        "Региональная интеграция на Новом шёлковом пути : измеримое издание / Участники проекта "
+        "Региональная интеграция на Новом шёлковом пути : статья и её проверка на открытых данных / Участники проекта "
         "Silk Road Integration. – Версия 1.2.3+abcdef0123. – 2026. – Текст : электронный.")
 
 

@@ -51,6 +51,15 @@ def test_a_section_lists_its_statements_in_the_files_order_or_says_it_is_empty()
         assert claims_text.section_markdown("consistent", statements, ledger, lang) == t("conclusions.empty", lang)
 
 
+@pytest.mark.parametrize(("lang", "wording", "expected"), [
+    ("ru", "В проекте участвуют пятьдесят восемь стран.", "«В проекте участвуют пятьдесят восемь стран»."),
+    ("kk", "«Бір белдеу, бір жол» бастамасы.", "«„Бір белдеу, бір жол“ бастамасы»."),
+    ("en", "Fifty-eight countries take part.", "“Fifty-eight countries take part”."),
+])
+def test_the_paper_s_words_are_quoted_with_the_full_stop_after_the_quotes(lang, wording, expected):
+    assert claims_text.quoted_claim(wording, lang) == expected
+
+
 def test_a_statement_fills_in_the_claims_wording_verdict_and_reason():
     from analysis.data.load import load_extract
 
@@ -58,7 +67,7 @@ def test_a_statement_fills_in_the_claims_wording_verdict_and_reason():
     statement = claims_text.load_statements().set_index("decided_by").loc["C7"]
     text = claims_text.statement_markdown(statement, ledger.loc["C7"], "en")
     assert text.startswith("**The central corridor's single customs zone.** The paper's argument for the central "
-                           "corridor: *The central corridor of the Silk Road Economic Belt")
+                           "corridor: “The central corridor of the Silk Road Economic Belt")
     assert "The ledger finds the claim consistent (C7)." in text
     assert "Customs borders crossed: 1 on the central corridor" in text
     assert "{doc}`routes`" in text and "{wording}" not in text

@@ -66,7 +66,7 @@ BAD = {
                                     [r"row 2, field \"second\": S5 is not among the items the book ranks in group S; "
                                      r"the file compares exactly S1, S2, S3"]),
     "unknown level": (lambda: _changed(rows(), 1, 0, "X"), "kk",
-                      [r"2-жол, «level» өрісі: табылған мән — «X»", r"S, W, O, T, groups"]),
+                      [r"2-жол, «level» өрісі: табылған мән\u00a0— «X»", r"S, W, O, T, groups"]),
     "inconsistent": (lambda: _changed(_changed(_changed(rows(), 1, 3, "9"), 2, 3, "1/9"), 3, 3, "9"), "en",
                      [r"row \d, field \"judgement\": the judgements of level S contradict each other: "
                       r"the consistency ratio is \d\.\d{3}, above the limit of 0\.10; revisit S\d : S\d"]),
@@ -164,7 +164,7 @@ def test_a_good_folder_of_judges_renders_a_standalone_page_and_prints_the_result
     top = re.findall(r"^  (\d)\. ([SWOT]\d+) +(0,\d{3})  \S", out, re.M)
     assert [rank for rank, _, _ in top] == ["1", "2", "3", "4", "5"]
     assert top[0][1] == "O6"  # the alternative judge's O6 against the book's equal judgements
-    ratios = re.search(r"Отношения согласованности \(предел — 0,10\):\n(.*?)\nОтчёт", out, re.S)[1]
+    ratios = re.search(r"Отношения согласованности \(предел\u00a0— 0,10\):\n(.*?)\nОтчёт", out, re.S)[1]
     assert len(re.findall(r"^  (S|W|O|T|groups) +(0,\d{3}) +(0,\d{3}) +(0,\d{3})$", ratios, re.M)) == 5
     page = tmp_path / "out" / "swot-ru.html"
     assert f"Отчёт (откройте в браузере): {page}" in out
@@ -190,4 +190,5 @@ def test_the_readme_lists_the_items_the_book_ranks_and_the_command():
     listed = set(re.findall(r"`([SWOT]\d+)`", row))
     ranked = {code for level, codes in judgement_file.book_pairs().items() if level != "groups" for code in codes}
     assert listed == ranked
-    assert "make swot JUDGEMENTS=" in readme and "papermill -" not in readme
+    swot_section = readme.split("## The SWOT chapter with your own judgements", 1)[1].split("\n## ", 1)[0]
+    assert "make swot JUDGEMENTS=" in swot_section and "papermill" not in swot_section

@@ -34,6 +34,9 @@ def test_the_rules_find_and_fix():
     assert "Астана\u00a0— столица" in fixed and "29\u00a0%" in fixed and "Фингера\u00a0— Крейнина" in fixed
     # ranges keep their unspaced en dash, compounds their hyphen
     assert typography.problems("в 2000–2020 годах, Азия-Тынық мұхиты") == []
+    # the area separator of a ГОСТ reference follows a full stop and stays as the norm writes it
+    assert typography.problems("Введение // Книга / Авторы. – Русское издание. – 2026.") == []
+    assert typography.fix("Книга. – 2026.") == "Книга. – 2026."
     assert [rule for _, rule, _ in typography.problems("«в «кавычках»» и ``TeX''")] == \
         ["TeX quotes", "TeX quotes", "«…» inside «…» (write „…“ inside)"]
 

@@ -144,7 +144,7 @@ def version_line(lang: str, release: Release) -> str:
 def page_reference(lang: str, release: Release, page_title: str) -> str:
     return t("cite.page_reference", lang, authors=t("book.author", lang), year=release.date.year,
              page=page_title, title=t("book.title", lang), edition=t("cite.edition", lang),
-             version_line=version_line(lang, release))
+             version_line=version_line(lang, release), version=release.label, date=long_date(release.date, lang))
 
 
 # ---- the paper -------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 * A dash between words is an em dash with a no-break space before it («Астана\u00a0— столица»),
   so that a line never starts with a dash; a spaced en dash (« – ») is not a dash of
-  either language (an unspaced en dash stays in ranges: 2000–2020).
+  either language (an unspaced en dash stays in ranges: 2000–2020), except as the area
+  separator of a ГОСТ Р 7.0.100–2018 reference, which follows a full stop («2026. – URL»).
 * A number and «%» are joined by a no-break space (29\u00a0%).
 * Names of a pair or of a route are joined the same way: «Фингера\u00a0— Крейнина»,
   «Батыс Еуропа\u00a0— Батыс Қытай».
@@ -23,7 +24,7 @@ LOWER = "а-яёәғқңөұүһі"
 
 SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t]+—")
 DASH_AFTER_LINE_BREAK = re.compile(r"(?<=\S)\n([ \t]*)—(?=[ \t])")
-SPACED_EN_DASH = re.compile(r"(?<=\S)[ \t\u00a0]+–[ \t]+")
+SPACED_EN_DASH = re.compile(r"(?<=[^\s.])[ \t\u00a0]+–[ \t]+")
 SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \t]+%")
 PAIR_WITH_EN_DASH = re.compile(rf"(?<=[{UPPER}][{LOWER}])([{LOWER}]*)–(?=[{UPPER}])")
 NESTED_QUOTES = re.compile(r"«[^»]*«")

@@ -111,12 +111,22 @@ def load_statements(path: Path = CONCLUSIONS_FILE, claim_ids: set[str] | None = 
     return table
 
 
+def quoted_claim(wording: str, lang: str) -> str:
+    """The paper's words as a quotation after a colon: «Жобаға … қатысады». in kk and ru (quotes
+    inside become „…“), “…”. in English; the sentence's full stop goes after the quotes."""
+    text = wording.strip().removesuffix(".")
+    if lang == "en":
+        return f"“{text}”."
+    return "«" + text.replace("«", "„").replace("»", "“") + "»."
+
+
 def statement_markdown(statement, ledger_row, lang: str) -> str:
     """One statement as a paragraph: its lead in bold, then its text with the claim's
     wording, the ledger's verdict and the verdict's reason filled in."""
     verdict = t("conclusions.verdict", lang, claim=ledger_row["id"],
                 verdict=t(f"claims.verdict.{ledger_row['verdict']}", lang))
-    fill = {"wording": f"*{ledger_row[f'wording_{lang}']}*", "verdict": verdict, "reason": reason(ledger_row, lang)}
+    fill = {"wording": quoted_claim(ledger_row[f"wording_{lang}"], lang), "verdict": verdict,
+            "reason": reason(ledger_row, lang)}
     text = PLACEHOLDER.sub(lambda match: fill[match.group(1)], statement[f"text_{lang}"])
     return f"**{statement[f'lead_{lang}']}** {text}"
 
