@@ -4,8 +4,6 @@ prose pages, the catalogue and the reference tables follow it; the notebook chap
 held to their present count until they are edited (the count may only go down)."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 
@@ -15,6 +13,8 @@ import yaml
 from analysis.present import i18n
 from tooling import notebooks, typography
 from tooling.build import NOTEBOOK_DIR, PROSE_DIR, REPO
+
+import edition_texts
 
 CYRILLIC = ("kk", "ru")
 ROLE_TARGET = re.compile(r"(\{[a-z:-]+\})`[^`]*`")
@@ -47,29 +47,6 @@ def _catalogue(lang):
         yield f"catalogue {key}", " ".join(text.values()) if isinstance(text, dict) else str(text)
 
 
-def _yaml_values(node, lang, where):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == lang and isinstance(value, str):
-                yield where, value
-            else:
-                yield from _yaml_values(value, lang, f"{where}/{key}")
-    elif isinstance(node, list):
-        for number, value in enumerate(node):
-            yield from _yaml_values(value, lang, f"{where}[{number}]")
-
-
-def _reference(lang):
-    folder = REPO / "data" / "reference"
-    for path in sorted(folder.glob("*.csv")):
-        for line, row in enumerate(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")), 2):
-            for column, value in row.items():
-                if column and value and (column == lang or column.endswith(f"_{lang}")):
-                    yield f"{path.name} row {line} {column}", value
-    for path in sorted(folder.glob("*.yml")):
-        yield from _yaml_values(yaml.safe_load(path.read_text(encoding="utf-8")), lang, path.name)
-
-
 def _problems(sources):
     return [f"{where} line {line}: {rule}: {excerpt!r}" for where, text in sources
             for line, rule, excerpt in typography.problems(_visible(text))]
@@ -81,12 +58,12 @@ def test_prose_pages_catalogue_and_reference_tables(lang):
              for p in sorted((PROSE_DIR / lang).glob("*.md"))]
     assert _problems(pages) == []
     assert _problems(_catalogue(lang)) == []
-    assert _problems(_reference(lang)) == []
+    assert _problems(edition_texts.reference_texts(lang)) == []
 
 
 def test_no_tex_quotes_in_english():
     sources = [(str(p), p.read_text(encoding="utf-8")) for p in sorted((PROSE_DIR / "en").glob("*.md"))]
-    sources += list(_catalogue("en")) + list(_reference("en"))
+    sources += list(_catalogue("en")) + list(edition_texts.reference_texts("en"))
     assert [p for p in _problems(sources) if "TeX" in p] == []
 
 
