@@ -1,8 +1,9 @@
 """Refresh the raw mirror from the agencies' own services.
 
 The extract builder reads raw official files from ``../shared/data/raw/``. This package
-downloads fresh copies from the World Bank Indicators API, the IMF's SDMX data
-service for the Direction of Trade Statistics and the UN DESA file server, and writes
+downloads fresh copies from the World Bank Indicators API, the IMF's SDMX 3.0 data API
+for International Trade in Goods (IMTS, :mod:`.imts`; the successor of the Direction of
+Trade Statistics, whose retired service :mod:`.imf` targets) and the UN DESA file server, and writes
 them under the same relative paths and in the same formats as the mirror, so that the
 builder reads them unchanged. The builder needs every raw file, so a refresh goes::
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis.data.refresh [--raw-dir DIR] [--overwrite] {wdi,dots,undesa} ...``.
+"""Command line: ``python -m analysis.data.refresh [--raw-dir DIR] [--overwrite] {wdi,imts,dots,undesa} ...``.
 
 Files are written in the layout of the shared raw mirror, under a separate folder by
 default, so that the extract can be rebuilt from them with ``SILKROAD_RAW_DIR=DIR``.
@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from analysis.errors import DataError
 from analysis.paths import RAW_DIR
-from analysis.data.refresh import imf, undesa, worldbank
+from analysis.data.refresh import imf, imts, undesa, worldbank
 from analysis.data.refresh.transport import new_session
 
 DEFAULT_RAW_DIR = RAW_DIR.parent / "raw-refresh"
@@ -42,7 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"save the bulk API_<CODE>_DS2 CSV into {BULK_CSV_DIR} instead of "
                           f"the long data.csv into {worldbank.DATAHUB_DIR}")
 
-    dots = commands.add_parser("dots", help="IMF Direction of Trade Statistics workbooks")
+    trade = commands.add_parser(
+        "imts", help="IMF International Trade in Goods (IMTS, the successor of DOTS), SDMX-CSV",
+        description="One SDMX 3.0 request per indicator, saved unchanged under "
+                    f"{imts.DATA_DIR} with its provenance in {imts.SOURCE_FILE}. The request was "
+                    "written from the IMF's documented format: check it against the IMF's "
+                    "current API documentation.")
+    trade.add_argument("indicators", nargs="*", metavar="INDICATOR", type=_imts_indicator,
+                       help=f"indicator codes (default: all of {', '.join(imts.INDICATORS)})")
+    trade.add_argument("--all-countries", action="store_true",
+                       help="ask for every reporter (key '*') instead of the book's countries and "
+                            "the world")
+    trade.add_argument("--since", type=int, metavar="YEAR",
+                       help="ask only for years from YEAR on (filter c[TIME_PERIOD]=ge:YEAR)")
+
+    dots = commands.add_parser("dots", help="IMF Direction of Trade Statistics workbooks "
+                                            "(retired service; see imts)")
     dots.add_argument("reporters", nargs="+", metavar="CODE",
                       help=f"IMF area code of a reporter listed in {imf.AREAS_CSV.name}, e.g. KZ")
     dots.add_argument("--start", type=int, default=1960, help="first year (default: 1960)")
@@ -97,9 +112,25 @@ def _refresh_dots(args: argparse.Namespace, session: Any) -> list[Path]:
     return written
 
 
+def _imts_indicator(code: str) -> str:
+    # not `choices`: argparse checks a `*` positional's empty default against them
+    if code not in imts.INDICATORS:
+        raise argparse.ArgumentTypeError(f"invalid choice: {code!r} (choose from "
+                                         f"{', '.join(imts.INDICATORS)})")
+    return code
+
+
+def _refresh_imts(args: argparse.Namespace, session: Any) -> list[Path]:
+    countries = imts.ALL if args.all_countries else None
+    indicators = args.indicators or list(imts.INDICATORS)
+    return imts.refresh_imts(indicators, args.raw_dir, session=session, countries=countries,
+                             since=args.since)
+
+
 def _refresh_undesa(args: argparse.Namespace, session: Any) -> list[Path]:
     out_path = args.raw_dir / UNDESA_DIR / Path(urlparse(args.url).path).name
     return [undesa.download(args.url, out_path, session=session, expected_sha256=args.sha256)]
 
 
-COMMANDS = {"wdi": _refresh_wdi, "dots": _refresh_dots, "undesa": _refresh_undesa}
+COMMANDS = {"wdi": _refresh_wdi, "imts": _refresh_imts, "dots": _refresh_dots,
+            "undesa": _refresh_undesa}

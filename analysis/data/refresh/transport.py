@@ -25,14 +25,18 @@ def new_session() -> requests.Session:
     return session
 
 
-def get(url: str, session: Any, *, stream: bool = False) -> Any:
+def get(url: str, session: Any, *, stream: bool = False, headers: dict[str, str] | None = None,
+        timeout: tuple[float, float] = TIMEOUT_SECONDS) -> Any:
     """GET ``url``, retrying server errors (5xx) with exponential backoff.
 
-    Returns the response of a 200; anything else raises :class:`RefreshError`.
+    ``headers`` are sent with this request only (for example an ``Accept`` header that
+    chooses the response format). Returns the response of a 200; anything else raises
+    :class:`RefreshError`.
     """
+    extra = {} if headers is None else {"headers": dict(headers)}
     for attempt in range(RETRIES + 1):
         try:
-            response = session.get(url, timeout=TIMEOUT_SECONDS, stream=stream)
+            response = session.get(url, timeout=timeout, stream=stream, **extra)
         except requests.RequestException as exc:
             raise RefreshError(url, f"request failed: {exc}") from exc
         if response.status_code < 500 or attempt == RETRIES:
