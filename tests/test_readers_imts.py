@@ -121,6 +121,26 @@ def test_the_header_may_name_a_sub_field_separator(tmp_path):
     assert records(imts.read_imts_csv(path, AREAS).flows) == records(imts.read_imts_csv(EXPORTS, AREAS).flows)
 
 
+def test_a_byte_order_mark_and_blank_lines_change_nothing_but_the_lines(tmp_path):
+    path = tmp_path / EXPORTS.name
+    text = EXPORTS.read_text(encoding="utf-8").replace("\n", "\n\n", 3)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    report, original = imts.read_imts_csv(path, AREAS), imts.read_imts_csv(EXPORTS, AREAS)
+    pd.testing.assert_frame_equal(report.flows, original.flows)
+    assert report.count == original.count
+    # a blank line after each of the first three lines: line 2 moves by 1, 3 by 2, the rest by 3
+    assert (report.origins.line - original.origins.line).tolist() == [
+        min(line - 1, 3) for line in original.origins.line]
+
+
+def test_a_header_without_rows_reads_as_no_flows(tmp_path):
+    path = tmp_path / EXPORTS.name
+    path.write_text(EXPORTS.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    report = imts.read_imts_csv(path, AREAS)
+    assert report.flows.empty and list(report.flows.columns) == dots.COLUMNS
+    assert report.count.as_dict() == {"unit": "reporter-partner-year row", "read": 0, "kept": 0, "dropped": {}}
+
+
 # --- the same table as the DOTS reader's ----------------------------------------------------
 
 # The fixture's values as DOTS workbooks would hold them: US$ millions, estimates as "x e";
@@ -325,6 +345,9 @@ BAD = {
                "a second value for KAZ WLD exports 2019 (first in line 2)"),
     "short row": ((LINE_2, "dataflow,IMF.STA:IMTS(1.0.0),I,KAZ,XG_FOB_USD,G001,A"), 2, None,
                   "7 fields where the header has 11: is the file truncated?"),
+    "long row": ((LINE_2, LINE_2 + ",extra"), 2, None, "12 fields where the header has 11: is the file truncated?"),
+    "not UTF-8": ((LINE_2, LINE_2.replace("KAZ", "K\udcffZ")), None, None,
+                  "not valid UTF-8 (invalid start byte): is the file truncated?"),
 }
 
 
@@ -334,7 +357,7 @@ def test_bad_input_names_file_line_and_column(tmp_path, case):
     text = EXPORTS.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / EXPORTS.name
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_bytes(text.replace(old, new, 1).encode("utf-8", errors="surrogateescape"))
     with pytest.raises(DataError) as error:
         imts.read_imts_csv(path, AREAS)
     assert (error.value.file, error.value.row, error.value.field, error.value.message) == (

@@ -27,14 +27,16 @@ line (header = line 1) and the column, rather than being guessed at.
 """
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.data import reference
-from analysis.data.readers._common import RowCount, header_positions, parse_float, read_csv
+from analysis.data.readers._common import RowCount, header_positions, parse_float, require_file
 from analysis.data.readers.dots import COLUMNS
 from analysis.errors import DataError
 
@@ -107,112 +109,184 @@ def read_imts_csv(path: str | Path, areas: ImtsAreas, *, reporters: set[str] | N
 
     Reporters and partners are kept when they have an ISO3 code (countries, and the
     groups the area table codes: the world); of those only ``reporters`` and
-    ``partners`` when given, and only ``years`` when given.
+    ``partners`` when given, and only ``years`` when given. The checks run column by
+    column over the whole file (a whole-dataflow answer has hundreds of thousands of
+    rows); each names the first line that fails it.
     """
-    header, records = read_csv(Path(path), ends_with_line_break=False)
-    path = Path(path)
+    path = require_file(path)
+    header, table = _load(path)
     if not STRUCTURE_HEADER.fullmatch(header[0]):
         raise DataError(path, "not SDMX-CSV 2.0: the first column must be STRUCTURE (or "
                         f"STRUCTURE[x]), found {header[0][:40]!r}", row=1, field=header[0][:40])
-    where = header_positions(path, header, REQUIRED)
-    where["STRUCTURE"] = 0
+    header_positions(path, header, REQUIRED)
     status_column = next((name for name in STATUS_COLUMNS if name in header), None)
     if status_column is None:
         raise DataError(path, f"no status column ({' or '.join(STATUS_COLUMNS)}): the IMF's "
                         "estimates could not be flagged", row=1, field=STATUS_COLUMNS[0])
-    where["status"] = header.index(status_column)
-    action = header.index("ACTION") if "ACTION" in header else None
+    value = {name: _stripped(table[column]) for name, column in
+             [(name, name) for name in REQUIRED] + [("STRUCTURE", header[0]), ("status", status_column)]}
+    line = table["line"]
+    structure = _check_rows(path, table, value, line, status_column)
     count = RowCount(CELL)
-    rows: list[tuple] = []
-    seen: dict[tuple, int] = {}
-    structure = ""
-    for line, fields in records:
-        value = {name: fields[position].strip() for name, position in where.items()}
-        structure = _check_structure(path, line, value, structure)
-        if action is not None and fields[action].strip() not in DATA_ACTIONS:
-            raise DataError(path, f"action {fields[action]!r} is not data (I, A or R): a deletion "
-                            "message cannot be read as observations", row=line, field="ACTION")
-        if value["FREQUENCY"] != "A":
-            raise DataError(path, f"frequency {value['FREQUENCY']!r}: the file must hold annual "
-                            "observations (A)", row=line, field="FREQUENCY")
-        status = value["status"]
-        if status and status not in OBS_STATUS:
-            raise DataError(path, f"status {status!r} is not an SDMX observation status "
-                            f"({', '.join(OBS_STATUS)})", row=line, field=status_column)
-        indicator = value["INDICATOR"]
-        if indicator not in FLOWS:
-            if indicator not in NOT_IN_TABLE:
-                raise DataError(path, f"indicator {indicator!r} is not an IMTS trade indicator "
-                                f"({', '.join([*FLOWS, *NOT_IN_TABLE])})", row=line, field="INDICATOR")
-            count.drop(f"indicator {indicator} ({NOT_IN_TABLE[indicator]}), not in the table")
+    indicator = value["INDICATOR"]
+    for code, meaning in NOT_IN_TABLE.items():
+        _drop(count, f"indicator {code} ({meaning}), not in the table", int((indicator == code).sum()))
+    rows = indicator.isin(list(FLOWS))
+    value = {name: column[rows] for name, column in value.items()}
+    line = line[rows]
+    periods, distinct = pd.factorize(value["TIME_PERIOD"])
+    not_a_year = np.array([not re.fullmatch(r"(19|20)\d\d", text) for text in np.asarray(distinct, dtype=object)],
+                          dtype=bool)[periods]
+    _first_failure(path, pd.Series(not_a_year, index=line.index), line, "TIME_PERIOD",
+                   lambda bad: f"{bad!r} is not a year (annual TIME_PERIOD like 2021)", value["TIME_PERIOD"])
+    year = value["TIME_PERIOD"].astype("int64")
+    reporter, reporter_kind = _areas(path, value["COUNTRY"], line, "COUNTRY", areas)
+    partner, partner_kind = _areas(path, value["COUNTERPART_COUNTRY"], line, "COUNTERPART_COUNTRY", areas)
+    # the rules that leave a row out, in this order; a row falls under the first that applies
+    rules = [(reporter == "", reporter_kind.map({kind: "reporter " + UNCODED_RULES.get(kind, f"of kind {kind}")
+                                                 for kind in reporter_kind.unique()})),
+             (~reporter.isin(reporters) if reporters is not None else None, "not a wanted reporter"),
+             (partner == "", partner_kind.map({kind: UNCODED_RULES.get(kind, f"kind {kind}")
+                                               for kind in partner_kind.unique()})),
+             (~partner.isin(partners) if partners is not None else None, "not a wanted partner"),
+             (~year.isin(years) if years is not None else None, "outside the years"),
+             (value["OBS_VALUE"].isin(MISSING_VALUES), "no value")]
+    left = pd.Series(False, index=line.index)
+    for applies, rule in rules:
+        if applies is None:
             continue
-        year = _year(path, line, value["TIME_PERIOD"])
-        reporter = _area(path, line, "COUNTRY", value["COUNTRY"], areas)
-        partner = _area(path, line, "COUNTERPART_COUNTRY", value["COUNTERPART_COUNTRY"], areas)
-        rule = _drop_rule(reporter, partner, year, reporters, partners, years)
-        if rule is None and value["OBS_VALUE"] in MISSING_VALUES:
-            rule = "no value"
-        if rule is not None:
-            count.drop(rule)
-            continue
-        number = parse_float(path, value["OBS_VALUE"], line, "OBS_VALUE")
-        key = (reporter[0], partner[0], FLOWS[indicator], year)
-        if key in seen:
-            raise DataError(path, f"a second value for {' '.join(map(str, key))} (first in line "
-                            f"{seen[key]})", row=line, field="OBS_VALUE")
-        seen[key] = line
-        count.keep()
-        rows.append((*key, number / USD_PER_MILLION, status in ESTIMATE_STATUS, line, "OBS_VALUE"))
+        applies = applies & ~left
+        if isinstance(rule, str):
+            _drop(count, rule, int(applies.sum()))
+        else:
+            for name, cells in rule[applies].value_counts(sort=False).items():
+                _drop(count, name, int(cells))
+        left |= applies
+    kept = ~left
+    number = pd.to_numeric(value["OBS_VALUE"][kept], errors="coerce")
+    bad = ~np.isfinite(number.to_numpy(dtype=float))
+    if bad.any():
+        first = number.index[bad][0]
+        parse_float(path, value["OBS_VALUE"][first], int(line[first]), "OBS_VALUE")  # raises
+    flows = pd.DataFrame({"reporter": reporter[kept], "partner": partner[kept],
+                          "flow": indicator[rows][kept].map(FLOWS), "year": year[kept],
+                          "value_usd_m": number / USD_PER_MILLION,
+                          "estimate": value["status"][kept].isin(ESTIMATE_STATUS),
+                          "line": line[kept], "field": "OBS_VALUE"})
+    _check_unique(path, flows)
+    count.keep(len(flows))
     count.require_balanced(path)
-    flows = pd.DataFrame.from_records(rows, columns=COLUMNS + ["line", "field"])
     flows = flows.astype({"reporter": "str", "partner": "str", "flow": "str", "year": "int64",
                           "value_usd_m": "float64", "estimate": "bool", "line": "int64"})
     flows = flows.sort_values(COLUMNS[:4], ignore_index=True)
     return ImtsReport(flows[COLUMNS], count, flows[["line", "field"]], structure)
 
 
-def _check_structure(path: Path, line: int, value: dict[str, str], structure: str) -> str:
-    if value["STRUCTURE"] != "dataflow":
-        raise DataError(path, f"structure type {value['STRUCTURE']!r}, expected 'dataflow'",
-                        row=line, field="STRUCTURE")
-    found = value["STRUCTURE_ID"]
-    if not found.startswith("IMF.STA:IMTS("):
-        raise DataError(path, f"{found!r} is not the IMF's IMTS dataflow (IMF.STA:IMTS(...))",
-                        row=line, field="STRUCTURE_ID")
-    if structure and found != structure:
-        raise DataError(path, f"{found!r} differs from {structure!r} of the rows before: one file "
-                        "must hold one version of the dataflow", row=line, field="STRUCTURE_ID")
-    return found
+def _drop(count: RowCount, rule: str, rows: int) -> None:
+    if rows:
+        count.drop(rule, rows)
 
 
-def _year(path: Path, line: int, text: str) -> int:
-    if not re.fullmatch(r"(19|20)\d\d", text):
-        raise DataError(path, f"{text!r} is not a year (annual TIME_PERIOD like 2021)", row=line,
-                        field="TIME_PERIOD")
-    return int(text)
+def _load(path: Path) -> tuple[list[str], pd.DataFrame]:
+    """The header and the records as text, with the line each record ends on (header = 1).
+
+    A first pass with the csv module checks every record's width and finds its line, as
+    the other readers do; pandas then reads the same records column by column.
+    """
+    lines: list[int] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = [name.strip() for name in next(reader, [])]
+            if not header:
+                raise DataError(path, "the file is empty")
+            for fields in reader:
+                if len(fields) != len(header):
+                    if not any(fields):
+                        continue
+                    raise DataError(path, f"{len(fields)} fields where the header has {len(header)}: "
+                                          "is the file truncated?", row=reader.line_num)
+                lines.append(reader.line_num)
+    except UnicodeDecodeError as error:
+        raise DataError(path, f"not valid UTF-8 ({error.reason}): is the file truncated?") from error
+    except csv.Error as error:
+        raise DataError(path, f"malformed CSV: {error}", row=reader.line_num) from error
+    if not lines:
+        return header, pd.DataFrame({name: pd.Series(dtype="str") for name in header} | {"line": pd.Series(dtype="int64")})
+    table = pd.read_csv(path, header=None, skiprows=1, names=header, dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    if len(table) != len(lines):
+        raise DataError(path, f"{len(table)} records read where the csv module finds {len(lines)}: "
+                        "an irregular quote or line break?")
+    table["line"] = lines
+    return header, table
 
 
-def _area(path: Path, line: int, column: str, code: str, areas: ImtsAreas) -> tuple[str, str]:
-    resolved = areas.resolve(code)
-    if resolved is None:
-        raise DataError(path, f"{code!r} is neither an ISO3 country code nor an IMF group code "
-                        "(G and three digits); add it to imf_imts_areas.csv with its kind",
-                        row=line, field=column)
-    return resolved
+def _first_failure(path: Path, failing: pd.Series, line: pd.Series, field: str, message, values: pd.Series) -> None:
+    """Raise for the first line where ``failing`` holds; ``message`` takes the value found."""
+    if failing.any():
+        first = failing.idxmax()
+        raise DataError(path, message(values[first]), row=int(line[first]), field=field)
 
 
-def _drop_rule(reporter: tuple[str, str], partner: tuple[str, str], year: int,
-               reporters: set[str] | None, partners: set[str] | None,
-               years: range | None) -> str | None:
-    """The rule that leaves a row out, or None to keep it (checked in this order)."""
-    if not reporter[0]:
-        return "reporter " + UNCODED_RULES.get(reporter[1], f"of kind {reporter[1]}")
-    if reporters is not None and reporter[0] not in reporters:
-        return "not a wanted reporter"
-    if not partner[0]:
-        return UNCODED_RULES.get(partner[1], f"kind {partner[1]}")
-    if partners is not None and partner[0] not in partners:
-        return "not a wanted partner"
-    if years is not None and year not in years:
-        return "outside the years"
-    return None
+def _check_rows(path: Path, table: pd.DataFrame, value: dict[str, pd.Series], line: pd.Series,
+                status_column: str) -> str:
+    """The checks every row must pass, whatever its indicator; returns the STRUCTURE_ID."""
+    _first_failure(path, value["STRUCTURE"] != "dataflow", line, "STRUCTURE",
+                   lambda bad: f"structure type {bad!r}, expected 'dataflow'", value["STRUCTURE"])
+    structure_id = value["STRUCTURE_ID"]
+    _first_failure(path, ~structure_id.str.startswith("IMF.STA:IMTS("), line, "STRUCTURE_ID",
+                   lambda bad: f"{bad!r} is not the IMF's IMTS dataflow (IMF.STA:IMTS(...))", structure_id)
+    structure = structure_id.iloc[0] if len(structure_id) else ""
+    _first_failure(path, structure_id != structure, line, "STRUCTURE_ID",
+                   lambda bad: f"{bad!r} differs from {structure!r} of the rows before: one file "
+                               "must hold one version of the dataflow", structure_id)
+    if "ACTION" in table:
+        action = _stripped(table["ACTION"])
+        _first_failure(path, ~action.isin(DATA_ACTIONS), line, "ACTION",
+                       lambda bad: f"action {bad!r} is not data (I, A or R): a deletion message "
+                                   "cannot be read as observations", action)
+    _first_failure(path, value["FREQUENCY"] != "A", line, "FREQUENCY",
+                   lambda bad: f"frequency {bad!r}: the file must hold annual observations (A)",
+                   value["FREQUENCY"])
+    status = value["status"]
+    _first_failure(path, (status != "") & ~status.isin(list(OBS_STATUS)), line, status_column,
+                   lambda bad: f"status {bad!r} is not an SDMX observation status ({', '.join(OBS_STATUS)})",
+                   status)
+    indicator = value["INDICATOR"]
+    _first_failure(path, ~indicator.isin([*FLOWS, *NOT_IN_TABLE]), line, "INDICATOR",
+                   lambda bad: f"indicator {bad!r} is not an IMTS trade indicator "
+                               f"({', '.join([*FLOWS, *NOT_IN_TABLE])})", indicator)
+    return structure
+
+
+def _areas(path: Path, codes: pd.Series, line: pd.Series, field: str,
+           areas: ImtsAreas) -> tuple[pd.Series, pd.Series]:
+    """ISO3 codes ('' for an uncoded group) and kinds of a column of IMF codes."""
+    positions, uniques = pd.factorize(codes)
+    resolved = [areas.resolve(code) for code in uniques]
+    unknown = np.array([found is None for found in resolved], dtype=bool)[positions]
+    _first_failure(path, pd.Series(unknown, index=codes.index), line, field,
+                   lambda bad: f"{bad!r} is neither an ISO3 country code nor an IMF group code (G and "
+                               "three digits); add it to imf_imts_areas.csv with its kind", codes)
+    iso3 = np.array([found[0] for found in resolved], dtype=object)[positions]
+    kind = np.array([found[1] for found in resolved], dtype=object)[positions]
+    return pd.Series(iso3, index=codes.index), pd.Series(kind, index=codes.index)
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """The column's text without surrounding spaces, stripping each distinct value once."""
+    positions, uniques = pd.factorize(column)
+    uniques = np.asarray(uniques, dtype=object)
+    return pd.Series(np.array([text.strip() for text in uniques], dtype=object)[positions],
+                     index=column.index)
+
+
+def _check_unique(path: Path, flows: pd.DataFrame) -> None:
+    key = COLUMNS[:4]
+    repeated = flows.duplicated(key)
+    if repeated.any():
+        second = flows[repeated].iloc[0]
+        first = flows[(flows[key] == second[key]).all(axis=1)].iloc[0]
+        raise DataError(path, f"a second value for {second.reporter} {second.partner} {second.flow} "
+                        f"{second.year} (first in line {first.line})", row=int(second.line), field="OBS_VALUE")
