@@ -25,7 +25,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data import reference, schemas
-from analysis.data.extract import estimate_summary
 from analysis.data.readers import imts
 from analysis.data.readers._common import RowCount
 from analysis.data.refresh import imts as client
@@ -54,6 +53,9 @@ def imts_paths(raw_dir: Path) -> list[Path]:
 def trade_tables(raw_dir: Path, study: list[str], years: range, *,
                  reference_dir: Path = reference.REFERENCE_DIR) -> TradeTables:
     """Read the IMTS exports and imports files under ``raw_dir`` into the two trade tables."""
+    # imported here, not at the top, so that the extract can import this module
+    from analysis.data.extract import estimate_summary
+
     raw_dir = Path(raw_dir)
     retrieved = _checked_download_time(raw_dir)
     areas = imts.ImtsAreas.from_csv(reference_dir / AREAS_CSV)
