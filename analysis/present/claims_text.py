@@ -17,7 +17,7 @@ from babel.lists import format_list
 from analysis.errors import DataError
 from analysis.measures import claims
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import country_name, format_date, format_number, format_percent, t
+from analysis.present.i18n import country_name, format_date, format_number, format_percent, format_quantity, t
 from analysis.present.swot_figures import value_text
 
 CONCLUSIONS_FILE = DATA_DIR / "reference" / "conclusions.csv"
@@ -60,7 +60,8 @@ def reason(row, lang: str) -> str:
         return t(key, lang, year=v["year"], members_in_extract=v["members_in_extract"],
                  gdp=num(v["gdp_trn"]), trade=pct(v["trade_share"]))
     if row["id"] == "C5":
-        return t(key, lang, via=num(v["via_places_km"], 0), direct=num(v["direct_km"], 0), paper=num(v["paper_km"], 0))
+        km = lambda value: format_quantity(value, "km", lang)  # noqa: E731
+        return t(key, lang, via=km(v["via_places_km"]), direct=km(v["direct_km"]), paper=km(v["paper_km"]))
     if row["id"] == "C6":
         return t(key, lang, year=v["year"], top=_countries(v["top"], lang), spread=num(v["spread"]))
     if row["id"] == "C7":

@@ -129,6 +129,13 @@ def format_percent(share: float, lang: str, decimals: int = 1) -> str:
     return numbers.format_percent(share, lang, decimals)
 
 
+def format_quantity(value: float, unit: str, lang: str, decimals: int = 0) -> str:
+    """``value`` and the unit ``unit.<unit>`` of the catalogue, joined by a no-break space:
+    ``format_quantity(8445, "km", "kk")`` is «8 445 км»."""
+    _check(lang)
+    return numbers.format_quantity(value, t(f"unit.{unit}", lang), lang, decimals)
+
+
 def format_range(start: float, end: float, lang: str, decimals: int = 0, *, percent: bool = False) -> str:
     """Two numbers joined by an en dash (see :func:`analysis.present.numbers.format_range`)."""
     _check(lang)
@@ -188,5 +195,7 @@ def _check(lang: str) -> None:
 
 def trend_word(before: float, after: float, lang: str) -> str:
     """'rose', 'fell' or 'did not change' (to the shown precision of 0.1 point) in ``lang``."""
-    change = round(100 * after, 1) - round(100 * before, 1)
+    shown = [numbers.decimal_value(100 * value).quantize(numbers.decimal.Decimal("0.1"), rounding=numbers.decimal.ROUND_HALF_UP)
+             for value in (before, after)]  # the rule format_number rounds by, so the word fits the numbers shown
+    change = shown[1] - shown[0]
     return t("trend.rose" if change > 0 else "trend.fell" if change < 0 else "trend.unchanged", lang)
