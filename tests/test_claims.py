@@ -338,8 +338,8 @@ def test_golden_reasons_in_english(real):
     assert reasons["C4b"] == ("In 2016 the 14 study countries in the initiative had a GDP of USD 13.7 trillion and 15.1% "
                               "of world merchandise trade. These lower bounds are below the paper's figures and cannot "
                               "decide the claim.")
-    assert reasons["C5"].startswith("The great-circle length through the highway's places is 7,846 km (6,676 km end to "
-                                    "end). This lower bound does not exceed the paper's 8,445 km")
+    assert reasons["C5"].startswith("The great-circle length through the highway's places is 7,846\u00a0km (6,676\u00a0km end to "
+                                    "end). This lower bound does not exceed the paper's 8,445\u00a0km")
     assert reasons["C6"].startswith("The two countries with the highest GDP per head at purchasing power parity (PPP) in "
                                     "2023: Netherlands and Germany. Among the others the 90th percentile is 7.5 times")
     assert reasons["C7"] == ("Customs borders crossed: 1 on the central corridor, 5 on the southern corridor and 4 on "
