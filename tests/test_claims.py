@@ -347,8 +347,8 @@ def test_golden_reasons_in_english(real):
     assert reasons["W1"] == ("On the mean of 2016–2020, in 11 of the 17 route economies fuels, ores and metals make up a "
                              "larger share of merchandise exports than in the world (15.1%).")
     assert reasons["W8"] == "Of the 58 agreements in force binding at least two study countries, 39 are bilateral (67%)."
-    assert reasons["T3"].startswith("The fall in mean real GDP growth from 2004–2013 to 2014–2023: 4.3 pp in China, "
-                                    "−0.4 pp for the median of the Western countries (Germany, France, Italy, and "
+    assert reasons["T3"].startswith("The fall in mean real GDP growth from 2004–2013 to 2014–2023: 4.3\u00a0pp in China, "
+                                    "−0.4\u00a0pp for the median of the Western countries (Germany, France, Italy, and "
                                     "Netherlands)")
     assert reasons["C3"].startswith("The extract holds no data for this. Data that would test it: a deal-level register")
 

@@ -613,7 +613,7 @@ def test_values_are_written_as_each_language_writes_numbers():
     assert swot_figures.finding_text(swot.Finding({"change": 0.116}), "share", "en") == "+11.6%"
     two = swot.Finding({"wto": 0.635, "desta": 0.619})
     assert swot_figures.finding_text(two, "share", "kk") == "ДСҰ: 63,5\u00a0%; DESTA: 61,9\u00a0%"
-    assert swot_figures.value_text(4.279, "points", "en") == "4.3 pp"
+    assert swot_figures.value_text(4.279, "points", "en") == "4.3\u00a0pp"
     assert swot_figures.value_text(1234.0, "count", "ru") == "1\u202f234"
 
 
