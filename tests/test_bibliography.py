@@ -137,7 +137,7 @@ def test_latin_names_take_et_al_and_several_works_a_semicolon(site_dir):
         found = [c for page in (site_dir / lang).rglob("*.html") for c in citations(page)]
         assert "[Vinokurov et al., 2010]" in found
         assert "[Balassa, Stoutjesdijk, 1975]" in found
-        assert f"[Кануібек, 2023; Рамазанов {native}, 2023]" in found
+        assert f"[{'Кануібек' if lang == 'kk' else 'Каныбек'}, 2023; Рамазанов {native}, 2023]" in found
         assert not [c for c in found if re.search(r"[A-Za-z]\.? (и др|және т\.б)\.", c)]
 
 
