@@ -342,8 +342,8 @@ def test_golden_reasons_in_english(real):
                                     "end). This lower bound does not exceed the paper's 8,445\u00a0km")
     assert reasons["C6"].startswith("The two countries with the highest GDP per head at purchasing power parity (PPP) in "
                                     "2023: Netherlands and Germany. Among the others the 90th percentile is 7.5 times")
-    assert reasons["C7"] == ("Customs borders crossed: 1 on the central corridor, 5 on the southern corridor and 4 on "
-                             "TRACECA.")
+    assert reasons["C7"] == ("Goods cross one customs border on the central corridor, five customs borders on the "
+                             "southern corridor and four customs borders on TRACECA.")
     assert reasons["W1"] == ("On the mean of 2016–2020, in 11 of the 17 route economies fuels, ores and metals make up a "
                              "larger share of merchandise exports than in the world (15.1%).")
     assert reasons["W8"] == "Of the 58 agreements in force binding at least two study countries, 39 are bilateral (67%)."

@@ -17,7 +17,7 @@ from babel.lists import format_list
 from analysis.errors import DataError
 from analysis.measures import claims
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import country_name, format_date, format_number, format_percent, format_quantity, t
+from analysis.present.i18n import country_name, format_date, format_number, format_percent, format_quantity, plural, t
 from analysis.present.swot_figures import value_text
 
 CONCLUSIONS_FILE = DATA_DIR / "reference" / "conclusions.csv"
@@ -65,7 +65,9 @@ def reason(row, lang: str) -> str:
     if row["id"] == "C6":
         return t(key, lang, year=v["year"], top=_countries(v["top"], lang), spread=num(v["spread"]))
     if row["id"] == "C7":
-        return t(key, lang, central=v["central"], southern=v["southern"], caspian=v["traceca"])
+        borders = lambda n: plural(int(n), "count.customs_borders_crossed", lang, words=True,  # noqa: E731
+                                   gender="f", case="accusative")
+        return t(key, lang, central=borders(v["central"]), southern=borders(v["southern"]), caspian=borders(v["traceca"]))
     if row["id"] == "W1":
         return t(key, lang, above=v["above"], countries=v["countries"], world=pct(v["world"]),
                  years=f"{v['first']}–{v['last']}")
