@@ -143,6 +143,9 @@ def test_generated_sentences_are_written_around_their_numbers():
     assert intervals_excluding_zero(8, 0, 0, "kk").startswith("Барлық сегіз аралық t(G − 1) бойынша да")
     assert intervals_excluding_zero(8, 2, 0, "en") == \
         "Of the eight intervals, two exclude zero with t(G − 1) and zero with the pipeline bootstrap."
+    agreements = i18n.plural(58, "count.agreements_in_force_of", "ru")
+    assert i18n.t("claims.reason.W8", "ru", agreements=agreements, bilateral=35, share="60\u00a0%") == \
+        "35 из 58 действующих соглашений, связывающих не менее двух стран исследования, двусторонние (60\u00a0%)."
     # the machine-like forms the native readers found are rejected wording now
     from analysis.present import glossary
 

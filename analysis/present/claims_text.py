@@ -72,7 +72,8 @@ def reason(row, lang: str) -> str:
         return t(key, lang, above=v["above"], countries=v["countries"], world=pct(v["world"]),
                  years=f"{v['first']}–{v['last']}")
     if row["id"] == "W8":
-        return t(key, lang, agreements=v["agreements"], bilateral=v["bilateral"], share=pct(v["share"], 0))
+        return t(key, lang, agreements=plural(int(v["agreements"]), "count.agreements_in_force_of", lang),
+                 bilateral=v["bilateral"], share=pct(v["share"], 0))
     if row["id"] == "T3":
         return t(key, lang, china=value_text(v["china"], "points", lang), west=value_text(v["west"], "points", lang),
                  west_members=_countries(v["west_members"], lang),
