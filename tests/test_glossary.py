@@ -155,7 +155,7 @@ def test_the_second_reading_s_competing_kazakh_terms_are_settled():
     assert term("msa", "kk") == "іріктеменің жарамдылық өлшемі"
     assert term("multiple_imputation", "kk") == "көптік толықтыру"
     assert term("integration_process", "kk") == "интеграциялық үдеріс"
-    assert (term("route", "kk"), term("customs_border", "kk")) == ("бағыт", "кеден шекарасы")
+    assert (term("route", "kk"), term("customs_border", "kk")) == ("бағыт (көлік бағыты)", "кеден шекарасы")
     assert (term("notebook", "kk"), term("table_row", "kk"), term("opportunities", "kk")) == \
         ("блокнот", "кесте жолы", "мүмкіндіктер")
     # robustness and stability are two things, and the glossary says how they differ
