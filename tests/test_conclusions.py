@@ -69,7 +69,7 @@ def test_a_statement_fills_in_the_claims_wording_verdict_and_reason():
     assert text.startswith("**The central corridor's single customs zone.** The paper's argument for the central "
                            "corridor: “The central corridor of the Silk Road Economic Belt")
     assert "The ledger finds the claim consistent (C7)." in text
-    assert "Customs borders crossed: 1 on the central corridor" in text
+    assert "Goods cross one customs border on the central corridor" in text
     assert "{doc}`routes`" in text and "{wording}" not in text
 
 

@@ -117,3 +117,38 @@ def test_sorted_countries_orders_by_name_not_code():
     names = [i18n.country_name(c, "kk") for c in order]
     assert order[0] == "AFG" and order[1] == "AZE" and order[2] == "BGR", names
     assert order[-1] == "UZB", names
+
+
+def test_small_counts_are_spelled_out_in_agreement_with_their_noun():
+    assert [i18n.count_words(n, "ru", gender="f", case="accusative") for n in (0, 1, 2, 5)] == \
+        ["ноль", "одну", "две", "пять"]          # inanimate accusative: «две границы», not «двух»
+    assert i18n.count_words(8, "ru", case="genitive") == "восьми"
+    assert [i18n.count_words(n, "kk") for n in (0, 3, 10)] == ["нөл", "үш", "он"]
+    assert i18n.count_words(11, "ru") == "11" and i18n.count_words(1234, "kk") == "1\u202f234"
+    borders = {lang: [i18n.plural(n, "count.customs_borders_crossed", lang, words=True, gender="f", case="accusative")
+                      for n in (1, 3, 5, 12)] for lang in i18n.LANGUAGES}
+    assert borders["ru"] == ["одну таможенную границу", "три таможенные границы", "пять таможенных границ",
+                             "12 таможенных границ"]
+    assert borders["en"] == ["one customs border", "three customs borders", "five customs borders", "12 customs borders"]
+    assert borders["kk"] == ["бір", "үш", "бес", "12"]     # no plural after a numeral; the noun follows in the template
+
+
+def test_generated_sentences_are_written_around_their_numbers():
+    from analysis.present.factor_figures import intervals_excluding_zero
+
+    assert intervals_excluding_zero(8, 0, 0, "ru") == \
+        "Все восемь интервалов содержат нуль\u00a0— и по t(G − 1), и по бутстрепу всей цепочки."
+    assert intervals_excluding_zero(8, 2, 1, "ru") == \
+        "Из восьми интервалов нуль не содержат: по t(G − 1)\u00a0— два, по бутстрепу всей цепочки\u00a0— один."
+    assert intervals_excluding_zero(8, 0, 0, "kk").startswith("Барлық сегіз аралық t(G − 1) бойынша да")
+    assert intervals_excluding_zero(8, 2, 0, "en") == \
+        "Of the eight intervals, two exclude zero with t(G − 1) and zero with the pipeline bootstrap."
+    agreements = i18n.plural(58, "count.agreements_in_force_of", "ru")
+    assert i18n.t("claims.reason.W8", "ru", agreements=agreements, bilateral=35, share="60\u00a0%") == \
+        "35 из 58 действующих соглашений, связывающих не менее двух стран исследования, двусторонние (60\u00a0%)."
+    # the machine-like forms the native readers found are rejected wording now
+    from analysis.present import glossary
+
+    assert [u.variant for u in glossary.rejected_uses("Ең кең аралық мына елде: Украина", "kk")] == ["мына елде:"]
+    assert glossary.rejected_uses("Хейвуд жағдайы мына факторлар санында кездеседі: 4", "kk")
+    assert glossary.rejected_uses("Число таможенных границ на пути грузов: 1", "ru")

@@ -34,6 +34,20 @@ def test_format_number(value, decimals, en, kk_ru):
     assert i18n.format_number(value, "ru", decimals) == kk_ru
 
 
+def test_equal_values_print_equally_whatever_their_float_noise():
+    # two AHP priorities of 1/16, one computed as 0.0625 and one carrying float noise below it;
+    # rounding the binary value printed them as 0.063 and 0.062 side by side
+    tied = [0.0625, 0.06249999999999999, 1 / 16, 0.25 / 4, sum([0.0125] * 5)]
+    assert tied[1] != tied[0]
+    for lang in i18n.LANGUAGES:
+        assert {i18n.format_number(value, lang, 3) for value in tied} == {"0.063" if lang == "en" else "0,063"}
+    assert numbers.decimal_value(0.06249999999999999) == numbers.decimal_value(0.0625)
+    assert i18n.format_number(1.0049999999999999, "en", 2) == "1.01"   # the decimal 1.005, half up
+    assert i18n.format_number(0.0624999, "en", 3) == "0.062"              # a real difference stays
+    assert i18n.format_number(2.675, "en", 2) == "2.68"                   # binary 2.67499999…, read as 2.675
+    assert i18n.trend_word(0.1, 0.10049999999999999, "en") == i18n.t("trend.rose", "en")
+
+
 @pytest.mark.parametrize("share, decimals, en, kk_ru", [
     (0.0525, 1, "5.3%", f"5,3{NBSP}%"),
     (0.052, 0, "5%", f"5{NBSP}%"),

@@ -613,7 +613,7 @@ def test_values_are_written_as_each_language_writes_numbers():
     assert swot_figures.finding_text(swot.Finding({"change": 0.116}), "share", "en") == "+11.6%"
     two = swot.Finding({"wto": 0.635, "desta": 0.619})
     assert swot_figures.finding_text(two, "share", "kk") == "ДСҰ: 63,5\u00a0%; DESTA: 61,9\u00a0%"
-    assert swot_figures.value_text(4.279, "points", "en") == "4.3 pp"
+    assert swot_figures.value_text(4.279, "points", "en") == "4.3\u00a0pp"
     assert swot_figures.value_text(1234.0, "count", "ru") == "1\u202f234"
 
 
@@ -637,3 +637,24 @@ def test_priorities_equal_but_for_rounding_share_a_rank():
     stability = swot_sensitivity.rank_stability(draws, baseline)
     assert stability["rank"].to_dict() == {"O1": 1, "O4": 2, "O5": 2, "O6": 2}
     assert stability.loc["O6", "kept"] == 0.5
+
+
+def test_swot_verdicts_carry_the_claims_ledger_s_words():
+    """The SWOT table and the claims ledger judge W1, W8 and T3 by the same bars: the same
+    verdict has the same word in each edition, in the catalogue and in the chapter's prose."""
+    import re as _re
+
+    from analysis.present import i18n
+    from tooling import notebooks
+    from tooling.build import NOTEBOOK_DIR
+
+    same = {"supported": "consistent", "mixed": "ambiguous", "contradicted": "inconsistent"}
+    for lang in i18n.LANGUAGES:
+        for swot_key, ledger_key in same.items():
+            assert i18n.t(f"swot.verdict.{swot_key}", lang) == i18n.t(f"claims.verdict.{ledger_key}", lang), lang
+    old = {"en": r"\b(?:supported|mixed|contradicted)\b", "ru": r"подтвержд|опроверг",
+           "kk": r"расталды|расталады|расталған|\bаралас\b|жоққа шығарыл"}
+    cells = {lang: notebooks.cells_for(notebooks.read_source(NOTEBOOK_DIR / "swot.md"), lang).cells for lang in old}
+    found = {lang: _re.findall(pattern, _re.sub(r"\{glue:text\}`[^`]*`", "", "\n".join(
+        c.source for c in cells[lang] if c.cell_type == "markdown")), flags=_re.I) for lang, pattern in old.items()}
+    assert found == {"en": [], "ru": [], "kk": []}

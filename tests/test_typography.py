@@ -4,6 +4,7 @@ prose pages, the catalogue and the reference tables follow it; the notebook chap
 held to their present count until they are edited (the count may only go down)."""
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 
@@ -39,6 +40,36 @@ def test_the_rules_find_and_fix():
     assert typography.fix("Книга. – 2026.") == "Книга. – 2026."
     assert [rule for _, rule, _ in typography.problems("«в «кавычках»» и ``TeX''")] == \
         ["TeX quotes", "TeX quotes", "«…» inside «…» (write „…“ inside)"]
+
+
+def test_a_number_and_its_unit_stay_together():
+    text = "шек 8 445 км-ден, {glue:text}\nкм, 890 млрд доллар, 4,3 п. п.; {via} км"
+    found = [rule for _, rule, _ in typography.problems(text)]
+    assert found.count("an ordinary space or a line break between a number and its unit (write a no-break space)") == 5
+    fixed = typography.fix(text)
+    assert typography.problems(fixed) == []
+    assert "8 445\u00a0км-ден" in fixed and "{glue:text}\u00a0км" in fixed and "4,3\u00a0п.\u00a0п." in fixed
+    # a word that merely starts like a unit, and a year, are left alone
+    assert typography.problems("в 5 километрах, 2020 жылы, 12 мың") == []
+    # the formatter joins a glued value and its unit itself
+    assert i18n.format_quantity(8445, "km", "kk") == "8\u202f445\u00a0км"
+    assert i18n.format_quantity(8445, "km", "en") == "8,445\u00a0km"
+
+
+# a number (or a glued value) and a unit separated by ordinary white space on a built page
+BUILT_SPLIT_UNIT = re.compile(rf"\d[ \t\n]+{typography.UNITS}")
+
+
+@pytest.mark.parametrize("lang", CYRILLIC)
+def test_built_pages_keep_numbers_and_units_together(site_dir, lang):
+    pages = sorted((site_dir / lang / "chapters").glob("*.html"))
+    assert pages
+    found = []
+    for page in pages:
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+        found += [f"{page.name}: {text[max(0, m.start() - 30):m.end() + 10]!r}" for m in BUILT_SPLIT_UNIT.finditer(text)]
+    assert found == []
 
 
 def _catalogue(lang):

@@ -17,7 +17,7 @@ from babel.lists import format_list
 from analysis.errors import DataError
 from analysis.measures import claims
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import country_name, format_date, format_number, format_percent, t
+from analysis.present.i18n import country_name, format_date, format_number, format_percent, format_quantity, plural, t
 from analysis.present.swot_figures import value_text
 
 CONCLUSIONS_FILE = DATA_DIR / "reference" / "conclusions.csv"
@@ -60,16 +60,20 @@ def reason(row, lang: str) -> str:
         return t(key, lang, year=v["year"], members_in_extract=v["members_in_extract"],
                  gdp=num(v["gdp_trn"]), trade=pct(v["trade_share"]))
     if row["id"] == "C5":
-        return t(key, lang, via=num(v["via_places_km"], 0), direct=num(v["direct_km"], 0), paper=num(v["paper_km"], 0))
+        km = lambda value: format_quantity(value, "km", lang)  # noqa: E731
+        return t(key, lang, via=km(v["via_places_km"]), direct=km(v["direct_km"]), paper=km(v["paper_km"]))
     if row["id"] == "C6":
         return t(key, lang, year=v["year"], top=_countries(v["top"], lang), spread=num(v["spread"]))
     if row["id"] == "C7":
-        return t(key, lang, central=v["central"], southern=v["southern"], caspian=v["traceca"])
+        borders = lambda n: plural(int(n), "count.customs_borders_crossed", lang, words=True,  # noqa: E731
+                                   gender="f", case="accusative")
+        return t(key, lang, central=borders(v["central"]), southern=borders(v["southern"]), caspian=borders(v["traceca"]))
     if row["id"] == "W1":
         return t(key, lang, above=v["above"], countries=v["countries"], world=pct(v["world"]),
                  years=f"{v['first']}–{v['last']}")
     if row["id"] == "W8":
-        return t(key, lang, agreements=v["agreements"], bilateral=v["bilateral"], share=pct(v["share"], 0))
+        return t(key, lang, agreements=plural(int(v["agreements"]), "count.agreements_in_force_of", lang),
+                 bilateral=v["bilateral"], share=pct(v["share"], 0))
     if row["id"] == "T3":
         return t(key, lang, china=value_text(v["china"], "points", lang), west=value_text(v["west"], "points", lang),
                  west_members=_countries(v["west_members"], lang),

@@ -17,11 +17,25 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.measures import panel
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import country_name, format_number, sorted_countries, t
+from analysis.present.i18n import count_words, country_name, format_number, plural, sorted_countries, t
 from analysis.present.plotting import PALETTE
 
 SHAPES = DATA_DIR / "country_shapes.geojson"
 KIND_COLOURS = ["#2b6a99", "#8fbcd9", "#f0b45a", "#c4463a"]  # observed, interpolated, imputed, absent
+
+
+def intervals_excluding_zero(n_intervals: int, by_t: int, by_pipeline: int, lang: str) -> str:
+    """The sentence that counts the within-country intervals that exclude zero, written
+    around its numbers (small counts in words): "All eight intervals contain zero, …" when
+    none does; otherwise how many do by each method."""
+    if by_t == by_pipeline == 0:
+        text = t("factor.text.intervals_none", lang,
+                 n=plural(n_intervals, "count.intervals", lang, words=True))
+    else:
+        text = t("factor.text.intervals_some", lang,
+                 n=plural(n_intervals, "count.intervals_of", lang, words=True, case="genitive"),
+                 t=count_words(by_t, lang), pipeline=count_words(by_pipeline, lang))
+    return text[:1].upper() + text[1:]
 
 
 def wrapped(text: str, width: int) -> str:

@@ -129,6 +129,13 @@ def format_percent(share: float, lang: str, decimals: int = 1) -> str:
     return numbers.format_percent(share, lang, decimals)
 
 
+def format_quantity(value: float, unit: str, lang: str, decimals: int = 0) -> str:
+    """``value`` and the unit ``unit.<unit>`` of the catalogue, joined by a no-break space:
+    ``format_quantity(8445, "km", "kk")`` is «8 445 км»."""
+    _check(lang)
+    return numbers.format_quantity(value, t(f"unit.{unit}", lang), lang, decimals)
+
+
 def format_range(start: float, end: float, lang: str, decimals: int = 0, *, percent: bool = False) -> str:
     """Two numbers joined by an en dash (see :func:`analysis.present.numbers.format_range`)."""
     _check(lang)
@@ -164,13 +171,37 @@ def format_month(day, lang: str) -> str:
     return babel_date(pd.Timestamp(day).date(), MONTH_PATTERNS[lang], locale=lang)
 
 
-def plural(count: int, key: str, lang: str, **values) -> str:
+# Counts up to ten are spelled out in running text where a template asks for it
+# (``plural(..., words=True)``): «одну таможенную границу», «үш кеден шекарасы», "two factors".
+SPELLED_OUT = range(0, 11)
+_NUM2WORDS_LANG = {"kk": "kz", "en": "en", "ru": "ru"}
+
+
+def count_words(count: int, lang: str, *, gender: str = "m", case: str = "nominative") -> str:
+    """``count`` in words if it is a whole number from 0 to 10, else in digits as the locale
+    writes them. Russian numerals agree with their noun: ``gender`` ("m", "f", "n") and
+    ``case`` ("nominative", "genitive", "accusative", ...), as num2words names them:
+    ``count_words(1, "ru", gender="f", case="accusative")`` is «одну»."""
+    _check(lang)
+    if int(count) != count or int(count) not in SPELLED_OUT:
+        return format_number(count, lang, 0)
+    from num2words import num2words
+    if lang == "ru":
+        if case == "accusative" and int(count) != 1:
+            case = "nominative"  # the book's nouns are inanimate: «две границы», not «двух»
+        return num2words(int(count), lang="ru", gender=gender, case=case)
+    return num2words(int(count), lang=_NUM2WORDS_LANG[lang])
+
+
+def plural(count: int, key: str, lang: str, *, words: bool = False, gender: str = "m",
+           case: str = "nominative", **values) -> str:
     """The catalogue phrase ``key`` for ``count`` things, in the form that ``lang``'s plural
     rules (CLDR, via Babel) ask for: «1 случай», «54 случая», «111 случаев».
 
     An entry's text is either one template (Kazakh nouns do not change after a numeral) or
     a mapping from plural category to template; ``{n}`` is the count in the locale's
-    format."""
+    format, or with ``words`` a count up to ten in words (:func:`count_words`, with the
+    Russian ``gender`` and ``case`` the noun of the template takes)."""
     forms = _entry(key, lang)
     if isinstance(forms, dict):
         needed = set(numbers.locale(lang).plural_form.tags) | {"other"}
@@ -178,7 +209,8 @@ def plural(count: int, key: str, lang: str, **values) -> str:
             raise MissingTranslation(f"{CATALOGUE}: entry {key!r} in {lang} lacks the plural forms "
                                      f"{sorted(needed - set(forms))}")
         forms = forms[numbers.plural_category(count, lang)]
-    return forms.format(n=format_number(count, lang, 0), **values)
+    n = count_words(count, lang, gender=gender, case=case) if words else format_number(count, lang, 0)
+    return forms.format(n=n, **values)
 
 
 def _check(lang: str) -> None:
@@ -188,5 +220,7 @@ def _check(lang: str) -> None:
 
 def trend_word(before: float, after: float, lang: str) -> str:
     """'rose', 'fell' or 'did not change' (to the shown precision of 0.1 point) in ``lang``."""
-    change = round(100 * after, 1) - round(100 * before, 1)
+    shown = [numbers.decimal_value(100 * value).quantize(numbers.decimal.Decimal("0.1"), rounding=numbers.decimal.ROUND_HALF_UP)
+             for value in (before, after)]  # the rule format_number rounds by, so the word fits the numbers shown
+    change = shown[1] - shown[0]
     return t("trend.rose" if change > 0 else "trend.fell" if change < 0 else "trend.unchanged", lang)

@@ -50,18 +50,57 @@ def _pattern(decimals: int, grouping: bool) -> str:
     return whole + ("." + "0" * decimals if decimals else "")
 
 
+# Significant digits a float keeps before it is rounded for display. Arithmetic leaves
+# noise in the last bits (a priority of 1/16 comes out as 0.0625 from one computation and
+# 0.06249999999999999 from another); rounding the binary value would print two equal
+# priorities as 0.063 and 0.062. Twelve digits are far beyond any shown precision and
+# far above the noise of a few units in the 16th.
+SIGNIFICANT_DIGITS = 12
+
+
+def decimal_value(value) -> decimal.Decimal:
+    """``value`` as the decimal a reader would write: a float is read from its shortest
+    decimal string cut to :data:`SIGNIFICANT_DIGITS`, so values equal but for float noise
+    give the same decimal (0.06249999999999999 and 0.0625 both give 0.0625)."""
+    if isinstance(value, decimal.Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return decimal.Decimal(value)
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"cannot format {number!r}; show the table's placeholder instead")
+    return decimal.Decimal(format(number, f".{SIGNIFICANT_DIGITS}g"))
+
+
+def round_half_up(value) -> int:
+    """``value`` rounded to a whole number by the rule :func:`format_number` uses (2.5 → 3)."""
+    return int(decimal_value(value).to_integral_value(rounding=decimal.ROUND_HALF_UP))
+
+
 def format_number(value: float, lang: str, decimals: int = 1, *, grouping: bool = True) -> str:
-    """``value`` rounded half away from zero to ``decimals`` places, as ``lang`` writes it:
+    """``value`` rounded half away from zero (``decimal.ROUND_HALF_UP`` on its decimal
+    string, see :func:`decimal_value`) to ``decimals`` places, as ``lang`` writes it:
     −1,234.5 (en), −1 234,5 (kk, ru; narrow no-break space, decimal comma, true minus).
-    A value that rounds to zero is written without a sign. NaN is an error, not "NaN"."""
+    Equal values print equally, whatever float noise they carry. A value that rounds to
+    zero is written without a sign. NaN is an error, not "NaN"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ValueError("cannot format a missing value; show the table's placeholder instead")
+    if decimals < 0:
+        raise ValueError(f"decimals must be 0 or more, not {decimals}")
+    rounded = decimal_value(value).quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
     with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):  # Babel rounds in the current context
-        text = format_decimal(value, format=_pattern(decimals, grouping), locale=locale(lang),
+        text = format_decimal(rounded, format=_pattern(decimals, grouping), locale=locale(lang),
                               decimal_quantization=True, group_separator=grouping)
     if text.startswith("-") and not any(c in "123456789" for c in text):
         text = text[1:]  # −0.0 reads as a negative zero; the reader expects 0.0
     return text.translate(_TYPOGRAPHY[lang])
+
+
+def format_quantity(value: float, unit: str, lang: str, decimals: int = 0) -> str:
+    """A number and its unit as one unbreakable group: 8 445 km (en), 8 445 км (kk, ru),
+    with a no-break space between them and inside the unit («п. п.»), so that no line
+    starts with the unit. ``unit`` is the unit as the edition writes it."""
+    return format_number(value, lang, decimals) + NO_BREAK_SPACE + unit.strip().replace(" ", NO_BREAK_SPACE)
 
 
 def format_percent(share: float, lang: str, decimals: int = 1) -> str:

@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 
 from analysis.measures import swot
 from analysis.present.i18n import catalogue, country_name, format_number, format_percent, plural, t
+from analysis.present import numbers
 from analysis.present.plotting import PALETTE, locale_axis
 
 VERDICT_COLOURS = dict(zip(["supported", "mixed", "contradicted", "no_data"],
@@ -40,7 +41,7 @@ def margin_amount_text(unit: str, amount: float, lang: str) -> str:
     "1 country", "3 years", "4.8 percentage points", "0.07 index points"."""
     if unit in AMOUNT_DECIMALS:
         return t(f"swot.margin_unit.{unit}", lang, value=format_number(amount, lang, AMOUNT_DECIMALS[unit]))
-    return plural(int(round(amount)), f"count.{unit}", lang)
+    return plural(numbers.round_half_up(amount), f"count.{unit}", lang)
 
 
 SIGNED = {"change", "gap"}  # differences: a plus sign says which way they go

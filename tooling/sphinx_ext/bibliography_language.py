@@ -4,9 +4,10 @@ Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru
 the kk and ru editions they replace ``note`` and ``author`` (before any citation is
 resolved, so in-text labels and the list agree). ``author_<lang>`` gives an
 institution its edition form in citations (``{МВФ}``, ``{Всемирный банк}``); the
-reference list describes such works under their title, with the organisation as the
-document names it, so the list is unaffected. The English edition uses ``note`` and
-``author`` as they are.
+reference list opens such a work's entry with that same form («МВФ. Direction of Trade
+Statistics …»), so that the reader finds the citation's name at the head of its entry,
+and gives the organisation as the document names it after the title. The English edition
+uses ``note`` and ``author`` as they are.
 
 Reference list: the kk and ru editions use the ГОСТ Р 7.0.100–2018 style of
 ``gost_style.py``, registered as ``gost_kk``/``gost_ru`` in pybtex's
@@ -27,7 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from docutils import nodes
 from pybtex.database import BibliographyData, Person
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from pybtex.plugin import register_plugin
 
 from analysis.present.i18n import t
@@ -164,7 +167,25 @@ def use_localised_style(app, config):
         config.bibtex_reference_style = name
 
 
+class FullUrlsInTheReferenceList(SphinxPostTransform):
+    """A reference list prints every address in full. The book theme shortens a link to
+    GitHub whose text is its address («open-numbers/ddf--gapminder--systema_globalis»),
+    which a reader cannot copy or type; this transform, run before it (priority 400),
+    sets such a link's text in an inline node, which the theme leaves alone."""
+
+    default_priority = 390
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        for citation in self.document.findall(nodes.citation):
+            for reference in citation.findall(nodes.reference):
+                uri = reference.get("refuri")
+                if uri and len(reference.children) == 1 and reference.children[0] == uri:
+                    reference.children[0] = nodes.inline(uri, uri)
+
+
 def setup(app):
+    app.add_post_transform(FullUrlsInTheReferenceList)
     app.connect("config-inited", use_localised_style)
     # after sphinxcontrib-bibtex has parsed the bibliography (its handler has priority 500)
     app.connect("builder-inited", localise_bibliography, priority=900)

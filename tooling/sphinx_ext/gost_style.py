@@ -9,9 +9,11 @@ The shape of a description, area by area, each area opened by « – »:
 
 - Heading: up to three persons as «Surname I. I.», initials from the first and middle
   names (the bibliography mixes «Bela» and «A. J.»; the list does not); with four or
-  more, the first three and «[et al.]». Works of organisations have no personal heading
-  and start with the title, the organisation following « / » (the statement of
-  responsibility).
+  more, the first three and «[et al.]». A work of an organisation opens with the
+  organisation's name as the in-text citation gives it in the edition (``author_kk``,
+  ``author_ru``: «МВФ», «Всемирный банк», «ОЭСР, JRC»), followed by a full stop, so that
+  a reader finds «[МВФ, 2022]» at the head of its entry; the organisation's full name
+  follows the title after « / » (the statement of responsibility) where it differs.
 - The bibliographic data (title, « // » host, place : publisher, year, «Vol.», «No.»,
   «P.», «ed. by», «[S. l.]») are given in the language of the document, as the standard
   prescribes: an English article reads «Vol. 14, No. 1. – P. 37–55», a Russian one
@@ -96,7 +98,18 @@ def personal_authors(entry) -> list:
     return [] if not persons or any(is_organisation(p) for p in persons) else persons
 
 
+def organisations(entry) -> list[str]:
+    """The names of an organisation author (``{МВФ}``, ``{ОЭСР} and {JRC}``), as in-text
+    citations print them; empty for a work of persons or without author."""
+    persons = entry.persons.get("author", [])
+    if not persons or not all(is_organisation(p) for p in persons):
+        return []
+    return [plain(" ".join(p.last_names)) for p in persons]
+
+
 def heading(entry, doc_lang: str) -> str:
+    if names := organisations(entry):
+        return ", ".join(names)
     persons = personal_authors(entry)
     names = ", ".join(heading_name(p) for p in persons[:3])
     if len(persons) > 3:
@@ -177,7 +190,7 @@ def gost_style(lang: str) -> type[BaseStyle]:
             persons = entry.persons.get("author", [])
             if organisation:
                 parts.append(latex(organisation))
-            elif persons and not personal_authors(entry):
+            elif persons and not personal_authors(entry) and not organisations(entry):
                 parts.append(Text(", ".join(plain(" ".join(p.last_names)) for p in persons)))
             return Text(" / ", Text("; ").join(parts)) if parts else Text()
 
@@ -201,6 +214,8 @@ def gost_style(lang: str) -> type[BaseStyle]:
         def head_and_title(self, entry, doc_lang, extra=Text()) -> Text:
             head = heading(entry, doc_lang)
             block = Text(self.title_block(entry, doc_lang), extra)
+            if head and organisations(entry):   # «МВФ. Direction of Trade Statistics …»
+                return Text(Text(head).add_period(), " ", block)
             return Text(head, " ", block) if head else block
 
         def publication(self, entry, doc_lang, publisher_field="publisher") -> Text | None:
