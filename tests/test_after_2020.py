@@ -165,11 +165,11 @@ def claim(claim_id):
 
 
 def test_golden_ledger_entries(extract):
-    t3b = claims.TESTS["growth_slowdown_after_2020"](extract, claim("T3b"))
+    t3b = claims.TESTS["growth_slowdown_after_2020"](extract, claim("T3-2020"))
     assert t3b.inputs["changes"] == pytest.approx([2.0773, 0.2750], abs=5e-5)
     assert (t3b.values["late_from"], t3b.values["late_to"]) == (2022, 2025)
     assert claims.judge(t3b, "trend").verdict == "ambiguous"
-    t5b = claims.TESTS["currency_instability_after_2020"](extract, claim("T5b"))
+    t5b = claims.TESTS["currency_instability_after_2020"](extract, claim("T5-2020"))
     assert t5b.inputs["shares"] == pytest.approx([0.0, 0.4])
     assert t5b.values["largest_currency"] == "DEU" and t5b.values["largest_depreciation"] == pytest.approx(0.1232, abs=5e-5)
     assert claims.judge(t5b, "majority").verdict == "inconsistent"
@@ -196,6 +196,6 @@ def test_t5b_counts_world_inflation_years_of_its_window_only(extract, monkeypatc
     class Longer:
         wdi = pd.concat([extract.wdi, extra], ignore_index=True)
 
-    measured = claims.TESTS["currency_instability_after_2020"](Longer(), claim("T5b"))
+    measured = claims.TESTS["currency_instability_after_2020"](Longer(), claim("T5-2020"))
     assert measured.inputs["shares"] == pytest.approx([0.0, 0.5]) and measured.values["last"] == 2026
     assert claims.judge(measured, "majority").verdict == "ambiguous"

@@ -48,7 +48,7 @@ def notebook_exhibits() -> dict[str, str]:
 def test_every_table_and_figure_is_registered_with_a_data_file_the_notebook_publishes():
     found = notebook_exhibits()
     registry = exhibits.registry()
-    assert sum(a.startswith("tbl-") for a in found) == 43 and sum(a.startswith("fig-") for a in found) == 24
+    assert sum(a.startswith("tbl-") for a in found) == 47 and sum(a.startswith("fig-") for a in found) == 26
     assert set(found) == set(registry), (f"not registered: {sorted(set(found) - set(registry))}; "
                                          f"registered but not in a notebook: {sorted(set(registry) - set(found))}")
     for anchor, notebook in found.items():

@@ -319,6 +319,7 @@ def _swot_table():
 AFTER_EARLY = (2015, 2019)
 AFTER_LATE_FROM = 2022
 AFTER_FROM = 2021
+AFTER_DEPRECIATION_ABOVE, AFTER_INFLATION_ABOVE = 20, 5  # per cent: the SWOT table's bars for T5
 
 
 def growth_slowdown_after_2020(extract, claim) -> Measurement:
@@ -352,7 +353,8 @@ def currency_instability_after_2020(extract, claim) -> Measurement:
     world = wdi_series(extract.wdi, "FP.CPI.TOTL.ZG")
     last = latest_complete_year(world, ["WLD"])
     found = major_currency_instability(extract, None, scopes, {"scope": "major_currencies", "years": [AFTER_FROM, last],
-                                                               "inflation_above": 5, "depreciation_above": 20})
+                                                               "inflation_above": AFTER_INFLATION_ABOVE,
+                                                               "depreciation_above": AFTER_DEPRECIATION_ABOVE})
     depreciation, inflation = found.series["depreciation"], found.series["inflation"]
     return Measurement({"shares": [found.values["depreciation"], found.values["inflation"]]},
                        {"first": AFTER_FROM, "last": last, "largest_depreciation": float(depreciation.max()) / 100,
