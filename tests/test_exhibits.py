@@ -201,7 +201,7 @@ def test_every_table_on_the_site_is_numbered_and_captioned_with_its_anchor(site_
             numbers.append(match[1])
         for anchor in re.findall(r'<div class="book-exhibit" id="(tbl-[a-z0-9-]+)"', text):
             seen.add(anchor)
-    assert len(numbers) == 43 and len(set(numbers)) == 43
+    assert len(numbers) == 47 and len(set(numbers)) == 47
     assert seen == {a for a in exhibits.registry() if a.startswith("tbl-")}
 
 
@@ -226,7 +226,7 @@ def test_every_figure_and_table_has_a_cite_line_with_number_address_data_and_sou
             agencies, files = exhibits.sources_text(anchor, lang)
             assert all(source in plain for source in agencies + files)
             lines += 1
-    assert lines == 43 + 24
+    assert lines == 47 + 26
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
