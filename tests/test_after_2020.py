@@ -199,3 +199,16 @@ def test_t5b_counts_world_inflation_years_of_its_window_only(extract, monkeypatc
     measured = claims.TESTS["currency_instability_after_2020"](Longer(), claim("T5-2020"))
     assert measured.inputs["shares"] == pytest.approx([0.0, 0.5]) and measured.values["last"] == 2026
     assert claims.judge(measured, "majority").verdict == "ambiguous"
+
+
+def test_a_price_index_changes_between_yearly_means():
+    prices = pd.DataFrame({"series": ["E"] * 4 + ["F"], "month": ["2021-01", "2021-02", "2022-01", "2022-02", "2021-01"],
+                           "value": [90.0, 110.0, 140.0, 160.0, 1.0]})
+    assert after_2020.price_index_change(prices, "E", 2021, 2022) == pytest.approx(0.5)
+    with pytest.raises(DataError, match="no series G"):
+        after_2020.price_index_change(prices, "G", 2021, 2022)
+
+
+def test_golden_energy_prices_in_2022(extract):
+    change = after_2020.price_index_change(extract.commodity_price_indices, "iENERGY", 2021, 2022)
+    assert change == pytest.approx(0.5996, abs=5e-4)

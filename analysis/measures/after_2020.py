@@ -170,3 +170,13 @@ def largest_jumps(shares: pd.DataFrame, start: int, end: int, count: int = 5) ->
     """The ``count`` largest rises of a share from ``start`` to ``end`` (in shares, not
     per cent), largest first; countries without both years are left out."""
     return (shares.loc[end] - shares.loc[start]).dropna().sort_values(ascending=False).head(count)
+
+
+def price_index_change(prices: pd.DataFrame, series_name: str, start: int, end: int) -> float:
+    """Relative change of a monthly price index (the World Bank's commodity price data)
+    between the means of two calendar years."""
+    rows = prices[prices.series == series_name]
+    if rows.empty:
+        raise DataError(DATA_DIR / "commodity_price_indices.csv", f"no series {series_name}", field="series")
+    yearly = rows.groupby(rows.month.str[:4].astype(int)).value.mean()
+    return float(yearly.loc[end] / yearly.loc[start] - 1)
