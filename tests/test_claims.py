@@ -42,7 +42,8 @@ def test_every_testable_claim_declares_a_known_rule_and_only_those(tmp_path):
     table = claims.load_claims()
     assert dict(zip(table.id[table.test != ""], table.rule[table.test != ""])) == {
         "C1": "lower_bound", "C2": "trend", "C4a": "count", "C4b": "lower_bound", "C5": "lower_bound",
-        "C6": "condition", "C7": "condition", "W1": "majority", "W8": "majority", "T3": "trend"}
+        "C6": "condition", "C7": "condition", "W1": "majority", "W8": "majority", "T3": "trend",
+        "T3-2020": "trend", "T5-2020": "majority"}
     assert (table.rule[table.test == ""] == "").all()
     broken = table.head(3).copy()
     broken.loc[1, "rule"] = "majority_vote"
@@ -259,7 +260,8 @@ def test_ledger_of_hand_made_claims_judges_each_by_its_own_rule():
 GOLDEN_VERDICTS = {"C1": "ambiguous", "C2": "ambiguous", "C3": "not_testable", "C4a": "inconsistent",
                    "C4b": "ambiguous", "C5": "ambiguous", "C6": "inconsistent", "C7": "consistent",
                    "W1": "consistent", "W5": "not_testable", "W8": "consistent", "T3": "ambiguous",
-                   "T6": "not_testable", "E1": "not_testable", "H1": "not_testable"}
+                   "T6": "not_testable", "E1": "not_testable", "H1": "not_testable",
+                   "T3-2020": "ambiguous", "T5-2020": "inconsistent"}
 # Every statistic a verdict rests on and every number a reason quotes, on the real extract
 GOLDEN_VALUES = {
     "C1": {"year": 2025, "share": 0.230946, "members_in_extract": 21, "members": 144, "paper": 0.29},

@@ -48,7 +48,7 @@ def notebook_exhibits() -> dict[str, str]:
 def test_every_table_and_figure_is_registered_with_a_data_file_the_notebook_publishes():
     found = notebook_exhibits()
     registry = exhibits.registry()
-    assert sum(a.startswith("tbl-") for a in found) == 43 and sum(a.startswith("fig-") for a in found) == 24
+    assert sum(a.startswith("tbl-") for a in found) == 47 and sum(a.startswith("fig-") for a in found) == 26
     assert set(found) == set(registry), (f"not registered: {sorted(set(found) - set(registry))}; "
                                          f"registered but not in a notebook: {sorted(set(registry) - set(found))}")
     for anchor, notebook in found.items():
@@ -201,7 +201,7 @@ def test_every_table_on_the_site_is_numbered_and_captioned_with_its_anchor(site_
             numbers.append(match[1])
         for anchor in re.findall(r'<div class="book-exhibit" id="(tbl-[a-z0-9-]+)"', text):
             seen.add(anchor)
-    assert len(numbers) == 43 and len(set(numbers)) == 43
+    assert len(numbers) == 47 and len(set(numbers)) == 47
     assert seen == {a for a in exhibits.registry() if a.startswith("tbl-")}
 
 
@@ -226,7 +226,7 @@ def test_every_figure_and_table_has_a_cite_line_with_number_address_data_and_sou
             agencies, files = exhibits.sources_text(anchor, lang)
             assert all(source in plain for source in agencies + files)
             lines += 1
-    assert lines == 43 + 24
+    assert lines == 47 + 26
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

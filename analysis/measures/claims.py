@@ -309,10 +309,65 @@ def growth_slowdown(extract, claim) -> Measurement:
                         "early_from": early_from, "early_to": early_to, "late_from": late_from, "late_to": late_to})
 
 
+def _swot_table():
+    from analysis.measures import swot
+
+    return swot.load_items()
+
+
+# The years after 2020: the pandemic's fall (2020) and rebound (2021) are left out of both windows
+AFTER_EARLY = (2015, 2019)
+AFTER_LATE_FROM = 2022
+AFTER_FROM = 2021
+AFTER_DEPRECIATION_ABOVE, AFTER_INFLATION_ABOVE = 20, 5  # per cent: the SWOT table's bars for T5
+
+
+def growth_slowdown_after_2020(extract, claim) -> Measurement:
+    """T3 on the later years: mean real GDP growth in 2015–2019 minus that in 2022 to
+    the last year all of China and the Western members report, in points, for China and
+    for the median Western country; judged with the same bars as T3 (a slowdown of at
+    least 1 point, none at all: the SWOT table's bars for T3)."""
+    from analysis.measures.swot_evidence import growth_slowdown
+
+    table = _swot_table()
+    scopes, bars = table.scopes, table.items["T3"].evidence
+    members = scopes["china"] + scopes["west"]
+    growth = wdi_series(extract.wdi, "NY.GDP.MKTP.KD.ZG")
+    late_to = latest_complete_year(growth, members)
+    found = growth_slowdown(extract, None, scopes, {"scopes": ["china", "west"], "early": list(AFTER_EARLY),
+                                                    "late": [AFTER_LATE_FROM, late_to]})
+    return Measurement({"changes": [found.values["china"], found.values["west"]], "claimed": bars.supported_at,
+                        "no_change": bars.contradicted_at},
+                       {**found.values, "west_members": scopes["west"], "early_from": AFTER_EARLY[0],
+                        "early_to": AFTER_EARLY[1], "late_from": AFTER_LATE_FROM, "late_to": late_to})
+
+
+def currency_instability_after_2020(extract, claim) -> Measurement:
+    """T5 on the later years, measured as the SWOT chapter measures T5: the share of the
+    major world currencies (the euro and the yuan) that lost more than 20 % against the
+    dollar in some year from 2021, and the share of the years from 2021 in which world
+    inflation exceeded 5 %, to the last year of world inflation in the extract."""
+    from analysis.measures.swot_evidence import major_currency_instability
+
+    scopes = _swot_table().scopes
+    world = wdi_series(extract.wdi, "FP.CPI.TOTL.ZG")
+    last = latest_complete_year(world, ["WLD"])
+    found = major_currency_instability(extract, None, scopes, {"scope": "major_currencies", "years": [AFTER_FROM, last],
+                                                               "inflation_above": AFTER_INFLATION_ABOVE,
+                                                               "depreciation_above": AFTER_DEPRECIATION_ABOVE})
+    depreciation, inflation = found.series["depreciation"], found.series["inflation"]
+    return Measurement({"shares": [found.values["depreciation"], found.values["inflation"]]},
+                       {"first": AFTER_FROM, "last": last, "largest_depreciation": float(depreciation.max()) / 100,
+                        "largest_currency": str(depreciation.idxmax()), "currencies": int(depreciation.size),
+                        "inflation_years": int((inflation > 5).sum()), "years": int(inflation.size),
+                        "peak_inflation": float(inflation.max()) / 100, "peak_year": int(inflation.idxmax())})
+
+
 TESTS = {name: function for name, function in globals().items()
          if name in {"bri_gdp_share", "bri_activity_and_trade", "china_bri_trade_doubling", "bri_country_count",
                      "highway_length", "development_gap", "raw_material_exports", "bilateral_agreements",
-                     "growth_slowdown", "central_corridor_customs"}}
+                     "growth_slowdown", "central_corridor_customs",
+                     "growth_slowdown_after_2020", "currency_instability_after_2020"}}
 
 
 def ledger(extract, claims: pd.DataFrame | None = None) -> pd.DataFrame:

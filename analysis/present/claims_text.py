@@ -78,6 +78,15 @@ def reason(row, lang: str) -> str:
         return t(key, lang, china=value_text(v["china"], "points", lang), west=value_text(v["west"], "points", lang),
                  west_members=_countries(v["west_members"], lang),
                  early_span=f"{v['early_from']}–{v['early_to']}", late_span=f"{v['late_from']}–{v['late_to']}")
+    if row["id"] == "T3-2020":
+        return t(key, lang, china=value_text(v["china"], "points", lang), west=value_text(v["west"], "points", lang),
+                 west_members=_countries(v["west_members"], lang),
+                 early_span=f"{v['early_from']}–{v['early_to']}", late_span=f"{v['late_from']}–{v['late_to']}")
+    if row["id"] == "T5-2020":
+        return t(key, lang, span=f"{v['first']}–{v['last']}", depreciation=pct(v["largest_depreciation"]),
+                 currency=t(f"after_2020.major_currency.{v['largest_currency']}", lang),
+                 inflation_years=v["inflation_years"], years=v["years"], peak=pct(v["peak_inflation"]),
+                 peak_year=v["peak_year"])
     raise KeyError(f"no reason template for claim {row['id']}")
 
 
