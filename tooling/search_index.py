@@ -47,8 +47,9 @@ INCLUDE_CHARACTERS = "\u2212"
 NOT_SEARCHED = {"search.html", "genindex.html"}
 # Parts of a page's <article> left out of the index. Images too: Pagefind takes a page's first
 # image as its metadata and searches it, and the figures are data: URIs (base64 text).
-NOT_INDEXED = (".headerlink", ".exhibit-cite", ".cite-this-page", ".cell_input", "script", "style",
-               "#searchbox", ".toggle-details__summary", "img")
+NOT_INDEXED_CLASSES = {"headerlink", "exhibit-cite", "cite-this-page", "cell_input", "toggle-details__summary"}
+NOT_INDEXED_TAGS = {"script", "style", "img"}
+NOT_INDEXED_IDS = {"searchbox"}
 # The bundle files the book does not use (Pagefind's other interfaces).
 UNUSED = ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -93,7 +94,12 @@ class Page:
 
 
 def article_of(soup: BeautifulSoup):
-    return soup.select_one("article.bd-article")
+    return soup.find("article", class_="bd-article")
+
+
+def not_indexed(element) -> bool:
+    return (element.name in NOT_INDEXED_TAGS or element.get("id") in NOT_INDEXED_IDS
+            or not NOT_INDEXED_CLASSES.isdisjoint(element.get("class") or ()))
 
 
 def section_of(element) -> str | None:
@@ -117,7 +123,7 @@ def term_uses(soup: BeautifulSoup, lang: str) -> tuple[str, dict[str, TermUse]]:
         count = max(len(pattern.findall(text)), folded.count(names[term_id]))
         if count:
             uses[term_id] = TermUse(count)
-    for link in article.select("a.glossary-term[href]"):
+    for link in article.find_all("a", class_="glossary-term", href=True):
         match = TERM_LINK.search(link["href"])
         if match and match["id"] in uses and uses[match["id"]].section is None:
             uses[match["id"]].section = section_of(link)
@@ -168,8 +174,9 @@ def index_copy(page: Page, added: dict[str | None, list[tuple[str, float]]]) -> 
     article = article_of(soup)
     if article is None:
         return None
-    for element in article.select(", ".join(NOT_INDEXED)):
-        element.decompose()
+    for element in article.find_all(not_indexed):
+        if not element.decomposed:
+            element.decompose()
     article["data-pagefind-body"] = ""
     for section in article.find_all("section", id=True):
         heading = section.find(HEADING, recursive=False)

@@ -43,6 +43,9 @@
       processTerm,
       processResult,
     });
+    // Pagefind names its field only by a title; give it an accessible name
+    const field = document.querySelector("#search .pagefind-ui__search-input");
+    if (field) field.setAttribute("aria-label", settings.translations.search_label);
     const query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
   }
