@@ -176,8 +176,13 @@ def test_search_finds_a_word_of_the_edition(watched, served_site, site_dir, lang
     # each result's data has loaded.
     page.wait_for_function("() => document.querySelector('.pagefind-ui__result-link') !== null"
                            " && !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
+    more = page.locator("button.pagefind-ui__button")  # it shows a few results, and a button for more
+    while more.count() and more.first.is_visible():
+        more.first.click()
+        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
     summary = page.locator(".pagefind-ui__message").inner_text().strip()
-    links = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.href)")
+    links = page.locator(".pagefind-ui__result").evaluate_all(
+        "results => results.map(result => result.querySelector('.pagefind-ui__result-link').href)")
     assert links, f"{lang}: searching {word!r} found nothing ({summary!r})"
     paths = [site_path(link) for link in links]
     assert all(path.startswith(f"/{lang}/") for path in paths), f"{lang}: a result outside the edition: {paths}"
