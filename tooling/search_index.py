@@ -132,9 +132,18 @@ def term_uses(soup: BeautifulSoup, lang: str) -> tuple[str, dict[str, TermUse]]:
 
 def search_names(term: glossary.Term, lang: str) -> list[str]:
     """The names a reader may search ``term`` by in ``lang``: its name, its abbreviation and
-    the variants the glossary rejects."""
-    names = [term.names[lang], term.abbreviations[lang], *term.rejected[lang]]
-    return list(dict.fromkeys(name for name in names if name))
+    the variants the glossary rejects, less a one-word variant that only begins a word of
+    another name (the glossary lists «Шелков» to catch «Шелковый путь»; a reader searches
+    whole words)."""
+    names = [name for name in (term.names[lang], term.abbreviations[lang], *term.rejected[lang]) if name]
+
+    def fold(text: str) -> str:
+        return text.casefold().replace("ё", "е")
+
+    words = {word for name in names for word in re.findall(r"[\w-]+", fold(name))}
+    whole = [name for name in names
+             if " " in name or not any(word != fold(name) and word.startswith(fold(name)) for word in words)]
+    return list(dict.fromkeys(whole))
 
 
 def weight(count: int) -> float:
