@@ -54,6 +54,7 @@ NOT_INDEXED_IDS = {"searchbox"}
 UNUSED = ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-highlight.js")
 HEADING = re.compile(r"^h[1-6]$")
+SPACED = ["th", "td", "caption", "figcaption", "dt", "dd", "li"]
 SECTION_MARK = re.compile(r"^section-\d+(?:-\d+)*$")  # sphinx-multitoc-numbering's marks, the same in every edition
 RANGE_DASH = re.compile(r"(?<=\d)\s*[–—]\s*(?=[−\d])")
 # Separators inside a number, as each edition prints them, and the look-alike each becomes in
@@ -187,6 +188,10 @@ def index_copy(page: Page, added: dict[str | None, list[tuple[str, float]]]) -> 
         if not element.decomposed:
             element.decompose()
     article["data-pagefind-body"] = ""
+    # Pagefind joins the text of elements it does not take for sentences: a table's header
+    # cells and captions would run into each other ("Доля оценок20002010…")
+    for cell in article.find_all(SPACED):
+        cell.append(" ")
     for section in article.find_all("section", id=True):
         heading = section.find(HEADING, recursive=False)
         if heading is not None and not heading.get("id"):
