@@ -31,6 +31,8 @@ QUERIES = [
     ("ru", "доля внутрирегиональной торговли", "chapters/indicators.html", None),
     ("ru", "−9,4 %", "chapters/gravity.html", None),
     ("ru", "18 850", "chapters/gravity.html", None),
+    ("ru", "-9.4 %", "chapters/gravity.html", None),  # typed with a hyphen and a point
+    ("en", "18 850", "chapters/gravity.html", None),  # typed as the Russian edition prints it
     ("en", "9.4%", "chapters/indicators.html", "The groupings over time"),
     ("en", "9,4", "chapters/indicators.html", "The groupings over time"),
     ("en", "intra-regional trade share", "chapters/indicators.html", None),
@@ -83,6 +85,21 @@ def test_query_finds_its_page_first(watched, served_site, lang, query, expected_
     assert all(excerpt.strip() for excerpt in excerpts), f"{lang}: {query!r}: a blank excerpt: {excerpts}"
     for excerpt in excerpts:
         assert not set(NUMBER_MARKS.values()) & set(excerpt), f"{lang}: {query!r}: index characters shown: {excerpt!r}"
+    watched.assert_clean(f"{lang}/search.html?q={query}")
+
+
+# (edition, query, page that must be among the first three): a grouping's name and number
+NEAR_TOP = [
+    ("en", "Central Asia 5", "chapters/indicators.html"),
+    ("ru", "Центральная Азия 5", "chapters/indicators.html"),
+    ("kk", "Орталық Азия 5", "chapters/indicators.html"),
+]
+
+
+@pytest.mark.parametrize("lang, query, expected_page", NEAR_TOP)
+def test_query_finds_its_page_among_the_first_three(watched, served_site, lang, query, expected_page):
+    paths = [urlsplit(result["link"]).path for result in search(watched, served_site, lang, query)]
+    assert f"/{lang}/{expected_page}" in paths[:3], f"{lang}: {query!r}: {paths[:5]}"
     watched.assert_clean(f"{lang}/search.html?q={query}")
 
 
