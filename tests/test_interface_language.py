@@ -146,17 +146,17 @@ def collect(page, excluded_here: str = "") -> list[list[str]]:
 
 
 def wait_for_search_results(page) -> None:
-    """Sphinx's searchtools.js replaces its heading's progress dots (a <span>) when done."""
+    """Pagefind's interface lists the results once each result's data has loaded."""
     page.wait_for_function(
-        "() => { const heading = document.querySelector('#search-results h2');"
-        " return heading !== null && heading.querySelector('span') === null; }")
+        "() => document.querySelector('.pagefind-ui__result-link') !== null"
+        " && !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
 
 
 def check_edition(watched, served_site, site_dir, lang, excluded_here="", color_scheme="light") -> None:
     allowlist = Allowlist.read()
     watched.page.emulate_media(color_scheme=color_scheme)
     problems = []
-    # every page, and the search page with results (its messages come from translations.js)
+    # every page, and the search page with results (its messages come from the catalogue)
     for path in [*edition_pages(site_dir, lang), f"search.html?q={SEARCH_WORDS[lang]}"]:
         open_page(watched.page, urljoin(served_site, f"{lang}/{path}"))
         if path.startswith("search.html?"):

@@ -172,19 +172,22 @@ def test_search_finds_a_word_of_the_edition(watched, served_site, site_dir, lang
         f"{word!r} no longer appears in {lang}/{LANDING}: pick another word of its body text for SEARCH_WORDS")
     page = watched.page
     open_page(page, urljoin(served_site, f"{lang}/search.html?q={quote(word)}"))
-    # Sphinx's searchtools.js puts a heading with progress dots (a <span>) in
-    # #search-results when the search starts, and replaces the heading's text, dots
-    # included, once the last result is shown.
-    page.wait_for_function(
-        "() => { const heading = document.querySelector('#search-results h2');"
-        " return heading !== null && heading.querySelector('span') === null; }")
-    summary = page.locator("#search-results .search-summary").inner_text().strip()
-    links = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.href)")
+    # Pagefind's interface (tooling/sphinx_ext/pagefind_search.py) lists the results once
+    # each result's data has loaded.
+    page.wait_for_function("() => document.querySelector('.pagefind-ui__result-link') !== null"
+                           " && !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
+    more = page.locator("button.pagefind-ui__button")  # it shows a few results, and a button for more
+    while more.count() and more.first.is_visible():
+        more.first.click()
+        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
+    summary = page.locator(".pagefind-ui__message").inner_text().strip()
+    links = page.locator(".pagefind-ui__result").evaluate_all(
+        "results => results.map(result => result.querySelector('.pagefind-ui__result-link').href)")
     assert links, f"{lang}: searching {word!r} found nothing ({summary!r})"
     paths = [site_path(link) for link in links]
-    assert any(path.startswith(f"/{lang}/") for path in paths), f"{lang}: no result in the edition: {paths}"
+    assert all(path.startswith(f"/{lang}/") for path in paths), f"{lang}: a result outside the edition: {paths}"
     assert f"/{lang}/{LANDING}" in paths, f"{lang}: searching {word!r} did not find {lang}/{LANDING}: {paths}"
-    assert summary, f"{lang}: the search status line is empty (untranslated 'Search finished, found ...' message?)"
+    assert summary, f"{lang}: the search status line is empty"
     watched.assert_clean(f"{lang}/search.html?q={word}")
 
 

@@ -28,7 +28,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import citation, kernels, notebooks, pdf, release_files
+from tooling import citation, kernels, notebooks, pdf, release_files, search_index
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -304,6 +304,13 @@ class Builder:
                 shutil.copyfile(self.build_dir / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.pdf",
                                 new / lang / pdf.pdf_name(lang))
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
+        try:
+            report = search_index.build(new)
+        except search_index.SearchIndexError as error:
+            raise BuildError(str(error)) from None
+        log("search", f"indexed {report.pages} pages in {report.seconds:.1f} s; index "
+            + ", ".join(f"{lang} {size / 1024:.0f} KiB" for lang, size in sorted(report.bytes_by_edition.items()))
+            + f"; shared code {report.shared_bytes / 1024:.0f} KiB")
         write_data_archive(new / release_files.data_archive(self.release.version), self.release)
         write_release_manifest(new / release_files.manifest(self.release.version), self.release)
         (new / ".nojekyll").write_text("")
