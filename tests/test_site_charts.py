@@ -122,6 +122,8 @@ def open_chart(watched: Watched, base: str, lang: str, name: str):
     assert response is not None and response.ok
     box = watched.page.locator(f"#chart-{name}")
     box.wait_for(state="attached")
+    # charts are drawn when they come near the screen
+    watched.page.locator(f"#{case.replaces}").scroll_into_view_if_needed()
     watched.page.wait_for_function("(id) => { const b = document.getElementById(id);"
                                    " return b.classList.contains('vega-chart-ready') || b.classList.contains('vega-chart-failed'); }",
                                    arg=f"chart-{name}")
@@ -166,6 +168,19 @@ def assert_locale_number(text: str, lang: str, *, negative: bool = False) -> Non
         assert not re.search(r"\d\.\d", text), f"{lang}: a decimal point in {text!r}"
     if negative:
         assert MINUS in text and "-" not in text, f"{lang}: no true minus in {text!r}"
+
+
+def test_a_chart_far_below_is_not_fetched_until_the_reader_comes_near(watched, served_site):
+    """The pair heat map, far down the indicators page: neither its specification nor its
+    data file is requested on arrival; scrolling to its figure draws it."""
+    page, lang = watched.page, "en"
+    page.goto(f"{served_site}{lang}/chapters/indicators.html", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in watched.requests if "pair-trade-shares" in url]
+    page.locator("#fig-pairs-latest").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.getElementById('chart-pair-trade-shares').classList.contains('vega-chart-ready')")
+    assert [url for url in watched.requests if url.endswith("pair-trade-shares-en.csv")]
+    watched.assert_clean("en/indicators, scrolled to the pairs")
 
 
 @pytest.mark.parametrize("name", CHARTS)

@@ -3,6 +3,7 @@
  * Each chart is a <div class="vega-chart"> written by analysis/present/interactive.py:
  * data-spec-url names its Vega-Lite specification (next to the page), data-locale the
  * edition's number format and data-replaces the static figure it takes the place of.
+ * A chart is drawn when its figure comes near the screen.
  * The static picture is hidden only once the chart is drawn: without JavaScript, or if
  * drawing fails, the reader keeps the picture. The view is exposed as `vegaView` on the
  * container, for the browser tests. */
@@ -43,9 +44,32 @@
     });
   }
 
+  // A chart (its specification and its data file) is fetched only when it comes near the
+  // screen: a reader who never scrolls to it does not download its data.
   function drawAll() {
     if (typeof vegaEmbed !== "function") return;
-    document.querySelectorAll(".vega-chart[data-spec-url]").forEach(draw);
+    var boxes = document.querySelectorAll(".vega-chart[data-spec-url]");
+    if (!("IntersectionObserver" in window)) {
+      boxes.forEach(draw);
+      return;
+    }
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        watcher.unobserve(entry.target);
+        draw(entry.target.vegaChart || entry.target);
+      });
+    }, { rootMargin: "400px 0px" });
+    boxes.forEach(function (box) {
+      // watch the static figure the chart will replace: that is where the reader looks
+      var figure = box.dataset.replaces && document.getElementById(box.dataset.replaces);
+      if (figure && figure !== box) {
+        figure.vegaChart = box;
+        watcher.observe(figure);
+      } else {
+        watcher.observe(box);
+      }
+    });
   }
 
   if (document.readyState === "loading") {
