@@ -317,8 +317,9 @@ def swot_evidence(frame: pd.DataFrame, csv: str, lang: str) -> Chart:
     axis = alt.Axis(values=[0, 1], grid=False,
                     labelExpr=f"datum.value == 0 ? {json.dumps(t('chart.swot.refuted_at', lang), ensure_ascii=False)} "
                               f": {json.dumps(t('chart.swot.supported_at_short', lang), ensure_ascii=False)}")
-    # the two thresholds: a rule at 0 and at 1 (drawn from the file's rows, which all share them)
-    thresholds = [base.mark_rule(strokeDash=[4, 3], color="#555").encode(x=alt.datum(at, scale=scale)) for at in (0, 1)]
+    # the two thresholds: a rule at 0 and at 1 (drawn from the file's rows, which all share them; the
+    # axis names them, so screen readers skip the rules)
+    thresholds = [base.mark_rule(strokeDash=[4, 3], color="#555", aria=False).encode(x=alt.datum(at, scale=scale)) for at in (0, 1)]
     margins = base.mark_rule(strokeWidth=3, opacity=0.6).encode(
         y=rows, x=alt.X(field="drawn", type="quantitative", scale=scale, title=t("chart.swot.position", lang), axis=axis),
         x2=alt.X2(field="decides"), color=colour, tooltip=tooltip)
