@@ -1,6 +1,7 @@
 """Benchmark: clean build, no-op rebuild, rebuild after a one-line prose edit, loading
 the data extract, computing every indicator, and the factor analysis (computed once per
-build, then only rendered per language). Prints timings, notebook executions and the site's size.
+build, then only rendered per language). Prints timings, notebook executions, the site's size
+and each interactive page's first-visit transfer.
 Run ``python -m tooling.bench`` (``make bench``); it builds in its own folder."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 from analysis.paths import REPO
+from tooling import page_transfer
 
 
 def run_build(build_dir: Path) -> tuple[float, int, str]:
@@ -88,12 +90,15 @@ def main() -> int:
         run_build(build_dir)  # back to the committed text
         site = size_mb(build_dir / "site")
         heaviest = heaviest_pages(build_dir / "site")
+        transfers = page_transfer.report(build_dir / "site")
     print(f"{'step':<40}{'seconds':>10}{'notebook runs':>15}")
     for name, seconds, executed in rows:
         print(f"{name:<40}{seconds:>10.1f}{executed:>15}")
     print(f"{'site size':<40}{site:>9.1f} MB")
     for name, weight in heaviest:
         print(f"  {name:<38}{weight:>9.2f} MB with its images")
+    print("first-visit transfer of each page with an interactive chart (empty cache, uncompressed):")
+    print("\n".join(transfers))
     print(f"{'load whole extract (verified, warm)':<40}{time_call('load_extract()'):>10.3f}")
     print(f"{'all indicators, groupings and pairs':<40}{time_call('results.compute(extract)'):>10.3f}")
     print(f"{'factor analysis, bootstrap, robustness':<40}"

@@ -34,6 +34,11 @@ BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
 PROSE_DIR = REPO / "chapters"
 MATHJAX = REPO / "node_modules" / "mathjax" / "es5"
+# The interactive charts' scripts, published once beside the editions (``_assets/charts/``)
+CHART_SCRIPTS = {"vega.min.js": REPO / "node_modules" / "vega" / "build" / "vega.min.js",
+                 "vega-lite.min.js": REPO / "node_modules" / "vega-lite" / "build" / "vega-lite.min.js",
+                 "vega-embed.min.js": REPO / "node_modules" / "vega-embed" / "build" / "vega-embed.min.js",
+                 "charts.js": REPO / "tooling" / "charts" / "charts.js"}
 # Theme files no page uses: template fragments, the theme's catalogues for other
 # languages (used only while building), and source maps of minified scripts.
 UNPUBLISHED = ["_static/webpack-macros.html", "_static/sbt-webpack-macros.html", ".buildinfo", "_static/locales"]
@@ -304,6 +309,7 @@ class Builder:
                 shutil.copyfile(self.build_dir / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.pdf",
                                 new / lang / pdf.pdf_name(lang))
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
+        write_chart_scripts(new)
         try:
             report = search_index.build(new)
         except search_index.SearchIndexError as error:
@@ -408,6 +414,20 @@ def write_release_manifest(target: Path, release: citation.Release) -> None:
     manifest = json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
     target.write_text(json.dumps({"book": release_metadata(release), **manifest}, ensure_ascii=False, indent=1) + "\n",
                       encoding="utf-8")
+
+
+def write_chart_scripts(site: Path) -> None:
+    """The interactive charts' scripts, one copy for the three editions (their pages load
+    them from ``../../_assets/charts/``; see ``tooling/sphinx_ext/interactive_charts.py``)."""
+    from tooling.sphinx_ext.interactive_charts import ASSETS, SCRIPTS
+    if set(SCRIPTS) != set(CHART_SCRIPTS):
+        raise BuildError(f"the chart scripts the pages load ({SCRIPTS}) differ from those published ({list(CHART_SCRIPTS)})")
+    for name, source in CHART_SCRIPTS.items():
+        if not source.is_file():
+            raise BuildError(f"{source} not found: run `npm ci` (the Makefile does)")
+        target = site / ASSETS / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def drop_unreferenced_images(edition: Path) -> None:

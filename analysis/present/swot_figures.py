@@ -186,3 +186,37 @@ def rank_intervals(stability: pd.DataFrame, labels: dict[str, str], lang: str, a
     axis.set_title(t("swot.label.kept", lang), loc="right", fontsize=8.5)
     figure.tight_layout()
     return figure
+
+
+def margin_text(row, lang: str) -> str:
+    """What flips an item's verdict (a row of the assessment): the amount in its named
+    unit, the verdict it flips to, and the fragile mark; "—" without data."""
+    if row.verdict == "no_data":
+        return "—"
+    text = f"{margin_amount_text(row.margin_unit, row.margin_in_unit, lang)} → {t(f'swot.verdict.{row.flips_to}', lang)}"
+    return text + (f" ({t('swot.fragile', lang)})" if row.fragile else "")
+
+
+def evidence_thresholds(assessment: pd.DataFrame, findings: dict, table: swot.SwotTable, lang: str) -> pd.DataFrame:
+    """One row per value a verdict reads: the item, the value (its name when the item has
+    several), the two thresholds of the rule, the threshold that decides the verdict (the
+    one the margin is measured to), the unit, the verdict and the margin; for download
+    and for the interactive chart of the evidence. Items without data are left out."""
+    rows = []
+    for row in assessment.itertuples():
+        if row.verdict == "no_data":
+            continue
+        evidence = table.items[row.code].evidence
+        deciding = row.verdict if row.verdict != "mixed" else row.flips_to
+        threshold = evidence.supported_at if deciding == "supported" else evidence.contradicted_at
+        values = findings[row.code].values
+        for key, value in values.items():
+            rows.append({
+                "swot.col.code": row.code, "chart.swot.group": t(f"swot.group.{row.group}", lang),
+                "swot.col.item": table.items[row.code].label[lang],
+                "chart.swot.value_name": t(f"swot.value.{key}", lang) if len(values) > 1 else "",
+                "chart.swot.statistic": float(value), "chart.swot.supported_at": float(evidence.supported_at),
+                "chart.swot.contradicted_at": float(evidence.contradicted_at), "chart.swot.deciding": float(threshold),
+                "col.unit": t(f"chart.swot.unit.{evidence.unit}", lang),
+                "swot.col.verdict": t(f"swot.verdict.{row.verdict}", lang), "swot.col.margin": margin_text(row, lang)})
+    return pd.DataFrame(rows).rename(columns=lambda key: t(key, lang))
