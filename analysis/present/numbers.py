@@ -30,6 +30,10 @@ _TYPOGRAPHY = {
     "ru": str.maketrans({"-": MINUS, NO_BREAK_SPACE: NARROW_NO_BREAK_SPACE}),
 }
 _PERCENT_SIGN = {"en": "%", "kk": NO_BREAK_SPACE + "%", "ru": NO_BREAK_SPACE + "%"}
+# Floating-point noise this many places past the last digit shown is not part of the
+# value: a quarter of a quarter computed as 0.06249999999999999 is written as 0.0625 is
+# (0.063 at three places), so equal values never print differently.
+NOISE_PLACES = 9
 
 
 class UnknownLanguage(ValueError):
@@ -53,9 +57,12 @@ def _pattern(decimals: int, grouping: bool) -> str:
 def format_number(value: float, lang: str, decimals: int = 1, *, grouping: bool = True) -> str:
     """``value`` rounded half away from zero to ``decimals`` places, as ``lang`` writes it:
     −1,234.5 (en), −1 234,5 (kk, ru; narrow no-break space, decimal comma, true minus).
+    Floating-point noise (beyond :data:`NOISE_PLACES` more places) is dropped first.
     A value that rounds to zero is written without a sign. NaN is an error, not "NaN"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ValueError("cannot format a missing value; show the table's placeholder instead")
+    if isinstance(value, float):
+        value = round(value, decimals + NOISE_PLACES)
     with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):  # Babel rounds in the current context
         text = format_decimal(value, format=_pattern(decimals, grouping), locale=locale(lang),
                               decimal_quantization=True, group_separator=grouping)
