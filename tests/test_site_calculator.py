@@ -251,7 +251,7 @@ def test_the_calculator_equals_python_on_three_judgement_sets(watched, served_si
     watched.assert_clean(f"{lang}/{PAGE}")
 
 
-def test_keyboard_changes_a_judgement_and_axe_finds_nothing_serious(watched, served_site):
+def test_keyboard_changes_a_judgement_and_axe_finds_nothing_serious_in_either_mode(watched, served_site):
     page, root = open_calculator(watched, served_site, "kk")
     first = root.locator("select").first
     label = root.locator(f"label[for='{first.get_attribute('id')}']")
@@ -264,10 +264,12 @@ def test_keyboard_changes_a_judgement_and_axe_finds_nothing_serious(watched, ser
     assert max(priorities.values()) > 0.5
     set_judgements(page, INCONSISTENT)  # the warnings shown too
     watched.assert_clean("kk calculator, keyboard")  # before axe, whose stylesheet checks request files
-    violations = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:3]]}"
-               for v in violations if v["impact"] in {"serious", "critical"}]
-    assert not serious, serious
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        violations = Axe().run(page).response["violations"]
+        serious = [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:3]]}"
+                   for v in violations if v["impact"] in {"serious", "critical"}]
+        assert not serious, f"{scheme}: {serious}"
 
 
 def test_without_scripts_the_page_says_what_the_calculator_needs(browser, served_site):  # noqa: F811
