@@ -181,6 +181,28 @@ def test_the_pair_to_revisit_is_the_one_that_breaks_the_pattern():
     assert most_inconsistent_pair(np.outer(weights, 1 / weights), weights / weights.sum())[2] == pytest.approx(0.0)
 
 
+
+def test_three_items_depart_equally_and_the_first_pair_in_row_order_is_named():
+    # a 3-item cycle: the eigenvector is the rows' geometric mean, so every pair departs
+    # by |ln(a12 a23 / a13)| / 3; rounding must not choose among them (here it would
+    # name the pair (0, 2), whose departure comes out 1e-15 larger)
+    matrix = np.array([[1, 1 / 9, 1 / 9], [9, 1, 1 / 9], [9, 9, 1]])
+    result = ahp(matrix)
+    expected = math.log(9) / 3
+    for order in ([0, 1, 2], [2, 0, 1], [1, 2, 0]):
+        permuted = matrix[np.ix_(order, order)]
+        weights = ahp(permuted).priorities
+        first, second, departure = most_inconsistent_pair(permuted, weights)
+        assert (first, second) == (0, 1)
+        assert departure == pytest.approx(expected)
+    # a departure larger by more than the tolerance still wins, wherever it is
+    weights = np.array([8, 4, 2, 1.0])
+    swapped = np.outer(weights, 1 / weights)
+    swapped[2, 3], swapped[3, 2] = 1 / 2, 2
+    assert most_inconsistent_pair(swapped, ahp(swapped).priorities)[:2] == (2, 3)
+    assert result.consistency_ratio > 0.1
+
+
 # ---------------------------------------------------------------- edges the mutation run found untested
 
 from fractions import Fraction  # noqa: E402

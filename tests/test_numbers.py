@@ -205,3 +205,15 @@ def test_built_pages_write_numbers_in_the_locale(site_dir, lang):
     ("kk", "2016 жылғы 28 сәуір"), ("en", "28 April 2016"), ("ru", "28 апреля 2016 г.")])
 def test_dates_in_sentences_are_written_out(lang, expected):
     assert i18n.format_date("2016-04-28", lang) == expected
+
+
+def test_floating_point_noise_does_not_change_the_digits_shown():
+    # a quarter of a quarter, as an eigenvector gives it, is a quarter of a quarter
+    noisy = 0.25 * 0.24999999999999997
+    assert noisy < 0.0625
+    assert numbers.format_number(noisy, "en", 3) == numbers.format_number(0.0625, "en", 3) == "0.063"
+    assert numbers.format_number(-noisy, "ru", 3) == "\u22120,063"
+    assert numbers.format_number(1 / 3 - 1e-17, "kk", 3) == "0,333"
+    # a real difference at the tenth place past the last shown one still counts
+    assert numbers.format_number(0.0625 - 1e-10, "en", 3) == "0.062"
+    assert numbers.format_number(123456789.5, "en", 0) == "123,456,790"

@@ -175,6 +175,9 @@ def test_a_good_folder_of_judges_renders_a_standalone_page_and_prints_the_result
     assert "anna.csv, boris.csv" in text and text.count('class="book-table"') >= 10
     assert not re.findall(r'(?:src|href)="(?:https?:)?//', text), "a resource from the network"
     assert (tmp_path / "out" / "swot-ru_files" / "mathjax" / "tex-chtml.js").is_file()
+    # the calculator, with its data in the block and its script in the page (tests/test_site_calculator.py)
+    assert text.count('class="ahp-calculator"') == 1 and "data-calculator-payload=" in text
+    assert "function mostInconsistentPair" in text
     from tooling import notebook_copy
     import nbformat
 

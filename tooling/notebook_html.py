@@ -84,6 +84,10 @@ def render(notebook, lang: str, title: str | None = None) -> str:
     title = title or next((m[1] for cell in notebook.cells if cell.cell_type == "markdown"
                            for m in [re.search(r"^#\s+(.+?)\s*$", cell.source, re.M)] if m), "")
     css = PAGE_CSS + (STATIC / "tables.css").read_text(encoding="utf-8")
+    scripts = ""
+    if 'class="ahp-calculator"' in content:  # the SWOT chapter's calculator reads its data from the block itself
+        css += (STATIC / "ahp-calculator.css").read_text(encoding="utf-8")
+        scripts = f'<script>{(STATIC / "ahp-calculator.js").read_text(encoding="utf-8")}</script>\n'
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -96,7 +100,7 @@ def render(notebook, lang: str, title: str | None = None) -> str:
 <main>
 {content}
 </main>
-</body>
+{scripts}</body>
 </html>
 """
 

@@ -59,16 +59,25 @@ def ahp(matrix) -> AhpResult:
     return AhpResult(priorities, lambda_max, consistency_index / RANDOM_INDEX[n - 1])
 
 
+# Departures closer than this to the largest are equal: rounding must not choose the pair.
+DEPARTURE_TIE = 1e-9
+
+
 def most_inconsistent_pair(matrix, priorities) -> tuple[int, int, float]:
     """The judgement to revisit first: the pair ``(i, j)``, ``i < j``, whose ratio
     ``a_ij`` departs most from the priorities' ratio ``w_i / w_j``, measured as
     ``|ln a_ij - ln(w_i / w_j)|`` (the log error of the judgement against the
-    priorities it produced), and that departure."""
+    priorities it produced), and that departure.
+
+    Departures within :data:`DEPARTURE_TIE` of the largest count as equal, and of those
+    the first pair in row order (``(0, 1), (0, 2), ..., (1, 2), ...``) is named: in a
+    matrix of three items every pair departs by the same amount (the eigenvector is
+    then the rows' geometric mean), and floating-point rounding would otherwise pick one."""
     values = np.log(np.asarray(matrix, dtype=float))
     weights = np.log(np.asarray(priorities, dtype=float))
     departure = np.abs(values - (weights[:, None] - weights[None, :]))
     departure[np.tril_indices(len(weights))] = -1.0
-    first, second = np.unravel_index(int(np.argmax(departure)), departure.shape)
+    first, second = np.unravel_index(int(np.argmax(departure >= departure.max() - DEPARTURE_TIE)), departure.shape)
     return int(first), int(second), float(departure[first, second])
 
 

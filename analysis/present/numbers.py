@@ -30,8 +30,6 @@ _TYPOGRAPHY = {
     "ru": str.maketrans({"-": MINUS, NO_BREAK_SPACE: NARROW_NO_BREAK_SPACE}),
 }
 _PERCENT_SIGN = {"en": "%", "kk": NO_BREAK_SPACE + "%", "ru": NO_BREAK_SPACE + "%"}
-
-
 class UnknownLanguage(ValueError):
     pass
 
