@@ -945,3 +945,21 @@ def test_inconsistent_priorities_name_the_judge_level_and_row():
     relaxed = swot.priorities(frame, PRIORITY_SELECTED, enforce=False).consistency
     assert relaxed.consistency_ratio.to_numpy() == pytest.approx([0, 0.790252, 0, 0, 0], abs=1e-6)
     assert relaxed.lambda_max[1] == pytest.approx(3.916692, abs=1e-6)
+
+
+def test_measure_scores_items_not_ranked_add_nothing_and_ties_keep_the_measures_order():
+    tows = pd.DataFrame({"measure": ["M3", "M1", "M2", "M1"], "strategy": ["SO", "SO", "ST", "WO"],
+                         "items": ["S3", "S1;O9", "S2;T7", "W4"]})
+    scores = swot.measure_scores(tows, pd.Series({"S1": 0.2, "S2": 0.2, "S3": 0.5}))
+    # O9, T7 and W4 are not ranked: M1 = 0.2, M2 = 0.2, M3 = 0.5; M1 and M2 tie and keep their order
+    assert list(scores.index) == ["M3", "M1", "M2"]
+    assert scores.tolist() == pytest.approx([0.5, 0.2, 0.2])
+
+
+def test_tows_measures_written_as_bare_numbers_are_refused_by_the_pattern(tmp_path):
+    # read as text, "1" is a measure code that does not match M1-M7 (as a number it would
+    # fail the column's type instead, naming no row)
+    path = _write(tmp_path, "tows.csv", re.sub(r"(?m)^M(\d),", r"\1,", TOWS))
+    with pytest.raises(DataError) as error:
+        swot.load_tows(path)
+    assert str(error.value) == f"file {path}, row 2, field 'measure': fails check str_matches (value '1')"
