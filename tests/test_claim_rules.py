@@ -129,3 +129,12 @@ def test_tolerance_boundaries_exactly_representable():
     assert rules.count([55], 50, tolerance=0.1) == "consistent"
     assert rules.count([45], 50, tolerance=0.1) == "consistent"
     assert rules.count([55.0001], 50, tolerance=0.1) == "inconsistent"
+
+
+def test_equal_bars_read_smaller_values_as_support_as_the_swot_rule_does():
+    # only supporting > against means larger values support; equal bars read as a fall
+    assert rules.two_bars([0.9], 1.0, 1.0) == "consistent"
+    assert rules.two_bars([1.0], 1.0, 1.0) == "consistent"
+    assert rules.two_bars([1.1], 1.0, 1.0) == "inconsistent"
+    from analysis.measures import swot
+    assert swot.verdict({"a": 0.9}, 1.0, 1.0) == "supported" and swot.verdict({"a": 1.1}, 1.0, 1.0) == "contradicted"

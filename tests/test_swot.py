@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -658,3 +659,328 @@ def test_swot_verdicts_carry_the_claims_ledger_s_words():
     found = {lang: _re.findall(pattern, _re.sub(r"\{glue:text\}`[^`]*`", "", "\n".join(
         c.source for c in cells[lang] if c.cell_type == "markdown")), flags=_re.I) for lang, pattern in old.items()}
     assert found == {"en": [], "ru": [], "kk": []}
+
+
+# ---------------------------------------------------------------- the data files and the assessment, by hand
+
+TOWS = (DATA_DIR / "reference" / "tows.csv").read_text(encoding="utf-8")
+ITEMS = (DATA_DIR / "reference" / "swot_items.yml").read_text(encoding="utf-8")
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- TOWS links
+
+def test_the_books_tows_links_as_read():
+    tows = swot.load_tows(table=swot.load_items())
+    assert list(tows.columns) == ["measure", "strategy", "items"]
+    assert len(tows) == 16
+    assert tows.iloc[0].to_dict() == {"measure": "M1", "strategy": "SO", "items": "S7;O1;O3;O4"}
+    assert tows.iloc[-1].to_dict() == {"measure": "M7", "strategy": "WO", "items": "W11;O14;O16"}
+    # M1 names S7 twice (SO and ST) and O1 twice (SO and WO): each counts once;
+    # S7 is addressed by M1 and M3, W2 by M1 and M2 (twice), O1 by M1 only
+    per_item = swot.measures_per_item(tows)
+    assert (per_item["S7"], per_item["W2"], per_item["O1"], per_item["T4"]) == (2, 2, 1, 2)
+    # distinct items per measure: 7 + 4 + 5 + 6 + 3 + 10 + 6
+    assert per_item.sum() == 41 and len(per_item) == 36
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("M2,WO,W2;O9", "M8,WO,W2;O9", "row 5, field 'measure': fails check str_matches (value 'M8')"),
+    ("M2,WO,W2;O9", "M2,OW,W2;O9", "row 5, field 'strategy': fails check isin (value 'OW')"),
+    ("M2,WO,W2;O9", "M2,WO,W2;X9", "row 5, field 'items': fails check str_matches (value 'W2;X9')"),
+    ("M1,ST,S7;T4", "M1,SO,S7;T4", "row 2, field 'measure': fails check columns '('measure', 'strategy')' "
+                                   "not unique: (value 'M1')"),
+    ("M2,WO,W2;O9", "M2,WO,W2;W3", "row 5, field 'items': a WO strategy must address items of both groups W and O"),
+    ("M2,WT,W2;W4;T9", "M2,WT,W2;W4;O9", "row 6, field 'items': a WT strategy must address items of both groups "
+                                         "W and T"),
+    ("M7,WO,W11;O14;O16", "M7,WO,W11;O14;O16;S1", "row 17, field 'items': a WO strategy must address items of "
+                                                 "both groups W and O"),
+    ("M7,WO,W11;O14;O16", "M7,WO,W11;O14;O26", "row 17, field 'items': unknown items ['O26']"),
+    ("M7,SO,S2;O18;O20\nM7,WO,W11;O14;O16\n", "M6,WO,W11;O14;O16\n",
+     "field 'measure': every measure M1-M7 needs at least one strategy"),
+])
+def test_tows_file_errors_name_file_row_and_field_with_the_whole_message(tmp_path, old, new, message):
+    assert old in TOWS
+    path = _write(tmp_path, "tows.csv", TOWS.replace(old, new, 1))
+    with pytest.raises(DataError) as error:
+        swot.load_tows(path, table=swot.load_items())
+    assert str(error.value) == f"file {path}, {message}"
+
+
+def test_tows_items_are_checked_against_the_table_only_when_one_is_given(tmp_path):
+    path = _write(tmp_path, "tows.csv", TOWS.replace("M7,WO,W11;O14;O16", "M7,WO,W11;O14;O26", 1))
+    assert swot.load_tows(path).iloc[-1]["items"] == "W11;O14;O26"
+
+
+def test_tows_values_are_read_as_text(tmp_path):
+    # "NA" would be a missing value to pandas by default; as text it is refused by name
+    path = _write(tmp_path, "tows.csv", TOWS.replace("M2,WO,W2;O9", "M2,WO,NA", 1))
+    with pytest.raises(DataError, match=re.escape("row 5, field 'items': fails check str_matches (value 'NA')")):
+        swot.load_tows(path)
+
+
+# ---------------------------------------------------------------- the assessment's rows
+
+def _evidence(measure, unit, supported_at, contradicted_at):
+    return swot.Evidence(measure, {"p": measure}, supported_at, contradicted_at, unit, {}, None)
+
+
+def test_assessment_rows_on_a_hand_made_table(monkeypatch):
+    # W1: 11 of 17 countries against 60%: supported, one country from mixed (11/17 - 0.6 = 0.047);
+    # T1: a change of +2% between -5% and +5%: mixed, 3 percentage points from supported;
+    # O1: a coefficient of variation 0.30 between 0.25 and 0.5: mixed, 0.05 from contradicted
+    found = {"share_of": swot.Finding({"share": 11 / 17}, counts={"share": 17}, counted={"share": "countries"}),
+             "change_of": swot.Finding({"change": 0.02}),
+             "cv_of": swot.Finding({"cv": 0.30})}
+    calls = []
+
+    def fake(name):
+        def evidence(extract, integration, scopes, params):
+            calls.append((name, extract, integration, scopes, params))
+            return found[name]
+        return evidence
+
+    for name in found:
+        monkeypatch.setitem(swot.EVIDENCE, name, fake(name))
+    items = {"S1": swot.Item("S1", "S", {}, None, {"en": "no data"}),
+             "W1": swot.Item("W1", "W", {}, _evidence("share_of", "share", 0.6, 0.4), None),
+             "T1": swot.Item("T1", "T", {}, _evidence("change_of", "share", 0.05, -0.05), None),
+             "O1": swot.Item("O1", "O", {}, _evidence("cv_of", "number", 0.5, 0.25), None)}
+    scopes = {"s": ["KAZ"]}
+    assessment, findings = swot.assess(swot.SwotTable(items, {}, scopes), "extract", "integration")
+    assert calls == [(name, "extract", "integration", scopes, {"p": name}) for name in ("share_of", "change_of", "cv_of")]
+    assert findings == {"W1": found["share_of"], "T1": found["change_of"], "O1": found["cv_of"]}
+    assert list(assessment.columns) == ["code", "group", "verdict", "flips_to", "margin", "margin_units", "fragile",
+                                        "margin_unit", "margin_in_unit"]
+    rows = assessment.set_index("code").to_dict("index")
+    assert rows["S1"]["group"] == "S" and rows["S1"]["verdict"] == "no_data"
+    assert pd.isna(rows["S1"]["flips_to"]) and pd.isna(rows["S1"]["margin_unit"])
+    assert pd.isna(rows["S1"]["margin_units"]) and rows["S1"]["fragile"] is False
+    assert pd.isna(rows["S1"]["margin"]) and pd.isna(rows["S1"]["margin_in_unit"])
+    w1, t1, o1 = rows["W1"], rows["T1"], rows["O1"]
+    assert (w1["group"], w1["verdict"], w1["flips_to"], w1["margin_units"], w1["fragile"], w1["margin_unit"]) == (
+        "W", "supported", "mixed", 1, True, "countries")
+    assert w1["margin"] == pytest.approx(11 / 17 - 0.6) and w1["margin_in_unit"] == 1.0
+    assert (t1["group"], t1["verdict"], t1["flips_to"], t1["fragile"], t1["margin_unit"]) == (
+        "T", "mixed", "supported", False, "percentage_points")
+    assert pd.isna(t1["margin_units"])
+    assert t1["margin"] == pytest.approx(0.03) and t1["margin_in_unit"] == pytest.approx(3.0)
+    assert (o1["group"], o1["verdict"], o1["flips_to"], o1["fragile"], o1["margin_unit"]) == (
+        "O", "mixed", "contradicted", False, "ratio")
+    assert o1["margin"] == pytest.approx(0.05) and o1["margin_in_unit"] == pytest.approx(0.05)
+
+
+# ---------------------------------------------------------------- the items file, every check
+
+def _items_edited(tmp_path, edit):
+    import yaml
+    raw = yaml.safe_load(ITEMS)
+    edit(raw)
+    path = tmp_path / "items.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_books_items_as_read():
+    table = swot.load_items()
+    s1, t7 = table.items["S1"], table.items["T7"]
+    assert (s1.code, s1.group, s1.no_data, s1.shares_evidence_with) == ("S1", "S", None, None)
+    assert s1.label["en"] == ("Objective prerequisites created by the world market and mutual trade; "
+                              "similar socio-economic problems")
+    evidence = s1.evidence
+    assert (evidence.measure, evidence.params, evidence.unit) == (
+        "grouping_level", {"indicator": "introversion", "grouping": "new_silk_road"}, "number")
+    # the thresholds and the rule come from swot_rules.csv (S1: level, against zero, +-0.1)
+    assert (evidence.supported_at, evidence.contradicted_at) == (0.1, -0.1)
+    assert (evidence.rule.item, evidence.rule.family, evidence.rule.reference) == ("S1", "level", "zero")
+    assert sorted(evidence.text) == ["compare", "describe", "extension"]
+    assert evidence.text["describe"]["en"] == "The New Silk Road grouping's introversion index (RTII) in the last year"
+    assert t7.shares_evidence_with == "W9" and t7.evidence.params["since"] == 2016
+    assert sorted(table.items["W9"].evidence.text) == ["compare", "describe"]
+    assert table.items["S2"].evidence is None and table.items["S2"].no_data["en"] == \
+        "The extract holds no statistics on business ties or events"
+    assert sum(item.evidence is not None for item in table.items.values()) == 19
+    assert table.scopes["china"] == ["CHN"] and table.scopes["major_currencies"] == ["DEU", "CHN"]
+    assert table.measures["M1"]["en"] == ("Set up interstate machine-building and chemical complexes and "
+                                          "food-industry consortia")
+
+
+def test_items_texts_are_stripped_and_parameters_may_be_left_out(tmp_path):
+    def edit(raw):
+        raw["items"]["S1"]["label"]["en"] = "  Padded label  "
+        del raw["items"]["S1"]["evidence"]["params"]
+        raw["measures"]["M2"]["ru"] = " Мера 2 \n"
+    table = swot.load_items(_items_edited(tmp_path, edit))
+    assert table.items["S1"].label["en"] == "Padded label"
+    assert table.items["S1"].evidence.params == {}
+    assert table.measures["M2"]["ru"] == "Мера 2"
+
+
+def _set(path, value):
+    def edit(raw):
+        *parents, last = path
+        node = raw
+        for key in parents:
+            node = node[key]
+        if value is DELETE:
+            del node[last]
+        else:
+            node[last] = value
+    return edit
+
+
+DELETE = object()
+TEXTS = "needs a text in each of kk, en, ru"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (_set(["scopes"], DELETE), ": needs the sections items, measures and scopes"),
+    (_set(["measures"], DELETE), ": needs the sections items, measures and scopes"),
+    (_set(["items"], DELETE), ": needs the sections items, measures and scopes"),
+    (lambda raw: raw["items"].update({"X1": raw["items"]["S2"]}), "row X1, field 'code': item codes are S, W, O "
+                                                                  "or T followed by a number"),
+    (lambda raw: raw["items"].update({"S1a": raw["items"]["S2"]}), "row S1a, field 'code': item codes are S, W, O "
+                                                                   "or T followed by a number"),
+    (_set(["items", "S2", "evidence"], {"measure": "dispersion"}), "row S2, field 'evidence': needs either evidence "
+                                                                   "or a no_data reason, not both"),
+    (_set(["items", "S2", "no_data"], DELETE), "row S2, field 'evidence': needs either evidence or a no_data reason, "
+                                               "not both"),
+    (_set(["items", "S2", "label", "ru"], DELETE), f"row S2, field 'label': {TEXTS}"),
+    (_set(["items", "S2", "label", "kk"], "   "), f"row S2, field 'label': {TEXTS}"),
+    (_set(["items", "S2", "label"], "one text"), f"row S2, field 'label': {TEXTS}"),
+    (_set(["items", "S2", "no_data", "kk"], DELETE), f"row S2, field 'no_data': {TEXTS}"),
+    (_set(["items", "S1", "evidence", "note"], "x"), "row S1, field 'evidence': unknown fields ['note']"),
+    (_set(["items", "S1", "evidence", "unit"], "percent"), "row S1, field 'evidence.unit': unit must be one of "
+                                                           "['count', 'number', 'points', 'share']"),
+    (_set(["items", "S1", "evidence", "describe", "en"], DELETE), f"row S1, field 'evidence.describe': {TEXTS}"),
+    (_set(["items", "S1", "evidence", "compare", "kk"], DELETE), f"row S1, field 'evidence.compare': {TEXTS}"),
+    (_set(["items", "S1", "evidence", "extension", "ru"], DELETE), f"row S1, field 'evidence.extension': {TEXTS}"),
+    (_set(["items", "O19"], DELETE), "field 'items': group O must hold O1-O20; missing ['O19'], extra []"),
+    (lambda raw: raw["items"].update({"S10": raw["items"]["S2"]}), "field 'items': group S must hold S1-S9; "
+                                                                   "missing [], extra ['S10']"),
+    (_set(["items", "T7", "shares_evidence_with"], "S2"), "row T7, field 'shares_evidence_with': shares_evidence_with "
+                                                          "must name another item with evidence of its own, not 'S2'"),
+    (_set(["items", "T7", "shares_evidence_with"], "T7"), "row T7, field 'shares_evidence_with': shares_evidence_with "
+                                                          "must name another item with evidence of its own, not 'T7'"),
+    (_set(["items", "T7", "shares_evidence_with"], "S9"), "row T7, field 'shares_evidence_with': shares_evidence_with "
+                                                          "must name another item with evidence of its own, not 'S9'"),
+    (_set(["items", "S2", "shares_evidence_with"], "W9"), "row S2, field 'shares_evidence_with': shares_evidence_with "
+                                                          "must name another item with evidence of its own, not 'W9'"),
+    (_set(["measures", "M7"], DELETE), "field 'measures': measures must be M1-M7"),
+    (_set(["measures", "M3", "en"], DELETE), f"row M3, field 'label': {TEXTS}"),
+    (_set(["scopes", "china"], ["CHN", "USA"]), "row china, field 'scopes': scope lists codes outside the study: "
+                                                "['USA']"),
+    (_set(["scopes", "china"], []), "row china, field 'scopes': scope lists codes outside the study: []"),
+])
+def test_items_file_errors_with_the_whole_message(tmp_path, edit, message):
+    path = _items_edited(tmp_path, edit)
+    with pytest.raises(DataError) as error:
+        swot.load_items(path)
+    assert str(error.value) == f"file {path}" + (message if message.startswith(":") else f", {message}")
+
+
+def test_an_item_sharing_evidence_with_an_item_that_shares_is_refused(tmp_path):
+    # W1's evidence is reused by another item; T7 may not point at that item in turn
+    table = swot.load_items()
+    sharer = next(code for code, item in table.items.items() if item.shares_evidence_with == "W1")
+    path = _items_edited(tmp_path, _set(["items", "T7", "shares_evidence_with"], sharer))
+    with pytest.raises(DataError) as error:
+        swot.load_items(path)
+    assert str(error.value) == (f"file {path}, row T7, field 'shares_evidence_with': shares_evidence_with must "
+                                f"name another item with evidence of its own, not {sharer!r}")
+
+
+def test_unknown_measure_message_lists_the_known_ones(tmp_path):
+    path = _items_edited(tmp_path, _set(["items", "S1", "evidence", "measure"], "dispersal"))
+    with pytest.raises(DataError) as error:
+        swot.load_items(path)
+    assert str(error.value) == (f"file {path}, row S1, field 'evidence.measure': unknown measure 'dispersal' "
+                                f"(known: {sorted(swot_evidence.EVIDENCE)})")
+
+
+def test_a_file_that_is_not_a_mapping_is_refused(tmp_path):
+    path = tmp_path / "items.yml"
+    path.write_text("- S1\n- S2\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        swot.load_items(path)
+    assert str(error.value) == f"file {path}: needs the sections items, measures and scopes"
+
+
+# ---------------------------------------------------------------- priorities by hand
+
+PRIORITY_ROWS = [("S", "S1", "S2", "3"), ("W", "W1", "W2", "2"), ("W", "W1", "W3", "4"), ("W", "W2", "W3", "2"),
+                 ("O", "O1", "O2", "1"), ("T", "T1", "T2", "1/3"),
+                 ("groups", "S", "W", "2"), ("groups", "S", "O", "2"), ("groups", "S", "T", "2"),
+                 ("groups", "W", "O", "1"), ("groups", "W", "T", "1"), ("groups", "O", "T", "1")]
+PRIORITY_SELECTED = {"S": ["S1", "S2"], "W": ["W1", "W2", "W3"], "O": ["O1", "O2"], "T": ["T2", "T1"]}
+
+
+def _priority_frame(rows=PRIORITY_ROWS):
+    frame = pd.DataFrame(rows, columns=["level", "first", "second", "judgement"])
+    return frame.assign(value=[float(eval(text)) for text in frame.judgement], line=range(2, len(rows) + 2))
+
+
+def test_priorities_of_consistent_judgements_by_hand():
+    # S1 3 times S2: 3/4 and 1/4; W 4 : 2 : 1; O equal; T1 a third of T2 (T2 listed first);
+    # S twice each other group: 2/5 and 1/5 each; global = local x group
+    result = swot.priorities(_priority_frame(), PRIORITY_SELECTED)
+    assert list(result.local.index) == ["S1", "S2", "W1", "W2", "W3", "O1", "O2", "T2", "T1"]
+    assert result.local.to_numpy() == pytest.approx([3 / 4, 1 / 4, 4 / 7, 2 / 7, 1 / 7, 1 / 2, 1 / 2, 3 / 4, 1 / 4])
+    assert list(result.groups.index) == ["S", "W", "O", "T"]
+    assert result.groups.to_numpy() == pytest.approx([0.4, 0.2, 0.2, 0.2])
+    assert list(result.global_.index) == list(result.local.index)
+    assert result.global_.to_numpy() == pytest.approx([0.3, 0.1, 0.8 / 7, 0.4 / 7, 0.2 / 7, 0.1, 0.1, 0.15, 0.05])
+    consistency = result.consistency
+    assert list(consistency.columns) == ["level", "n", "lambda_max", "consistency_ratio"]
+    assert consistency.level.tolist() == ["S", "W", "O", "T", "groups"]
+    assert consistency.n.tolist() == [2, 3, 2, 2, 4]
+    assert consistency.lambda_max.to_numpy() == pytest.approx([2, 3, 2, 2, 4])
+    assert consistency.consistency_ratio.to_numpy() == pytest.approx([0, 0, 0, 0, 0], abs=1e-9)
+
+
+def test_priorities_with_the_values_replaced():
+    frame = _priority_frame()
+    ones = pd.Series(1.0, index=frame.index)
+    result = swot.priorities(frame, PRIORITY_SELECTED, values=ones)
+    assert result.local.to_numpy() == pytest.approx([1 / 2, 1 / 2, 1 / 3, 1 / 3, 1 / 3, 1 / 2, 1 / 2, 1 / 2, 1 / 2])
+    assert result.groups.to_numpy() == pytest.approx([0.25] * 4)
+
+
+def test_inconsistent_priorities_name_the_judge_level_and_row():
+    from analysis.measures.ahp import InconsistentJudgements
+    # W1 2 x W2 and W2 2 x W3, but W1 a quarter of W3: a cycle
+    rows = [row if row[:3] != ("W", "W1", "W3") else ("W", "W1", "W3", "1/4") for row in PRIORITY_ROWS]
+    frame = _priority_frame(rows)
+    tail = "exceeds 0.10; revisit W1 : W2{} the judgement 2 departs most from the ratio of the priorities, 0.79"
+    with pytest.raises(InconsistentJudgements) as error:
+        swot.priorities(frame, PRIORITY_SELECTED, name="judge A")
+    assert str(error.value) == "judgements 'judge A: W': consistency ratio 0.790 " + tail.format(" (row 3 of the file):")
+    with pytest.raises(InconsistentJudgements) as error:
+        swot.priorities(frame.drop(columns="line"), PRIORITY_SELECTED)
+    assert str(error.value) == "judgements 'judgements: W': consistency ratio 0.790 " + tail.format(":")
+    relaxed = swot.priorities(frame, PRIORITY_SELECTED, enforce=False).consistency
+    assert relaxed.consistency_ratio.to_numpy() == pytest.approx([0, 0.790252, 0, 0, 0], abs=1e-6)
+    assert relaxed.lambda_max[1] == pytest.approx(3.916692, abs=1e-6)
+
+
+def test_measure_scores_items_not_ranked_add_nothing_and_ties_keep_the_measures_order():
+    tows = pd.DataFrame({"measure": ["M3", "M1", "M2", "M1"], "strategy": ["SO", "SO", "ST", "WO"],
+                         "items": ["S3", "S1;O9", "S2;T7", "W4"]})
+    scores = swot.measure_scores(tows, pd.Series({"S1": 0.2, "S2": 0.2, "S3": 0.5}))
+    # O9, T7 and W4 are not ranked: M1 = 0.2, M2 = 0.2, M3 = 0.5; M1 and M2 tie and keep their order
+    assert list(scores.index) == ["M3", "M1", "M2"]
+    assert scores.tolist() == pytest.approx([0.5, 0.2, 0.2])
+
+
+def test_tows_measures_written_as_bare_numbers_are_refused_by_the_pattern(tmp_path):
+    # read as text, "1" is a measure code that does not match M1-M7 (as a number it would
+    # fail the column's type instead, naming no row)
+    path = _write(tmp_path, "tows.csv", re.sub(r"(?m)^M(\d),", r"\1,", TOWS))
+    with pytest.raises(DataError) as error:
+        swot.load_tows(path)
+    assert str(error.value) == f"file {path}, row 2, field 'measure': fails check str_matches (value '1')"
