@@ -33,7 +33,7 @@ SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \t]+%")
 PAIR_WITH_EN_DASH = re.compile(rf"(?<=[{UPPER}][{LOWER}])([{LOWER}]*)–(?=[{UPPER}])")
 # units and scale words written after a number in kk and ru; a unit ends where a letter does not follow
 UNITS = r"(?:км|кг|млн|млрд|трлн|тыс\.|долл\.|п\.[ \t\u00a0]?[пт]\.)(?![а-яёәғқңөұүһіa-z])"
-SPACE_BEFORE_UNIT = re.compile(rf"(?<=[\d}}])[ \t]*\n?[ \t]*(?<=[ \t\n])(?={UNITS})")
+SPACE_BEFORE_UNIT = re.compile(rf"(?<=[\d}}`])[ \t]*\n?[ \t]*(?<=[ \t\n])(?={UNITS})")
 SPACE_IN_POINTS = re.compile(r"(?<=п\.)[ \t\n]+(?=[пт]\.)")
 NESTED_QUOTES = re.compile(r"«[^»]*«")
 TEX_QUOTES = re.compile(r"``|''")
