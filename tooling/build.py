@@ -314,7 +314,8 @@ class Builder:
             report = search_index.build(new)
         except search_index.SearchIndexError as error:
             raise BuildError(str(error)) from None
-        log("search", f"indexed {report.pages} pages in {report.seconds:.1f} s; index "
+        log("search", "indexed " + ", ".join(f"{lang} {n} pages" for lang, n in sorted(report.pages.items()))
+            + f" in {report.seconds:.1f} s; index "
             + ", ".join(f"{lang} {size / 1024:.0f} KiB" for lang, size in sorted(report.bytes_by_edition.items()))
             + f"; shared code {report.shared_bytes / 1024:.0f} KiB")
         write_data_archive(new / release_files.data_archive(self.release.version), self.release)
