@@ -640,3 +640,18 @@ def test_cluster_bootstrap_is_the_stated_composition_with_unavailable_cells():
         scores = factor.composite(flat, pd.Series(boot.weights[b], index=list("abcdef")), mask)
         expected = factor.ranks(scores, years).to_numpy().reshape(9, 3)  # country x year
         np.testing.assert_array_equal(boot.ranks[b], expected)
+
+
+def test_first_component_of_three_variables_and_the_extract_it_is_given(tmp_path, monkeypatch):
+    from analysis.measures import factor_study
+    # eigenvalues 0.5 ((1, -1, 0)/sqrt 2), 1 ((0, 0, 1)) and 1.5 ((1, 1, 0)/sqrt 2): c does not enter
+    corr = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    z = pd.DataFrame({"a": [1.0, 0.0, -1.0], "b": [1.0, 2.0, -3.0], "c": [5.0, 0.0, 0.0]}, index=list("xyz"))
+    score = factor_study.first_component_scores(z, corr, pd.Series([3.0, 2.0, 1.0], index=list("xyz")))
+    np.testing.assert_allclose(score.to_numpy(), np.array([2.0, 2.0, -4.0]) / np.sqrt(2))
+    # load_or_run computes from the extract it loads
+    sentinel = object()
+    monkeypatch.setenv("SILKROAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("analysis.data.load.load_extract", lambda: sentinel)
+    monkeypatch.setattr(factor_study, "run", lambda extract: {"same": extract is sentinel})
+    assert factor_study.load_or_run() == {"same": True}
