@@ -374,3 +374,15 @@ def test_spearman_by_year_by_hand():
     b = pd.Series([1.0, 3.0, 2.0, 2.0, 3.0, 1.0], index=index)
     rho = sensitivity.spearman_by_year(a, b)
     assert rho.name == "spearman" and rho.to_dict() == {2000: pytest.approx(1.0), 2001: pytest.approx(-1.0)}
+
+
+def test_sobol_indices_resample_two_hundred_times_and_name_the_inputs():
+    names = ["x1", "x2", "x3"]
+    design = sensitivity.sobol_design(names, 2 ** 7, seed=2)
+    outputs = ishigami(-np.pi + 2 * np.pi * design)
+    default = sensitivity.sobol_indices(names, outputs, seed=3)
+    assert default.index.name == "input" and list(default.index) == names
+    pd.testing.assert_frame_equal(default, sensitivity.sobol_indices(names, outputs, seed=3, n_resamples=200))
+    fewer = sensitivity.sobol_indices(names, outputs, seed=3, n_resamples=100)
+    assert not np.allclose(fewer.S1_conf, default.S1_conf)  # the resamples set the half-widths
+    np.testing.assert_allclose(fewer.S1, default.S1)  # but not the estimates
