@@ -3,9 +3,9 @@
 mutmut 3 runs each mutant in a process forked from one that has already imported the
 code under test. A module that uses pyfixest (``analysis/measures/gravity.py``) hangs
 there: the forked child waits forever on a lock of a thread pool it copied from its
-parent. This script runs each mutant in a fresh interpreter instead
-(``python -m pytest`` inside ``mutants/`` with ``MUTANT_UNDER_TEST`` set to the
-mutant's name), so nothing is forked after pyfixest is loaded.
+parent. This script runs the mutants in fresh interpreters instead (pytest inside
+``mutants/`` with ``MUTANT_UNDER_TEST`` set to the mutant's name), so nothing is
+forked after pyfixest is loaded.
 
 Usage, after ``mutmut run`` has made ``mutants/`` (its stats say which tests reach
 which function)::
@@ -22,9 +22,10 @@ session each (mutmut's trampolines read ``MUTANT_UNDER_TEST`` at every call, so
 pyfixest is imported once, not once per mutant); a mutant that exceeds ``--timeout``
 seconds is a timeout and a new worker takes the rest. ``--one-interpreter-each``
 starts an interpreter per mutant instead (slower by the import of pyfixest, about
-ten seconds a mutant; both modes gave the same verdicts on the mutants compared). The verdicts are written into the module's
-``.meta`` file with mutmut's exit codes, so ``mutmut results`` and ``mutmut show``
-read them: 1 killed, 0 survived, 36 timeout, 33 no tests.
+ten seconds a mutant; both modes gave the same verdicts on the mutants compared).
+The verdicts are written into the module's ``.meta`` file with mutmut's exit codes, so
+``mutmut results`` and ``mutmut show`` read them: 1 killed, 0 survived, 36 timeout,
+33 no tests.
 """
 from __future__ import annotations
 
