@@ -552,3 +552,14 @@ def test_flows_carry_the_estimate_flag_and_no_extra_columns():
     assert bool(row.loc[("BBB", "AAA"), "estimate"]) is True
     assert bool(row.loc[("AAA", "CCC"), "estimate"]) is False
     assert bool(row.loc[("CCC", "BBB"), "estimate"]) is False  # unreported: zero, not an estimate
+
+
+def test_fits_are_computed_once_from_the_extract_with_a_four_year_lead(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setenv("SILKROAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("analysis.data.load.load_extract", lambda: "extract")
+    monkeypatch.setattr(gravity_data, "panel", lambda extract, lead: ("panel of", extract, lead))
+    monkeypatch.setattr(gravity, "fit_all", lambda panel: calls.append(panel) or {"fitted": panel})
+    assert gravity.load_or_fit() == gravity.load_or_fit() == {"fitted": ("panel of", "extract", 4)}
+    assert len(calls) == 1
+    assert len(list((tmp_path / "gravity").glob("fits-*.pickle"))) == 1
