@@ -655,3 +655,17 @@ def test_first_component_of_three_variables_and_the_extract_it_is_given(tmp_path
     monkeypatch.setattr("analysis.data.load.load_extract", lambda: sentinel)
     monkeypatch.setattr(factor_study, "run", lambda extract: {"same": extract is sentinel})
     assert factor_study.load_or_run() == {"same": True}
+
+
+def test_partial_correlations_kmo_names_and_bartlett_on_a_singular_matrix():
+    r12, r13, r23 = 0.5, 0.3, 0.2
+    corr = np.array([[1.0, r12, r13], [r12, 1.0, r23], [r13, r23, 1.0]])
+    partial = factor.anti_image_correlation(corr)
+    # r12.3 = (r12 - r13 r23) / sqrt((1 - r13^2)(1 - r23^2)), and so on
+    assert partial[0, 1] == pytest.approx((r12 - r13 * r23) / np.sqrt((1 - r13 ** 2) * (1 - r23 ** 2)))
+    assert partial[1, 2] == pytest.approx((r23 - r12 * r13) / np.sqrt((1 - r12 ** 2) * (1 - r13 ** 2)))
+    assert factor.kmo(SOCIOECONOMICS)[1].name == "msa"
+    statistic, dof, _ = factor.bartlett_from_correlation(corr, 50)
+    assert dof == 3 and isinstance(dof, int)
+    with pytest.raises(ValueError, match="^the correlation matrix is not positive definite$"):
+        factor.bartlett_from_correlation(np.ones((3, 3)), 50)  # singular: determinant zero
