@@ -145,6 +145,22 @@ def test_within_removes_both_effects_by_default_and_absorbs_countries_seen_once(
     np.testing.assert_allclose(residual[mask], by_hand, atol=1e-12)
 
 
+def test_within_year_effects_only_with_an_empty_year_a_single_cell_year_and_a_batch():
+    rng = np.random.default_rng(3)
+    values = rng.standard_normal((2, 4, 5, 1))  # batch x country x year x column
+    mask = np.ones((2, 4, 5), dtype=bool)
+    mask[:, :, 4] = False          # no cell in the last year
+    mask[0, 1:, 3] = False         # one cell only in year 3 of the first panel
+    batched = fixed_effects.within(values, mask, country=False)
+    assert np.isfinite(batched).all() and (batched[~mask] == 0).all()
+    assert batched[0, 0, 3, 0] == pytest.approx(0.0, abs=1e-12)  # its own year mean
+    for b in range(2):
+        np.testing.assert_allclose(batched[b], fixed_effects.within(values[b], mask[b], country=False), atol=1e-12)
+        # by hand: each cell minus its year's mean over the cells in the mask
+        means = np.array([values[b, mask[b, :, t], t, 0].mean() if mask[b, :, t].any() else 0.0 for t in range(5)])
+        np.testing.assert_allclose(batched[b, ..., 0], (values[b, ..., 0] - means) * mask[b], atol=1e-12)
+
+
 def test_pooled_fit_has_year_effects_and_counts_them():
     # country=False: slopes of OLS on the regressors, year dummies and a constant
     y, x, mask = _panel(6)
