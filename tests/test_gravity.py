@@ -563,3 +563,6 @@ def test_fits_are_computed_once_from_the_extract_with_a_four_year_lead(tmp_path,
     assert gravity.load_or_fit() == gravity.load_or_fit() == {"fitted": ("panel of", "extract", 4)}
     assert len(calls) == 1
     assert len(list((tmp_path / "gravity").glob("fits-*.pickle"))) == 1
+    monkeypatch.setattr(gravity.cache, "content_key", lambda: "another-key")  # new extract or code
+    gravity.load_or_fit()
+    assert len(calls) == 2
