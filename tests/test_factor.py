@@ -412,8 +412,9 @@ def test_factor_names_follow_the_two_highest_loadings(tmp_path):
     names = factor_study.factor_names(loadings, table)
     assert list(names.en) == ["First", "Second"] and names.at["F2", "kk"] == "Ввв"
     loadings.loc["c", "F1"] = 0.99  # now c (0.99) and b (0.95) define F1: no such row
-    with pytest.raises(DataError, match="F1 defined by c;b"):
+    with pytest.raises(DataError, match="F1 defined by c;b") as caught:
         factor_study.factor_names(loadings, table)
+    assert (caught.value.file, caught.value.field) == (str(table), "defining_indicators")
 
 
 def test_study_is_computed_once_and_then_read_from_disk(tmp_path, monkeypatch):
