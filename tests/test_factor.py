@@ -411,6 +411,8 @@ def test_factor_names_follow_the_two_highest_loadings(tmp_path):
     loadings = pd.DataFrame({"F1": [0.9, -0.95, 0.1, 0.2], "F2": [0.1, 0.0, -0.7, 0.6]}, index=list("abcd"))
     names = factor_study.factor_names(loadings, table)
     assert list(names.en) == ["First", "Second"] and names.at["F2", "kk"] == "Ввв"
+    assert list(names.columns) == ["defining_indicators", "kk", "en", "ru"] and names.at["F2", "ru"] == "Второй"
+    assert names.at["F1", "defining_indicators"] == ["b", "a"]  # by absolute loading, largest first
     loadings.loc["c", "F1"] = 0.99  # now c (0.99) and b (0.95) define F1: no such row
     with pytest.raises(DataError, match="F1 defined by c;b") as caught:
         factor_study.factor_names(loadings, table)
