@@ -128,6 +128,39 @@ def test_within_residuals_are_orthogonal_to_the_dummies_in_an_unbalanced_panel(c
     assert residual[mask] == pytest.approx(by_hand, abs=1e-10)
 
 
+def test_within_removes_both_effects_by_default_and_absorbs_countries_seen_once():
+    # balanced 2 x 2: x - country mean - year mean + grand mean = +-0.25
+    values = np.array([[1.0, 2.0], [3.0, 5.0]])[..., None]
+    both = fixed_effects.within(values, np.ones((2, 2), dtype=bool))
+    np.testing.assert_allclose(both[..., 0], [[0.25, -0.25], [-0.25, 0.25]])
+    # two countries with a single cell each: their own effects fit those cells exactly
+    values = np.random.default_rng(1).standard_normal((6, 5, 1))
+    mask = np.random.default_rng(2).random((6, 5)) > 0.3
+    mask[0], mask[1] = [True, False, False, False, False], [False, False, True, False, False]
+    residual = fixed_effects.within(values, mask)[..., 0]
+    assert residual[0, 0] == pytest.approx(0.0, abs=1e-12) and residual[1, 2] == pytest.approx(0.0, abs=1e-12)
+    g, t = np.nonzero(mask)
+    dummies = np.column_stack([np.eye(6)[g], np.eye(5)[t][:, 1:]])
+    by_hand = values[mask][:, 0] - dummies @ np.linalg.lstsq(dummies, values[mask][:, 0], rcond=None)[0]
+    np.testing.assert_allclose(residual[mask], by_hand, atol=1e-12)
+
+
+def test_within_year_effects_only_with_an_empty_year_a_single_cell_year_and_a_batch():
+    rng = np.random.default_rng(3)
+    values = rng.standard_normal((2, 4, 5, 1))  # batch x country x year x column
+    mask = np.ones((2, 4, 5), dtype=bool)
+    mask[:, :, 4] = False          # no cell in the last year
+    mask[0, 1:, 3] = False         # one cell only in year 3 of the first panel
+    batched = fixed_effects.within(values, mask, country=False)
+    assert np.isfinite(batched).all() and (batched[~mask] == 0).all()
+    assert batched[0, 0, 3, 0] == pytest.approx(0.0, abs=1e-12)  # its own year mean
+    for b in range(2):
+        np.testing.assert_allclose(batched[b], fixed_effects.within(values[b], mask[b], country=False), atol=1e-12)
+        # by hand: each cell minus its year's mean over the cells in the mask
+        means = np.array([values[b, mask[b, :, t], t, 0].mean() if mask[b, :, t].any() else 0.0 for t in range(5)])
+        np.testing.assert_allclose(batched[b, ..., 0], (values[b, ..., 0] - means) * mask[b], atol=1e-12)
+
+
 def test_pooled_fit_has_year_effects_and_counts_them():
     # country=False: slopes of OLS on the regressors, year dummies and a constant
     y, x, mask = _panel(6)

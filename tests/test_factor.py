@@ -411,9 +411,12 @@ def test_factor_names_follow_the_two_highest_loadings(tmp_path):
     loadings = pd.DataFrame({"F1": [0.9, -0.95, 0.1, 0.2], "F2": [0.1, 0.0, -0.7, 0.6]}, index=list("abcd"))
     names = factor_study.factor_names(loadings, table)
     assert list(names.en) == ["First", "Second"] and names.at["F2", "kk"] == "Ввв"
+    assert list(names.columns) == ["defining_indicators", "kk", "en", "ru"] and names.at["F2", "ru"] == "Второй"
+    assert names.at["F1", "defining_indicators"] == ["b", "a"]  # by absolute loading, largest first
     loadings.loc["c", "F1"] = 0.99  # now c (0.99) and b (0.95) define F1: no such row
-    with pytest.raises(DataError, match="F1 defined by c;b"):
+    with pytest.raises(DataError, match="F1 defined by c;b") as caught:
         factor_study.factor_names(loadings, table)
+    assert (caught.value.file, caught.value.field) == (str(table), "defining_indicators")
 
 
 def test_study_is_computed_once_and_then_read_from_disk(tmp_path, monkeypatch):
@@ -489,3 +492,183 @@ def test_first_component_scores_by_hand():
     # signed to go with the reference
     np.testing.assert_allclose(factor_study.first_component_scores(z, corr, -reference).to_numpy(),
                                np.array([-2.0, -2.0, 4.0]) / np.sqrt(2))
+
+
+# ---- cases the mutation run found untested (each value by hand or by a stated identity) --
+
+def test_drop_low_msa_stops_at_two_variables_and_keeps_one_at_the_threshold():
+    data = pd.DataFrame(_toy_cube(5, 20, 2).reshape(-1, 6)[:, [0, 1, 3]], columns=list("abc"))
+    # a strict threshold drops while more than two remain: two variables always have MSA 0.5
+    kept, dropped = factor.drop_low_msa(data, threshold=0.99)
+    assert len(kept) == 2 and len(dropped) == 1
+    # a variable exactly at the threshold stays
+    lowest = float(factor.kmo(data)[1].min())
+    assert factor.drop_low_msa(data, threshold=lowest) == (list("abc"), [])
+    assert factor.drop_low_msa(data, threshold=np.nextafter(lowest, 1))[1][0][1] == lowest
+
+
+def test_kaiser_count_needs_an_eigenvalue_above_one():
+    assert factor.kaiser_count(np.array([2.0, 1.0, 0.5])) == 1
+
+
+def test_scree_elbow_of_three_eigenvalues_and_the_error_for_fewer():
+    # one second difference: 0.5 - 2 x 1 + 3 = 1.5 at the second eigenvalue, so one factor before it
+    assert factor.scree_elbow([3.0, 1.0, 0.5]) == 1
+    with pytest.raises(ValueError, match="^the scree needs at least three eigenvalues$"):
+        factor.scree_elbow([3.0, 1.0])
+
+
+def test_random_eigenvalues_are_one_row_per_draw_whatever_the_chunk():
+    whole = factor._random_eigenvalues(20, 4, 450, seed=3, chunk=450)
+    assert whole.shape == (450, 4)
+    assert np.all(np.diff(whole, axis=1) <= 0)  # largest first
+    np.testing.assert_array_equal(factor._random_eigenvalues(20, 4, 450, seed=3), whole)
+    np.testing.assert_array_equal(factor._random_eigenvalues(20, 4, 450, seed=3, chunk=7), whole)
+
+
+def test_parallel_analysis_table_and_defaults():
+    corr = HARMAN[:4, :4]
+    result = factor.parallel_analysis_from_correlation(corr, 50, n_iter=300, seed=4, quantile=0.5)
+    random = factor._random_eigenvalues(50, 4, 300, seed=4)
+    assert list(result.table.columns) == ["component", "observed", "random_mean", "random_quantile", "keep"]
+    np.testing.assert_array_equal(result.table.component, [1, 2, 3, 4])
+    np.testing.assert_allclose(result.table.observed, np.linalg.eigvalsh(corr)[::-1])
+    np.testing.assert_allclose(result.table.random_mean, random.mean(axis=0))
+    np.testing.assert_allclose(result.table.random_quantile, np.median(random, axis=0))
+    # the defaults are 1,000 draws, seed 0 and the 95th percentile, from a table or from data
+    default = factor.parallel_analysis_from_correlation(corr, 50)
+    explicit = factor.parallel_analysis_from_correlation(corr, 50, n_iter=1000, seed=0, quantile=0.95)
+    pd.testing.assert_frame_equal(default.table, explicit.table)
+    data = pd.DataFrame(_toy_cube(1, 10, 3).reshape(-1, 6), columns=list("abcdef"))
+    pd.testing.assert_frame_equal(factor.parallel_analysis(data).table,
+                                  factor.parallel_analysis_from_correlation(factor.correlation(data), 30).table)
+    median = factor.parallel_analysis(data, n_iter=300, seed=4, quantile=0.5).table
+    np.testing.assert_allclose(median.random_quantile,
+                               np.median(factor._random_eigenvalues(30, 6, 300, seed=4), axis=0))
+
+
+def test_ranks_share_the_best_rank_and_are_integers():
+    ranks = factor.ranks(pd.Series([2.0, 2.0, 2.0, 1.0]), pd.Series([2000] * 4))
+    assert ranks.tolist() == [1, 1, 1, 4] and ranks.dtype == np.int64
+
+
+def test_regression_scores_are_thomson_scores_in_the_order_and_signs_of_the_loadings():
+    extraction = factor.extract(TREES, 2)
+    assert list(extraction.signs) == [1, -1]  # the second factor is turned to its positive peak
+    values = TREES.to_numpy(float)
+    z = (values - values.mean(axis=0)) / values.std(axis=0, ddof=1)
+    expected = z @ np.linalg.inv(factor.correlation(values)) @ extraction.loadings.to_numpy()  # Z R^-1 L
+    scores = extraction.scores()
+    np.testing.assert_allclose(scores.to_numpy(), expected, atol=1e-10)
+    assert list(scores.columns) == ["F1", "F2"]
+
+
+def test_extraction_variance_shares_and_oblique_communalities():
+    varimax = factor.extract(TREES, 2)
+    loadings = varimax.loadings.to_numpy()
+    np.testing.assert_allclose(varimax.variance.share, (loadings ** 2).sum(axis=0) / 4)
+    np.testing.assert_array_equal(varimax.factor_correlation, np.eye(2))
+    oblique = factor.extract(TREES, 2, rotation="oblimin")
+    pattern, phi = oblique.loadings.to_numpy(), oblique.factor_correlation
+    # communality of an oblique solution: the diagonal of L Phi L', not the row sums of squares
+    np.testing.assert_allclose(oblique.communalities, np.diag(pattern @ phi @ pattern.T), atol=1e-12)
+    assert oblique.communalities.name == "communality" and list(oblique.communalities.index) == list(TREES)
+    assert (oblique.method, oblique.rotation) == ("pa", "oblimin")
+
+
+def test_rank_shift_summary_by_hand():
+    years = pd.Series([2000] * 3 + [2001] * 3 + [2002] * 3, index=range(10, 19))
+    base = pd.Series([1, 2, 3] * 3, index=years.index)
+    alternative = pd.Series([3, 1, 2, 1, 2, 3, 1, 2, 3], index=years.index)
+    base_scores = pd.Series([3.0, 2.0, 1.0] * 3, index=years.index)
+    # Spearman by year: (1, 3, 2) against (3, 2, 1) gives 1 - 6 x 6 / 24 = -0.5, then 1, then
+    # (2, 3, 1) gives 1 - 6 x 2 / 24 = 0.5: the median is 0.5 (the mean would be 1/3)
+    alternative_scores = pd.Series([1.0, 3.0, 2.0, 3.0, 2.0, 1.0, 2.0, 3.0, 1.0], index=years.index)
+    summary = factor.rank_shift_summary(base, alternative, base_scores, alternative_scores, years)
+    # shifts 2, 1, 1 and six zeros: median 0, largest 2
+    assert summary == {"median_abs_shift": 0.0, "max_abs_shift": 2.0, "spearman": pytest.approx(0.5)}
+
+
+def test_composite_renormalises_over_available_cells_and_reads_weights_by_name():
+    normalised = pd.DataFrame({"a": [0.0, 1.0], "b": [1.0, 0.5], "c": [0.5, 1.0], "d": [9.0, 9.0]})
+    weights = pd.Series({"c": 0.2, "a": 0.5, "b": 0.3})  # d has no weight and is left out
+    available = pd.DataFrame({"a": [True, True], "b": [True, True], "c": [True, False], "d": [False, False]})
+    # row 0: 100 (0 x .5 + 1 x .3 + .5 x .2) = 40; row 1 without c: 100 (1 x .5 + .5 x .3) / .8 = 81.25
+    np.testing.assert_allclose(factor.composite(normalised, weights, available), [40.0, 81.25])
+    np.testing.assert_allclose(factor.composite(normalised, weights), [40.0, 100 * (0.5 + 0.15 + 0.2)])
+    with pytest.raises(ValueError, match=r"^weights for indicators not in the data: \['e', 'f'\]$"):
+        factor.composite(normalised, pd.Series({"a": 0.5, "f": 0.25, "e": 0.25}))
+
+
+def test_min_max_names_a_constant_column_and_scales_without_directions():
+    data = pd.DataFrame({"a": [2.0, 4.0, 3.0], "b": [1.0, 1.0, 1.0], "c": [5.0, 6.0, 7.0]})
+    with pytest.raises(ValueError, match=r"^constant column\(s\): \['b'\]$"):
+        factor.min_max(data)
+    scaled = factor.min_max(data[["a", "c"]])
+    np.testing.assert_allclose(scaled.to_numpy(), [[0.0, 0.0], [1.0, 0.5], [0.5, 1.0]])
+
+
+def test_principal_axis_batch_iterates_each_matrix_as_if_alone():
+    # two matrices that converge after different numbers of iterations
+    corr = np.stack([factor.correlation(TREES), HARMAN[:4, :4]])
+    together = factor.principal_axis_batch(corr, 2, tol=1e-12)
+    for b in range(2):
+        alone = factor.principal_axis_batch(corr[b:b + 1], 2, tol=1e-12)[0]
+        np.testing.assert_allclose(together[b], alone, atol=1e-12)
+    # a loose tolerance stops after the first step, a tight one does not
+    first = factor.principal_axis_batch(corr, 2, max_iter=1)
+    np.testing.assert_allclose(factor.principal_axis_batch(corr, 2, tol=10.0), first)
+    assert not np.allclose(factor.principal_axis_batch(corr, 2, max_iter=2), first, atol=1e-6)
+    np.testing.assert_allclose(factor.principal_axis_batch(corr, 2), factor.principal_axis_batch(corr, 2, 50, 1e-8))
+
+
+def test_cluster_bootstrap_is_the_stated_composition_with_unavailable_cells():
+    cube = _toy_cube(2, countries=9, years=3)
+    normalised = (cube - cube.min(axis=(0, 1))) / np.ptp(cube, axis=(0, 1))
+    available = np.ones(cube.shape, dtype=bool)
+    available[1, :, 4] = available[5, :, 0] = False  # two country-series absent
+    reference = factor.extract(pd.DataFrame(cube.reshape(-1, 6)), 2).loadings.to_numpy()
+    names = (list("abcdef"), [f"C{i}" for i in range(9)], [2000, 2001, 2002])
+    boot = factor.cluster_bootstrap(cube, normalised, reference, 6, 11, *names, max_iter=3, available=available)
+    samples = factor.cluster_resample(cube, 6, 11)
+    loadings = factor.match_factors(factor.varimax_batch(factor.principal_axis_batch(
+        factor.batch_correlation(samples), 2, max_iter=3)), reference)
+    np.testing.assert_allclose(boot.loadings, loadings)
+    np.testing.assert_allclose(boot.weights, factor.handbook_weights_batch(loadings))
+    assert (boot.variables, boot.countries, boot.years) == names
+    flat = pd.DataFrame(normalised.reshape(-1, 6), columns=list("abcdef"))
+    mask = pd.DataFrame(available.reshape(-1, 6), columns=list("abcdef"))
+    years = pd.Series(np.tile([2000, 2001, 2002], 9))
+    for b in range(6):
+        scores = factor.composite(flat, pd.Series(boot.weights[b], index=list("abcdef")), mask)
+        expected = factor.ranks(scores, years).to_numpy().reshape(9, 3)  # country x year
+        np.testing.assert_array_equal(boot.ranks[b], expected)
+
+
+def test_first_component_of_three_variables_and_the_extract_it_is_given(tmp_path, monkeypatch):
+    from analysis.measures import factor_study
+    # eigenvalues 0.5 ((1, -1, 0)/sqrt 2), 1 ((0, 0, 1)) and 1.5 ((1, 1, 0)/sqrt 2): c does not enter
+    corr = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    z = pd.DataFrame({"a": [1.0, 0.0, -1.0], "b": [1.0, 2.0, -3.0], "c": [5.0, 0.0, 0.0]}, index=list("xyz"))
+    score = factor_study.first_component_scores(z, corr, pd.Series([3.0, 2.0, 1.0], index=list("xyz")))
+    np.testing.assert_allclose(score.to_numpy(), np.array([2.0, 2.0, -4.0]) / np.sqrt(2))
+    # load_or_run computes from the extract it loads
+    sentinel = object()
+    monkeypatch.setenv("SILKROAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("analysis.data.load.load_extract", lambda: sentinel)
+    monkeypatch.setattr(factor_study, "run", lambda extract: {"same": extract is sentinel})
+    assert factor_study.load_or_run() == {"same": True}
+
+
+def test_partial_correlations_kmo_names_and_bartlett_on_a_singular_matrix():
+    r12, r13, r23 = 0.5, 0.3, 0.2
+    corr = np.array([[1.0, r12, r13], [r12, 1.0, r23], [r13, r23, 1.0]])
+    partial = factor.anti_image_correlation(corr)
+    # r12.3 = (r12 - r13 r23) / sqrt((1 - r13^2)(1 - r23^2)), and so on
+    assert partial[0, 1] == pytest.approx((r12 - r13 * r23) / np.sqrt((1 - r13 ** 2) * (1 - r23 ** 2)))
+    assert partial[1, 2] == pytest.approx((r23 - r12 * r13) / np.sqrt((1 - r12 ** 2) * (1 - r13 ** 2)))
+    assert factor.kmo(SOCIOECONOMICS)[1].name == "msa"
+    statistic, dof, _ = factor.bartlett_from_correlation(corr, 50)
+    assert dof == 3 and isinstance(dof, int)
+    with pytest.raises(ValueError, match="^the correlation matrix is not positive definite$"):
+        factor.bartlett_from_correlation(np.ones((3, 3)), 50)  # singular: determinant zero

@@ -170,6 +170,31 @@ def test_ppml_equals_a_glm_poisson_with_dummy_variables():
         assert ours.coef()[term] == pytest.approx(glm.params[term], abs=1e-6)
 
 
+def test_ppml_errors_are_clustered_by_pair():
+    """The sandwich clustered by pair, computed from the dummy-variable Poisson fit:
+    (X'WX)^-1 (sum over pairs of s_g s_g') (X'WX)^-1 with s_g = X_g'(y_g - mu_g). Our
+    variances are that sandwich times one small-sample factor, the same for every term;
+    clustering by exporter-year would not be (checked too, so the test can fail)."""
+    data = _synthetic_panel()
+    terms = ["agreement", "union"]
+    ours = gravity.fit_ppml(data, terms).se().to_numpy() ** 2
+    dummies = [pd.get_dummies(data[name], prefix=name, dtype=float) for name in ("exporter_year", "importer_year", "pair")]
+    design = _full_rank(pd.concat([data[terms].astype(float)] + dummies, axis=1))
+    glm = sm.GLM(data.value_usd_m, design, family=sm.families.Poisson()).fit(tol=1e-13, maxiter=200)
+    x, mu = design.to_numpy(), glm.fittedvalues.to_numpy()
+    bread = np.linalg.inv(x.T @ (mu[:, None] * x))
+
+    def ratio(by):
+        scores = pd.DataFrame(x * (data.value_usd_m.to_numpy() - mu)[:, None]).groupby(data[by].to_numpy()).sum()
+        sandwich = bread @ (scores.T.to_numpy() @ scores.to_numpy()) @ bread
+        return ours / np.diag(sandwich)[:2]
+
+    by_pair = ratio("pair")
+    assert by_pair[0] == pytest.approx(by_pair[1], rel=1e-6) and by_pair[0] > 1
+    by_exporter_year = ratio("exporter_year")
+    assert abs(by_exporter_year[0] / by_exporter_year[1] - 1) > 0.1
+
+
 def test_ppml_fitted_totals_add_up_by_exporter_year_and_importer_year():
     """Fally (2015): with exporter(-year) and importer(-year) effects, PPML's fitted
     totals per exporter and per importer equal the observed ones."""
@@ -527,3 +552,17 @@ def test_flows_carry_the_estimate_flag_and_no_extra_columns():
     assert bool(row.loc[("BBB", "AAA"), "estimate"]) is True
     assert bool(row.loc[("AAA", "CCC"), "estimate"]) is False
     assert bool(row.loc[("CCC", "BBB"), "estimate"]) is False  # unreported: zero, not an estimate
+
+
+def test_fits_are_computed_once_from_the_extract_with_a_four_year_lead(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setenv("SILKROAD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("analysis.data.load.load_extract", lambda: "extract")
+    monkeypatch.setattr(gravity_data, "panel", lambda extract, lead: ("panel of", extract, lead))
+    monkeypatch.setattr(gravity, "fit_all", lambda panel: calls.append(panel) or {"fitted": panel})
+    assert gravity.load_or_fit() == gravity.load_or_fit() == {"fitted": ("panel of", "extract", 4)}
+    assert len(calls) == 1
+    assert len(list((tmp_path / "gravity").glob("fits-*.pickle"))) == 1
+    monkeypatch.setattr(gravity.cache, "content_key", lambda: "another-key")  # new extract or code
+    gravity.load_or_fit()
+    assert len(calls) == 2

@@ -300,3 +300,89 @@ def test_run_defaults():
     parameters = inspect.signature(sensitivity.run).parameters
     assert parameters["max_iter"].default == 50 and parameters["n_base"].default == 4096
     assert parameters["seed"].default == 20231 and parameters["countries_of_interest"].default == ("KAZ",)
+
+
+# ---- cases the mutation run found untested (values by hand) ----------------------------------
+
+def test_level_index_and_normalise_name_what_is_wrong():
+    with pytest.raises(ValueError, match=r"^Sobol inputs must lie in \[0, 1\]$"):
+        sensitivity.level_index(np.array([0.5, 1.5]), 3)
+    panel = synthetic_panel(1).iloc[:, :3]
+    with pytest.raises(ValueError, match=r"^no declared direction for \['v2'\]$"):
+        sensitivity.normalise(panel, "min_max", pd.Series({"v0": 1, "v1": -1}))
+    normalised = sensitivity.normalise(panel, "min_max", pd.Series({"v0": 1, "v1": -1, "v2": 1}))
+    assert normalised.index.equals(panel.index) and list(normalised.columns) == ["v0", "v1", "v2"]
+    low, high = panel.v1.min(), panel.v1.max()
+    np.testing.assert_allclose(normalised.v1, (high - panel.v1) / (high - low))  # reversed
+
+
+def test_mean_shift_averages_over_countries_on_the_last_axis():
+    ranks = np.array([[[1, 2, 3], [3, 2, 1]], [[2, 1, 3], [1, 3, 2]]])
+    # shifts from (1, 2, 3): 0, (2 + 0 + 2) / 3; (1 + 1 + 0) / 3, (0 + 1 + 1) / 3
+    np.testing.assert_allclose(sensitivity.mean_shift(ranks, np.array([1, 2, 3])), [[0, 4 / 3], [2 / 3, 2 / 3]])
+
+
+def test_exact_indices_of_a_constant_and_of_a_small_variance_table():
+    constant = sensitivity.exact_indices(np.full((2, 3), 4.0), ["u", "v"])
+    assert constant.to_dict("list") == {"S1_exact": [0.0, 0.0], "ST_exact": [0.0, 0.0]}
+    assert constant.index.name == "input" and list(constant.index) == ["u", "v"]
+    # the additive table of the test above divided by ten: Var = 1/80, indices unchanged
+    small = sensitivity.exact_indices(np.array([[0.0, 0.2], [0.1, 0.3]]), ["u", "v"])
+    np.testing.assert_allclose(small.S1_exact, [0.2, 0.8])
+    np.testing.assert_allclose(small.ST_exact, [0.2, 0.8])
+
+
+def test_main_effects_use_a_third_of_the_points_and_importance_by_hand():
+    from statsmodels.nonparametric.smoothers_lowess import lowess
+    x = np.linspace(-1, 1, 61)
+    y = np.sin(3 * x) + x ** 2
+    effects = sensitivity.main_effects(pd.DataFrame({"x": x}), pd.Series(y))
+    assert effects.name == "main_effect"
+    fitted = lowess(y, x, frac=1 / 3, it=0, return_sorted=False)
+    assert effects["x"] == pytest.approx(fitted.var() / y.var(), rel=1e-12)
+    assert effects["x"] != pytest.approx(lowess(y, x, frac=2 / 3, it=0, return_sorted=False).var() / y.var())
+    # effects .2 and .6 (sum .8), weights 2 and 2 (sum 4): importance .25 and .75, weight .5 each
+    table = sensitivity.importance_table(pd.Series({"a": 0.2, "b": 0.6}), pd.Series({"b": 2.0, "a": 2.0}))
+    assert list(table.columns) == ["main_effect", "importance", "weight", "ratio"]
+    np.testing.assert_allclose(table.to_numpy(), [[0.2, 0.25, 0.5, 0.5], [0.6, 0.75, 0.5, 1.5]])
+
+
+def test_rank_distribution_by_hand_with_nominal_ranks_in_another_order():
+    ranks = np.array([[1, 2, 3], [2, 1, 3], [1, 3, 2], [1, 2, 3]])  # four combinations x countries A, B, C
+    fact = sensitivity.Factorial(ranks, {"x": [0, 1, 2, 3]}, ["A", "B", "C"], 2004)
+    table = sensitivity.rank_distribution(fact, pd.Series({"C": 3, "A": 1, "B": 2}))
+    # sorted: A 1 1 1 2, B 1 2 2 3, C 2 3 3 3; inverted-CDF median, 5th and 95th percentiles
+    assert table.index.name == "iso3"
+    assert table.reset_index().values.tolist() == [["A", 1, 1, 1, 2], ["B", 2, 2, 1, 3], ["C", 3, 3, 2, 3]]
+
+
+def test_run_iterates_fifty_times_by_default_and_names_missing_ranks():
+    panel = synthetic_panel(3)
+    directions = pd.Series(1, index=panel.columns)
+    fact = sensitivity.factorial([panel], [panel], directions, 2004)
+    nominal = pd.Series(fact.ranks[0, 0, 0, 0, 0, 0], index=fact.countries)
+    result = sensitivity.run([panel], [panel], directions, nominal, 2004, n_base=8, countries_of_interest=())
+    assert result.settings["max_iter"] == 50
+    np.testing.assert_array_equal(result.factorial.ranks, fact.ranks)
+    with pytest.raises(ValueError, match="^the nominal ranks do not cover every country$"):
+        sensitivity.run([panel], [panel], directions, nominal.iloc[1:], 2004, n_base=8)
+
+
+def test_spearman_by_year_by_hand():
+    index = pd.MultiIndex.from_product([["A", "B", "C"], [2000, 2001]], names=["iso3", "year"])
+    a = pd.Series([1.0, 1.0, 2.0, 2.0, 3.0, 3.0], index=index)
+    b = pd.Series([1.0, 3.0, 2.0, 2.0, 3.0, 1.0], index=index)
+    rho = sensitivity.spearman_by_year(a, b)
+    assert rho.name == "spearman" and rho.to_dict() == {2000: pytest.approx(1.0), 2001: pytest.approx(-1.0)}
+
+
+def test_sobol_indices_resample_two_hundred_times_and_name_the_inputs():
+    names = ["x1", "x2", "x3"]
+    design = sensitivity.sobol_design(names, 2 ** 7, seed=2)
+    outputs = ishigami(-np.pi + 2 * np.pi * design)
+    default = sensitivity.sobol_indices(names, outputs, seed=3)
+    assert default.index.name == "input" and list(default.index) == names
+    pd.testing.assert_frame_equal(default, sensitivity.sobol_indices(names, outputs, seed=3, n_resamples=200))
+    fewer = sensitivity.sobol_indices(names, outputs, seed=3, n_resamples=100)
+    assert not np.allclose(fewer.S1_conf, default.S1_conf)  # the resamples set the half-widths
+    np.testing.assert_allclose(fewer.S1, default.S1)  # but not the estimates
