@@ -185,7 +185,7 @@ def test_the_thresholds_file_holds_each_value_and_the_threshold_that_decides(thr
     measured = set(assessment.code[assessment.verdict != "no_data"])
     assert set(frame.index.get_level_values(0)) == measured
     # S1 is ambiguous and nearer to being inconsistent (-0.1); S3 is consistent from 10 agreements
-    assert frame.loc[("S1", ""), ["Supported at", "Contradicted at", "Deciding threshold"]].tolist() == [0.1, -0.1, -0.1]
+    assert frame.loc[("S1", ""), ["Consistent at", "Inconsistent at", "Deciding threshold"]].tolist() == [0.1, -0.1, -0.1]
     assert frame.loc[("S3", "WTO"), "Deciding threshold"] == 10.0
     assert frame.loc[("S3", "WTO"), "Statistic"] == 39.0 and frame.loc[("S3", "DESTA"), "Statistic"] == 60.0
     assert frame.loc[("S1", ""), "Verdict"] == "ambiguous" and "→ inconsistent" in frame.loc[("S1", ""), "Margin: what flips the verdict"]
