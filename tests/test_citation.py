@@ -215,7 +215,7 @@ def test_bibtex_records_of_the_paper_parse():
 
 def test_paper_authors_are_those_each_edition_prints():
     assert [a["given"] for a in citation.paper_authors("kk")] == ["А. А.", "И. Н.", "М."]
-    assert [a["given"] for a in citation.paper_authors("ru")] == ["А.", "И. Н.", "М."]
+    assert [a["given"] for a in citation.paper_authors("ru")] == ["А. А.", "И. Н.", "М."]
     assert [a["family"] for a in citation.paper_authors("en")] == ["Ramazanov", "Krengauz", "Karimova"]
 
 

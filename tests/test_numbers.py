@@ -136,7 +136,8 @@ def test_axis_formatter_writes_numbers_the_reader_s_way():
 ENGLISH_NUMBER = re.compile(r"\d\.\d|(?<![\w/.])-\d|\d-\d")
 # identifiers, not quantities: licence names (CC BY 4.0) and version numbers, which are
 # written with points in every language
-IDENTIFIER = re.compile(r"CC BY(?:-[A-Z]+)* \d+(?:\.\d+)+|(?:версия|version) \d+(?:\.\d+)+|\d+(?:\.\d+)+ нұсқасы")
+IDENTIFIER = re.compile(r"CC BY(?:-[A-Z]+)* \d+(?:\.\d+)+|(?:версия|version) \d+(?:\.\d+)+|\d+(?:\.\d+)+ нұсқасы"
+                        r"|\b[A-Z]\d+[a-z]?-\d{4}\b")  # and the codes of claims tested on later years (T3-2020)
 
 
 class _NumberCells(HTMLParser):

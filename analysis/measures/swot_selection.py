@@ -107,9 +107,9 @@ RULE_REASONS = {
         "en": "Rule: the evidence gives the two items no common measure of prevalence, and having data does not make an item matter more: equal",
         "ru": "Правило: данные не дают двум пунктам общей меры распространённости, а наличие данных не делает пункт важнее: равнозначны"},
     "groups": {
-        "kk": "Ереже: расталған тармақтар саны маңыздылықты емес, деректердің нені қамтитынын көрсетеді: топтар тең",
-        "en": "Rule: the number of supported items shows what the data cover, not what matters: the groups weigh the same",
-        "ru": "Правило: число подтверждённых пунктов показывает охват данных, а не важность: группы равнозначны"},
+        "kk": "Ереже: деректерге сәйкес келетін тармақтар саны маңыздылықты емес, деректердің нені қамтитынын көрсетеді: топтар тең",
+        "en": "Rule: the number of consistent items shows what the data cover, not what matters: the groups weigh the same",
+        "ru": "Правило: число согласующихся с данными пунктов показывает охват данных, а не важность: группы равнозначны"},
 }
 
 
