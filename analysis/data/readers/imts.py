@@ -27,7 +27,6 @@ line (header = line 1) and the column, rather than being guessed at.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import reference
-from analysis.data.readers._common import RowCount, header_positions, parse_float, require_file
+from analysis.data.readers._common import RowCount, header_positions, parse_float, read_csv, require_file
 from analysis.data.readers.dots import COLUMNS
 from analysis.errors import DataError
 
@@ -190,35 +189,13 @@ def _drop(count: RowCount, rule: str, rows: int) -> None:
 def _load(path: Path) -> tuple[list[str], pd.DataFrame]:
     """The header and the records as text, with the line each record ends on (header = 1).
 
-    A first pass with the csv module checks every record's width and finds its line, as
-    the other readers do; pandas then reads the same records column by column.
+    The records are read and checked as the other readers read theirs (``read_csv``:
+    UTF-8, every record as wide as the header, the line of each), then checked column by
+    column.
     """
-    lines: list[int] = []
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, strict=True)
-            header = [name.strip() for name in next(reader, [])]
-            if not header:
-                raise DataError(path, "the file is empty")
-            for fields in reader:
-                if len(fields) != len(header):
-                    if not any(fields):
-                        continue
-                    raise DataError(path, f"{len(fields)} fields where the header has {len(header)}: "
-                                          "is the file truncated?", row=reader.line_num)
-                lines.append(reader.line_num)
-    except UnicodeDecodeError as error:
-        raise DataError(path, f"not valid UTF-8 ({error.reason}): is the file truncated?") from error
-    except csv.Error as error:
-        raise DataError(path, f"malformed CSV: {error}", row=reader.line_num) from error
-    if not lines:
-        return header, pd.DataFrame({name: pd.Series(dtype="str") for name in header} | {"line": pd.Series(dtype="int64")})
-    table = pd.read_csv(path, header=None, skiprows=1, names=header, dtype=str, keep_default_na=False,
-                        encoding="utf-8-sig")
-    if len(table) != len(lines):
-        raise DataError(path, f"{len(table)} records read where the csv module finds {len(lines)}: "
-                        "an irregular quote or line break?")
-    table["line"] = lines
+    header, records = read_csv(path, ends_with_line_break=False)
+    table = pd.DataFrame([fields for _, fields in records], columns=header, dtype="str")
+    table["line"] = pd.Series([line for line, _ in records], dtype="int64")
     return header, table
 
 
