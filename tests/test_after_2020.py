@@ -173,6 +173,26 @@ def test_golden_ledger_entries(extract):
     assert t5b.inputs["shares"] == pytest.approx([0.0, 0.4])
     assert t5b.values["largest_currency"] == "DEU" and t5b.values["largest_depreciation"] == pytest.approx(0.1232, abs=5e-5)
     assert claims.judge(t5b, "majority").verdict == "inconsistent"
+    assert t3b.values["left_out"] == [2020, 2021] and t5b.values["inflation_years"] == 2
+
+
+def test_ledger_reasons_take_their_bars_and_left_out_years_from_the_rule(extract, monkeypatch):
+    """The T5 reason quotes the rule's bars, not numbers typed into its template; the T3
+    reason names the pandemic years the windows leave out."""
+    from analysis.present import claims_text
+
+    def reason(claim_id):
+        ledger = claims.ledger(extract).set_index("id", drop=False)
+        return {lang: claims_text.reason(ledger.loc[claim_id], lang) for lang in ("kk", "en", "ru")}
+
+    t5 = reason("T5-2020")
+    assert "more than 20% in a year" in t5["en"] and "exceeded 5% in 2 of the 5 years" in t5["en"]
+    assert "20\u00a0%" in t5["ru"] and "5\u00a0%-дан асты" in t5["kk"]
+    assert "fall of 2020 and the rebound of 2021" in reason("T3-2020")["en"]
+    monkeypatch.setattr(claims, "AFTER_DEPRECIATION_ABOVE", 25)
+    monkeypatch.setattr(claims, "AFTER_INFLATION_ABOVE", 7)
+    t5 = reason("T5-2020")
+    assert "more than 25% in a year" in t5["en"] and "exceeded 7% in 1 of the 5 years" in t5["en"]
 
 
 @pytest.mark.parametrize(("china", "west", "verdict"), [

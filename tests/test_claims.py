@@ -343,7 +343,7 @@ def test_golden_reasons_in_english(real):
     assert reasons["C5"].startswith("The great-circle length through the highway's places is 7,846\u00a0km (6,676\u00a0km end to "
                                     "end). This lower bound does not exceed the paper's 8,445\u00a0km")
     assert reasons["C6"].startswith("The two countries with the highest GDP per head at purchasing power parity (PPP) in "
-                                    "2023: Netherlands and Germany. Among the others the 90th percentile is 7.5 times")
+                                    "2023: the Netherlands and Germany. Among the others the 90th percentile is 7.5 times")
     assert reasons["C7"] == ("Goods cross one customs border on the central corridor, five customs borders on the "
                              "southern corridor and four customs borders on TRACECA.")
     assert reasons["W1"] == ("On the mean of 2016–2020, in 11 of the 17 route economies fuels, ores and metals make up a "
@@ -351,7 +351,7 @@ def test_golden_reasons_in_english(real):
     assert reasons["W8"] == "Of the 58 agreements in force binding at least two study countries, 39 are bilateral (67%)."
     assert reasons["T3"].startswith("The fall in mean real GDP growth from 2004–2013 to 2014–2023: 4.3\u00a0pp in China, "
                                     "−0.4\u00a0pp for the median of the Western countries (Germany, France, Italy, and "
-                                    "Netherlands)")
+                                    "the Netherlands)")
     assert reasons["C3"].startswith("The extract holds no data for this. Data that would test it: a deal-level register")
 
 

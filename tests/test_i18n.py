@@ -51,6 +51,13 @@ def test_kazakh_names_come_from_the_kazakh_locale():
     assert i18n.country_name("CHN", "kk") == "Қытай"
 
 
+def test_running_text_gives_the_netherlands_its_article_and_tables_do_not():
+    assert i18n.country_name_in_text("NLD", "en") == "the Netherlands"
+    assert i18n.country_name("NLD", "en") == "Netherlands"
+    assert i18n.country_name_in_text("DEU", "en") == "Germany"
+    assert i18n.country_name_in_text("NLD", "ru") == i18n.country_name("NLD", "ru") == "Нидерланды"
+
+
 def test_every_page_exists_in_every_language():
     builder = Builder()
     for docname in builder.toc_files():

@@ -339,7 +339,8 @@ def growth_slowdown_after_2020(extract, claim) -> Measurement:
     return Measurement({"changes": [found.values["china"], found.values["west"]], "claimed": bars.supported_at,
                         "no_change": bars.contradicted_at},
                        {**found.values, "west_members": scopes["west"], "early_from": AFTER_EARLY[0],
-                        "early_to": AFTER_EARLY[1], "late_from": AFTER_LATE_FROM, "late_to": late_to})
+                        "early_to": AFTER_EARLY[1], "late_from": AFTER_LATE_FROM, "late_to": late_to,
+                        "left_out": list(range(AFTER_EARLY[1] + 1, AFTER_LATE_FROM))})
 
 
 def currency_instability_after_2020(extract, claim) -> Measurement:
@@ -359,7 +360,8 @@ def currency_instability_after_2020(extract, claim) -> Measurement:
     return Measurement({"shares": [found.values["depreciation"], found.values["inflation"]]},
                        {"first": AFTER_FROM, "last": last, "largest_depreciation": float(depreciation.max()) / 100,
                         "largest_currency": str(depreciation.idxmax()), "currencies": int(depreciation.size),
-                        "inflation_years": int((inflation > 5).sum()), "years": int(inflation.size),
+                        "inflation_years": int((inflation > AFTER_INFLATION_ABOVE).sum()), "years": int(inflation.size),
+                        "depreciation_above": AFTER_DEPRECIATION_ABOVE / 100, "inflation_above": AFTER_INFLATION_ABOVE / 100,
                         "peak_inflation": float(inflation.max()) / 100, "peak_year": int(inflation.idxmax())})
 
 

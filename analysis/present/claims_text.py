@@ -17,7 +17,8 @@ from babel.lists import format_list
 from analysis.errors import DataError
 from analysis.measures import claims
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import country_name, format_date, format_number, format_percent, format_quantity, plural, t
+from analysis.present.i18n import (country_name, country_name_in_text, format_date, format_number, format_percent,
+                                   format_quantity, plural, t)
 from analysis.present.swot_figures import value_text
 
 CONCLUSIONS_FILE = DATA_DIR / "reference" / "conclusions.csv"
@@ -32,7 +33,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}(?!`)")
 
 
 def _countries(codes, lang: str) -> str:
-    return format_list([country_name(code, lang) for code in codes], locale=lang)
+    return format_list([country_name_in_text(code, lang) for code in codes], locale=lang)
 
 
 def reason(row, lang: str) -> str:
@@ -79,13 +80,15 @@ def reason(row, lang: str) -> str:
                  west_members=_countries(v["west_members"], lang),
                  early_span=f"{v['early_from']}–{v['early_to']}", late_span=f"{v['late_from']}–{v['late_to']}")
     if row["id"] == "T3-2020":
+        fall_year, rebound_year = v["left_out"]
         return t(key, lang, china=value_text(v["china"], "points", lang), west=value_text(v["west"], "points", lang),
-                 west_members=_countries(v["west_members"], lang),
+                 west_members=_countries(v["west_members"], lang), fall_year=fall_year, rebound_year=rebound_year,
                  early_span=f"{v['early_from']}–{v['early_to']}", late_span=f"{v['late_from']}–{v['late_to']}")
     if row["id"] == "T5-2020":
         return t(key, lang, span=f"{v['first']}–{v['last']}", depreciation=pct(v["largest_depreciation"]),
                  currency=t(f"after_2020.major_currency.{v['largest_currency']}", lang),
                  inflation_years=v["inflation_years"], years=v["years"], peak=pct(v["peak_inflation"]),
+                 depreciation_bar=pct(v["depreciation_above"], 0), inflation_bar=pct(v["inflation_above"], 0),
                  peak_year=v["peak_year"])
     raise KeyError(f"no reason template for claim {row['id']}")
 

@@ -16,6 +16,7 @@ from analysis.present import numbers
 LANGUAGES = ("kk", "en", "ru")
 CATALOGUE = Path(__file__).with_name("catalogue.yml")
 OVERRIDES = DATA_DIR / "reference" / "country_name_overrides.csv"
+ARTICLES = DATA_DIR / "reference" / "country_name_articles.csv"
 
 
 class MissingTranslation(KeyError):
@@ -90,6 +91,21 @@ def country_name(iso3: str, lang: str) -> str:
     if translated == english and lang != "en":
         translated = _locale(lang).gettext(country.name)
     return translated
+
+
+@cache
+def _articles() -> dict[str, str]:
+    table = pd.read_csv(ARTICLES, dtype=str)
+    return dict(zip(table.iso3, table.article))
+
+
+def country_name_in_text(iso3: str, lang: str) -> str:
+    """The country's name as running text writes it: in English with the article some
+    names take (the Netherlands); tables and chart labels use ``country_name``."""
+    name = country_name(iso3, lang)
+    if lang == "en" and iso3 in _articles():
+        return f"{_articles()[iso3]} {name}"
+    return name
 
 
 # Each language's alphabet in dictionary order (Kazakh letters in their place, ё after е).
