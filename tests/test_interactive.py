@@ -40,7 +40,15 @@ def pair_file(integration, lang: str) -> pd.DataFrame:
     pairs = integration.pairs[integration.pairs.indicator == "trade_share"]
     return pd.DataFrame({t("download.col.country_a", lang): [country_name(c, lang) for c in pairs.iso3_a],
                          t("download.col.country_b", lang): [country_name(c, lang) for c in pairs.iso3_b],
+                         t("download.col.iso3_a", lang): pairs.iso3_a, t("download.col.iso3_b", lang): pairs.iso3_b,
                          t("label.year", lang): pairs.year, t("indicator.trade_share", lang): pairs.value})
+
+
+def pair_file_by_year(integration, lang: str) -> pd.DataFrame:
+    """The pair chart's file (pair-trade-shares-by-year-<lang>.csv): a column per year."""
+    long = pair_file(integration, lang)
+    return interactive.one_column_per_year(long, list(long.columns[:4]), t("label.year", lang),
+                                           t("indicator.trade_share", lang))
 
 
 def fields(spec) -> set[str]:
@@ -79,14 +87,36 @@ def charts(integration, lang):
     order = [country_name(code, lang) for code in reference.display_order()]
     yield grouping_file(integration, lang), interactive.indicators_over_time(
         grouping_file(integration, lang), f"indicators-by-grouping-{lang}.csv", lang)
-    yield pair_file(integration, lang), interactive.pair_heatmap(
-        pair_file(integration, lang), f"pair-trade-shares-{lang}.csv", lang, order=order)
+    yield pair_file_by_year(integration, lang), interactive.pair_heatmap(
+        pair_file_by_year(integration, lang), f"pair-trade-shares-by-year-{lang}.csv", lang, order=order)
+
+
+def computed(spec) -> tuple[set[str], set[str]]:
+    """The fields a chart's transforms make (fold's and calculate's ``as``) and the
+    columns its folds read."""
+    made, folded = set(), set()
+    if isinstance(spec, dict):
+        if "fold" in spec:
+            folded |= {re.sub(r"\\(.)", r"\1", f) for f in spec["fold"]}
+            made |= set(spec.get("as", []))
+        if "calculate" in spec:
+            made.add(spec["as"])
+        for value in spec.values():
+            more_made, more_folded = computed(value)
+            made, folded = made | more_made, folded | more_folded
+    elif isinstance(spec, list):
+        for item in spec:
+            more_made, more_folded = computed(item)
+            made, folded = made | more_made, folded | more_folded
+    return made, folded
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_field_is_a_column_of_the_file_and_the_data_is_not_inlined(integration, lang):
     for frame, chart in charts(integration, lang):
-        used = fields(chart.spec) - {"shown"}  # the one computed field: the value as written
+        made, folded = computed(chart.spec)
+        assert folded <= set(frame.columns), f"{chart.name} folds {folded - set(frame.columns)}"
+        used = fields(chart.spec) - made
         assert used and used <= set(frame.columns), f"{chart.name}: {used - set(frame.columns)}"
         assert set(urls(chart.spec)) == {chart.csv}
         assert not has_values(chart.spec), f"{chart.name}: data inlined in the specification"
@@ -123,8 +153,20 @@ def test_a_missing_column_names_the_file_and_the_column(integration):
         interactive.indicators_over_time(frame, "indicators-by-grouping-en.csv", "en")
 
 
+def test_the_pair_chart_file_holds_the_long_file_s_shares_in_half_its_size(integration):
+    long, wide = pair_file(integration, "kk"), pair_file_by_year(integration, "kk")
+    keys, year, share = list(long.columns[:4]), t("label.year", "kk"), t("indicator.trade_share", "kk")
+    assert len(wide) == len(long.drop_duplicates(keys)) == 325
+    folded = wide.melt(id_vars=keys, var_name=year, value_name=share).dropna(subset=[share])
+    folded[year] = folded[year].astype(int)
+    merged = long.dropna(subset=[share]).merge(folded, on=keys + [year], suffixes=("", "_wide"))
+    assert len(merged) == long[share].notna().sum() and (merged[share] == merged[share + "_wide"]).all()
+    size = lambda frame: len(frame.to_csv(index=False).encode("utf-8"))  # noqa: E731
+    assert size(wide) < size(long) / 2
+
+
 def test_a_country_outside_the_display_order_is_refused(integration):
-    frame = pair_file(integration, "en")
+    frame = pair_file_by_year(integration, "en")
     with pytest.raises(interactive.ChartError, match="Kazakhstan"):
         interactive.pair_heatmap(frame, "pair-trade-shares-en.csv", "en",
                                  order=[c for c in (country_name(i, "en") for i in reference.display_order())

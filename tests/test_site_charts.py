@@ -179,7 +179,7 @@ def test_a_chart_far_below_is_not_fetched_until_the_reader_comes_near(watched, s
     assert not [url for url in watched.requests if "pair-trade-shares" in url]
     page.locator("#fig-pairs-latest").scroll_into_view_if_needed()
     page.wait_for_function("() => document.getElementById('chart-pair-trade-shares').classList.contains('vega-chart-ready')")
-    assert [url for url in watched.requests if url.endswith("pair-trade-shares-en.csv")]
+    assert [url for url in watched.requests if url.endswith("pair-trade-shares-by-year-en.csv")]
     watched.assert_clean("en/indicators, scrolled to the pairs")
 
 

@@ -132,25 +132,41 @@ def indicators_over_time(frame: pd.DataFrame, csv: str, lang: str) -> Chart:
     return Chart("indicators-over-time", _spec(chart, description), csv, description)
 
 
+def one_column_per_year(frame: pd.DataFrame, keys: list[str], year: str, value: str) -> pd.DataFrame:
+    """``frame``'s ``value`` with one row per ``keys`` and one column per year (named by
+    the year): the pair chart's file. Names repeat once per pair instead of once per
+    pair and year, which keeps the file a fraction of the long one."""
+    wide = frame.pivot(index=keys, columns=year, values=value)
+    wide.columns = [str(int(y)) for y in wide.columns]
+    return wide.reset_index()
+
+
 def pair_heatmap(frame: pd.DataFrame, csv: str, lang: str, *, order: list[str]) -> Chart:
     """The share of mutual trade of every pair of countries in one year, chosen with a
     slider (the latest year first); each pair is drawn on both sides of the diagonal.
-    ``order`` lists the countries' names (as in the file) in the book's display order."""
+    ``frame`` has a row per pair and a column per year (:func:`one_column_per_year`); the
+    browser folds the years back into a year and a share. ``order`` lists the countries'
+    names (as in the file) in the book's display order."""
     first, second, year_column, share = (t("download.col.country_a", lang), t("download.col.country_b", lang),
                                          t("label.year", lang), t("indicator.trade_share", lang))
-    _require(frame, csv, first, second, year_column, share)
-    years = sorted(int(y) for y in frame.loc[frame[share].notna(), year_column].unique())
+    _require(frame, csv, first, second)
+    year_columns = [c for c in frame.columns if re.fullmatch(r"\d{4}", str(c))]
+    years = sorted(int(c) for c in year_columns if frame[c].notna().any())
+    if not years:
+        raise ChartError(f"{csv}: no column of values named by a year (it has {list(frame.columns)})")
     year = years[-1]
-    latest = frame[(frame[year_column] == year) & frame[share].notna()].sort_values(share)
+    latest = frame[[first, second, str(year)]].dropna().sort_values(str(year))
     top = latest.iloc[-1]
     description = t("chart.pairs.description", lang, first=years[0], last=year, year=year,
-                    pair=f"{top[first]} – {top[second]}", value=numbers.format_percent(top[share], lang))
+                    pair=f"{top[first]} – {top[second]}", value=numbers.format_percent(top[str(year)], lang))
     missing = sorted((set(frame[first]) | set(frame[second])) - set(order))
     if missing:
         raise ChartError(f"{csv}: countries {missing} are not in the display order")
     chosen = alt.param(name="year", value=year,
                        bind=alt.binding_range(min=years[0], max=years[-1], step=1, name=t("chart.choose_year", lang) + " "))
-    base = (alt.Chart(_data(csv, [year_column, share]))
+    base = (alt.Chart(_data(csv, year_columns))
+            .transform_fold([field(c) for c in year_columns], as_=["column", share])
+            .transform_calculate(as_=year_column, calculate="toNumber(datum.column)")
             .transform_filter(f"{datum(year_column)} == year && isValid({datum(share)})"))
     colour = alt.Color(field=field(share), type="quantitative", title=t("chart.share_legend", lang),
                        scale=alt.Scale(scheme="blues", zero=True),
