@@ -18,7 +18,6 @@ from analysis.paths import DATA_DIR, REPO
 
 
 
-
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A copy of the committed extract (``data/``) that a test may damage."""
@@ -56,3 +55,34 @@ def served_site(site_dir: Path) -> str:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of the session (each test gets its
+    own context, so nothing is cached between tests)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                              timeout=TIMEOUT_MS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def watched(browser):
+    """A page in a fresh context, watched for errors and requests (:class:`browser.Watched`)."""
+    from browser import new_context, watch
+
+    context = new_context(browser)
+    try:
+        yield watch(context.new_page())
+    finally:
+        context.close()

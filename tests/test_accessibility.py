@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from test_site_browser import browser, open_page, watched  # noqa: F401 - fixtures reused
+from browser import open_page
 
 pytestmark = pytest.mark.slow
 

@@ -34,7 +34,8 @@ from test_kazakh_ui import (
     read_catalog,
     upstream_ids,
 )
-from test_site_browser import SEARCH_WORDS, browser, open_page, watched  # noqa: F401 - fixtures reused
+from browser import open_page
+from test_site_browser import SEARCH_WORDS
 
 from analysis.paths import REPO
 from analysis.present.i18n import t

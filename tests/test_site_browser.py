@@ -12,23 +12,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from browser import TIMEOUT_MS, html_lang, new_context, open_page, settle, site_path
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.slow
 
 LANGUAGES = ("kk", "en", "ru")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-TIMEOUT_MS = 20_000
-LOCAL_HOST = "127.0.0.1"
 LANDING = "chapters/index.html"
 NOTEBOOK = "chapters/data.html"
 MATH_PAGE = "chapters/indicators.html"  # a notebook chapter with formulas (MathJax served locally)
@@ -36,92 +29,6 @@ PAGES = (LANDING, NOTEBOOK, MATH_PAGE)
 # One distinctive word of each edition's language, taken from the body text of its
 # landing page (kk: "corridors" with Kazakh-only letters; ru: "interstate").
 SEARCH_WORDS = {"kk": "дәліздеріне", "en": "corridors", "ru": "межгосударственную"}
-
-
-@dataclass
-class Watched:
-    """A browser page and what it did: console errors, uncaught errors, requests."""
-    page: Page
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def external_requests(self) -> list[str]:
-        return [url for url in self.requests if not is_local(url)]
-
-    def assert_clean(self, what: str) -> None:
-        problems = [f"console error: {message}" for message in self.console_errors]
-        problems += [f"uncaught error: {message}" for message in self.page_errors]
-        problems += [f"request leaving {LOCAL_HOST}: {url}" for url in self.external_requests()]
-        assert not problems, f"{what}:\n  " + "\n  ".join(problems)
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob") or parts.hostname == LOCAL_HOST
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                                              timeout=TIMEOUT_MS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def watched(browser):
-    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    # Nothing may leave the machine: every request is recorded (and checked by
-    # assert_clean); the non-local ones are also refused here, so they fail fast.
-    context.route(lambda url: not is_local(url), lambda route: route.abort())
-    page = context.new_page()
-    result = Watched(page)
-
-    def on_console(message):
-        if message.type == "error":
-            location = message.location or {}
-            result.console_errors.append(f"{message.text} [{location.get('url', '?')}:{location.get('lineNumber', '?')}]")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: result.page_errors.append(str(error)))
-    page.on("request", lambda request: result.requests.append(request.url))
-    try:
-        yield result
-    finally:
-        context.close()
-
-
-def open_page(page: Page, url: str) -> None:
-    """Go to url and let it settle: loaded, network quiet, MathJax (if any) done."""
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.ok, f"{url}: HTTP {response.status if response else 'no response'}"
-    settle(page)
-
-
-def settle(page: Page) -> None:
-    page.wait_for_load_state("load")
-    try:
-        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
-    except PlaywrightTimeout:
-        pass  # a page that keeps polling still gets its errors and requests checked
-    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                  " ? MathJax.startup.promise.then(() => true) : true")
-
-
-def html_lang(page: Page) -> str:
-    return page.evaluate("() => document.documentElement.getAttribute('lang')")
-
-
-def site_path(url: str) -> str:
-    return urlsplit(url).path
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -268,8 +175,7 @@ def test_switching_language_keeps_the_section_scrolled_to(watched, served_site):
 
 
 def test_without_scripts_the_switcher_opens_the_other_edition_s_page(browser, served_site):
-    context = browser.new_context(java_script_enabled=False, service_workers="block")
-    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    context = new_context(browser, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(urljoin(served_site, f"kk/{FIGURE_PAGE}#{FIGURE}"), wait_until="load")
@@ -281,10 +187,7 @@ def test_without_scripts_the_switcher_opens_the_other_edition_s_page(browser, se
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_on_a_narrow_screen_the_switcher_is_in_view_without_the_menu(browser, served_site, lang):
-    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
-    context.route(lambda url: not is_local(url), lambda route: route.abort())
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
         other = "en" if lang != "en" else "kk"
@@ -307,8 +210,7 @@ def test_on_a_narrow_screen_the_switcher_is_in_view_without_the_menu(browser, se
 def test_the_access_date_becomes_the_reader_s_day(browser, served_site, site_dir):
     """«дата обращения» is printed as the version's date; the page's script sets the day
     the reader has the page open (ГОСТ's ДД.ММ.ГГГГ)."""
-    context = browser.new_context(service_workers="block")
-    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    context = new_context(browser)
     try:
         page = context.new_page()
         open_page(page, urljoin(served_site, "ru/chapters/cite.html"))

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from test_site_browser import browser, open_page, watched  # noqa: F401 - fixtures reused
+from browser import new_context, open_page
 
 from analysis.measures import ahp, awot, judgement_file, swot
 from analysis.paths import DATA_DIR
@@ -272,8 +272,8 @@ def test_keyboard_changes_a_judgement_and_axe_finds_nothing_serious_in_either_mo
         assert not serious, f"{scheme}: {serious}"
 
 
-def test_without_scripts_the_page_says_what_the_calculator_needs(browser, served_site):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False)
+def test_without_scripts_the_page_says_what_the_calculator_needs(browser, served_site):
+    context = new_context(browser, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(urljoin(served_site, f"ru/{PAGE}"))

@@ -12,12 +12,11 @@ Needs a built site (``make book``) and ``/usr/bin/chromium``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from browser import Watched
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analysis.present.i18n import t
@@ -25,11 +24,6 @@ from analysis.present.i18n import t
 pytestmark = pytest.mark.slow
 
 LANGUAGES = ("kk", "en", "ru")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-TIMEOUT_MS = 30_000
-LOCAL_HOST = "127.0.0.1"
 MINUS = "\u2212"
 
 
@@ -65,54 +59,6 @@ MARKS_JS = """(box) => {
   walk(view.scenegraph().root, ox + (pad.left || 0), oy + (pad.top || 0));
   return found;
 }"""
-
-
-@dataclass
-class Watched:
-    page: Page
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def assert_clean(self, what: str) -> None:
-        problems = [f"console error: {message}" for message in self.console_errors]
-        problems += [f"uncaught error: {message}" for message in self.page_errors]
-        problems += [f"request leaving {LOCAL_HOST}: {url}" for url in self.requests if not is_local(url)]
-        assert not problems, f"{what}:\n  " + "\n  ".join(problems)
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob") or parts.hostname == LOCAL_HOST
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`)", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                                              timeout=TIMEOUT_MS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def watched(browser):
-    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    context.route(lambda url: not is_local(url), lambda route: route.abort())
-    page = context.new_page()
-    result = Watched(page)
-    page.on("console", lambda message: result.console_errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: result.page_errors.append(str(error)))
-    page.on("request", lambda request: result.requests.append(request.url))
-    try:
-        yield result
-    finally:
-        context.close()
 
 
 def open_chart(watched: Watched, base: str, lang: str, name: str):

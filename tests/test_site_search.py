@@ -14,7 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from test_site_browser import browser, open_page, watched  # noqa: F401 - fixtures reused
+from browser import open_page
 
 from analysis.present.i18n import t
 from tooling.search_index import NUMBER_MARKS, OUTPUT
