@@ -43,6 +43,20 @@ def test_estimate_table_headers_follow_the_language():
     assert "Экспорт" in table.columns[1]
 
 
+def test_estimate_table_puts_equal_shares_in_the_alphabet_of_the_language():
+    codes = ["UZB", "CHN", "AZE", "IRN", "AFG", "KAZ"] * 2
+    n = len(codes)
+    estimated = [0, 0, 0, 4, 0, 0] + [0] * 6          # only Iran's exports are estimated
+    estimates = pd.DataFrame({
+        "reporter": codes, "flow": ["exports"] * 6 + ["imports"] * 6, "year": [2010] * n, "cells": [4] * n,
+        "estimated_cells": estimated, "value_usd_m": [10.0] * n,
+        "estimated_value_usd_m": [2.5 * e for e in estimated]})
+    kk = coverage.estimate_table(estimates, "kk").iloc[:, 0].tolist()
+    assert kk == ["Иран", "Ауғанстан", "Әзірбайжан", "Қазақстан", "Қытай", "Өзбекстан"]
+    ru = coverage.estimate_table(estimates, "ru").iloc[:, 0].tolist()
+    assert ru == ["Иран", "Азербайджан", "Афганистан", "Казахстан", "Китай", "Узбекистан"]
+
+
 def test_country_coverage_lists_countries_in_the_alphabet_of_the_language():
     from types import SimpleNamespace
     codes = ["BGR", "AFG", "KAZ", "AZE", "UZB", "CHN", "KGZ"]

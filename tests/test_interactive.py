@@ -147,6 +147,14 @@ def test_descriptions_carry_numbers_in_the_edition_s_locale(integration):
     assert "2000–2020" in ru and "2000–2020" in en
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_pair_named_in_the_description_is_joined_by_a_dash_as_the_language_writes_it(integration, lang):
+    description = list(charts(integration, lang))[1][1].description
+    names = "|".join(re.escape(country_name(code, lang)) for code in reference.display_order())
+    assert re.search(rf"(?:{names})\u00a0— (?:{names})", description), description
+    assert " – " not in description
+
+
 def test_a_missing_column_names_the_file_and_the_column(integration):
     frame = grouping_file(integration, "en").drop(columns=["Value"])
     with pytest.raises(interactive.ChartError, match=r"indicators-by-grouping-en\.csv.*'Value'"):

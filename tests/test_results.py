@@ -25,6 +25,19 @@ def test_gdp_ppp_is_derived_from_the_newer_per_person_series():
     assert (results.wdi_with_derived_gdp_ppp(wdi).indicator == indicators.GDP_PPP).sum() == 1
 
 
+def test_groupings_come_in_the_order_of_the_reference_table_not_of_their_codes():
+    codes = ["traceca", "ca5", "new_silk_road", "eaeu", "g"]
+    groupings = pd.DataFrame({
+        "grouping": codes, "year": [2020] * 5, "indicator": [indicators.TRADE_SHARE] * 5,
+        "value": [0.1, 0.2, 0.3, 0.4, 0.5], "estimate_share": [0.0] * 5})
+    integration = results.IntegrationResults(None, None, groupings, None, None)
+    expected = ["ca5", "eaeu", "traceca", "new_silk_road", "g"]   # a code outside the table comes last
+    assert list(integration.grouping_series(indicators.TRADE_SHARE).columns) == expected
+    table = results.results_table(integration, [2020], [indicators.TRADE_SHARE])
+    assert list(table.index) == expected
+    assert table.loc["eaeu", (indicators.TRADE_SHARE, 2020)] == 0.4
+
+
 def test_results_table_takes_the_nearest_earlier_migration_year():
     groupings = pd.DataFrame({
         "grouping": ["g"] * 4,

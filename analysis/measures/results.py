@@ -34,7 +34,8 @@ class IntegrationResults:
 
     def grouping_series(self, indicator: str) -> pd.DataFrame:
         rows = self.groupings[self.groupings.indicator == indicator]
-        return rows.pivot(index="year", columns="grouping", values="value")
+        series = rows.pivot(index="year", columns="grouping", values="value")
+        return series[in_reference_order(series.columns)]
 
     def pair_matrix(self, indicator: str, year: int) -> pd.DataFrame:
         """Symmetric country x country matrix of a pair indicator in ``year``."""
@@ -73,6 +74,15 @@ def compute(extract, period: range = PERIOD) -> IntegrationResults:
                               in_period(by_pair).reset_index(drop=True), membership)
 
 
+def in_reference_order(codes) -> list[str]:
+    """Grouping codes in the order of the book's groupings table (Central Asia first, the
+    whole New Silk Road last), so tables and legends list the groupings alike in every
+    language; a code the table does not hold follows, in code order."""
+    order = list(dict.fromkeys(reference.groupings().grouping))
+    codes = list(codes)
+    return [code for code in order if code in codes] + sorted(code for code in codes if code not in order)
+
+
 def results_table(results: IntegrationResults, years: list[int], indicator_names: list[str]) -> pd.DataFrame:
     """grouping x (indicator, year) values; migration uses the nearest earlier stock year.
 
@@ -92,5 +102,6 @@ def results_table(results: IntegrationResults, years: list[int], indicator_names
     estimates = chosen.groupby(["grouping", "column_year"]).estimate_share.max().unstack("column_year")
     estimates.columns = pd.MultiIndex.from_product([["estimate_share"], estimates.columns])
     columns = pd.MultiIndex.from_product([indicator_names, years])
-    return table.reindex(columns=columns).join(estimates.reindex(columns=pd.MultiIndex.from_product(
+    table = table.reindex(columns=columns).join(estimates.reindex(columns=pd.MultiIndex.from_product(
         [["estimate_share"], years])))
+    return table.loc[in_reference_order(table.index)]
