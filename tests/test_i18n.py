@@ -70,6 +70,11 @@ def test_a_clause_about_countries_is_worded_for_how_many_there_are():
     assert clause(["TKM"], "kk") == "ал инфляция мүлде берілмеген ел\u00a0— Түрікменстан"
     # 21 countries are several countries, though Russian counts «21 страна» in the singular
     assert clause(study_iso3()[:21], "ru").startswith("а страны, по которым")
+    # each name may carry a note in brackets, and a clause may name no country at all
+    joins = i18n.countries_clause("after_2020.bri_study_joins", ["AFG", "PAK"], "ru",
+                                  {"AFG": "1 мая 2023 г.", "CHN": "не назван"})
+    assert joins == "из стран исследования среди них\u00a0— Афганистан (1 мая 2023 г.) и Пакистан"
+    assert i18n.countries_clause("after_2020.left_out", [], "en") == "every member is counted"
 
 
 def test_every_page_exists_in_every_language():
