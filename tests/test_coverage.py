@@ -43,6 +43,19 @@ def test_estimate_table_headers_follow_the_language():
     assert "Экспорт" in table.columns[1]
 
 
+def test_estimate_table_puts_equal_shares_in_the_alphabet_of_the_language():
+    codes = ["TJK", "KAZ", "AZE", "IRN", "CHN", "AFG", "UZB", "BGR"]
+    estimated = {"IRN": 4, "TJK": 1}
+    estimates = pd.DataFrame({
+        "reporter": codes * 2, "flow": ["exports"] * 8 + ["imports"] * 8, "year": 2010, "cells": 4,
+        "estimated_cells": [estimated.get(c, 0) for c in codes] + [0] * 8, "value_usd_m": 10.0,
+        "estimated_value_usd_m": 0.0})
+    ru = coverage.estimate_table(estimates, "ru").iloc[:, 0].tolist()
+    assert ru == ["Иран", "Таджикистан", "Азербайджан", "Афганистан", "Болгария", "Казахстан", "Китай", "Узбекистан"]
+    kk = coverage.estimate_table(estimates, "kk").iloc[:, 0].tolist()
+    assert kk[2:] == ["Ауғанстан", "Әзірбайжан", "Болгария", "Қазақстан", "Қытай", "Өзбекстан"]
+
+
 def test_country_coverage_lists_countries_in_the_alphabet_of_the_language():
     from types import SimpleNamespace
     codes = ["BGR", "AFG", "KAZ", "AZE", "UZB", "CHN", "KGZ"]

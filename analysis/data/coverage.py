@@ -56,9 +56,11 @@ def estimate_shares(estimates: pd.DataFrame, by: list[str], years: range = TRADE
 
 
 def estimate_table(estimates: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per reporter: estimated shares of its exports and imports, by cells and by value."""
+    """One row per reporter: estimated shares of its exports and imports, by cells and by value;
+    the largest estimated share of export cells first, equal shares in the alphabet of ``lang``."""
     shares = estimate_shares(estimates, ["reporter", "flow"]).pivot(index="reporter", columns="flow")
-    shares = shares.sort_values(("cell_share", "exports"), ascending=False)
+    shares = shares.loc[sorted_countries(shares.index, lang)]
+    shares = shares.sort_values(("cell_share", "exports"), ascending=False, kind="stable")
     return pd.DataFrame({
         t("col.country", lang): [country_name(code, lang) for code in shares.index],
         t("col.exports_cells_estimated", lang): shares["cell_share", "exports"].round(3).to_numpy(),
