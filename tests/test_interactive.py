@@ -117,6 +117,14 @@ def test_descriptions_carry_numbers_in_the_edition_s_locale(integration):
     assert "2000–2020" in ru and "2000–2020" in en
 
 
+@pytest.mark.parametrize("lang, pair", [("ru", "Германия\u00a0— Нидерланды"), ("kk", "Германия\u00a0— Нидерланды"),
+                                        ("en", "Germany–Netherlands")])
+def test_the_pair_with_the_highest_share_is_named_as_the_edition_writes_a_pair(integration, lang, pair):
+    # golden: the pair leading in 2020 on the real extract, its names joined as the routes' borders are
+    description = list(charts(integration, lang))[1][1].description
+    assert pair in description and " – " not in description
+
+
 def test_a_missing_column_names_the_file_and_the_column(integration):
     frame = grouping_file(integration, "en").drop(columns=["Value"])
     with pytest.raises(interactive.ChartError, match=r"indicators-by-grouping-en\.csv.*'Value'"):

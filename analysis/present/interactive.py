@@ -144,7 +144,7 @@ def pair_heatmap(frame: pd.DataFrame, csv: str, lang: str, *, order: list[str]) 
     latest = frame[(frame[year_column] == year) & frame[share].notna()].sort_values(share)
     top = latest.iloc[-1]
     description = t("chart.pairs.description", lang, first=years[0], last=year, year=year,
-                    pair=f"{top[first]} – {top[second]}", value=numbers.format_percent(top[share], lang))
+                    pair=t("label.country_pair", lang, a=top[first], b=top[second]), value=numbers.format_percent(top[share], lang))
     missing = sorted((set(frame[first]) | set(frame[second])) - set(order))
     if missing:
         raise ChartError(f"{csv}: countries {missing} are not in the display order")
