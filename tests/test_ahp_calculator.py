@@ -86,7 +86,7 @@ def test_measures_carry_the_tows_links_and_the_awot_local_priorities(book):
     for measure in data["measures"]:
         assert measure["awot_local"] == {code: pytest.approx(book.local.loc[code, measure["code"]], abs=0)
                                          for code in book.local.index}
-    # the link-sum and A'WOT the chapter computes, recomputed from the data alone
+    # the link-sum and A’WOT the chapter computes, recomputed from the data alone
     result = swot.priorities(book.frame, book.selected)
     link_sum = {m["code"]: sum(result.global_.get(code, 0.0) for code in m["items"]) for m in data["measures"]}
     assert pd.Series(link_sum)[swot.measure_scores(book.tows, result.global_).index].to_numpy() == pytest.approx(
@@ -114,7 +114,7 @@ def test_a_file_that_misses_a_pair_or_measures_for_other_items_is_refused(book):
     with pytest.raises(ValueError, match="pairs not judged: S1-S2"):
         data_for(book, frame=book.frame[~((book.frame.level == "S") & (book.frame["first"] == "S1")
                                           & (book.frame["second"] == "S2"))])
-    with pytest.raises(ValueError, match="A'WOT local priorities"):
+    with pytest.raises(ValueError, match="A’WOT local priorities"):
         ahp_calculator.calculator_data("en", book.table, book.frame, book.selected, book.tows,
                                        book.local.drop(index=book.local.index[0]), "x.csv")
 

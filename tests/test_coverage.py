@@ -44,17 +44,16 @@ def test_estimate_table_headers_follow_the_language():
 
 
 def test_estimate_table_puts_equal_shares_in_the_alphabet_of_the_language():
-    codes = ["UZB", "CHN", "AZE", "IRN", "AFG", "KAZ"] * 2
-    n = len(codes)
-    estimated = [0, 0, 0, 4, 0, 0] + [0] * 6          # only Iran's exports are estimated
+    codes = ["TJK", "KAZ", "AZE", "IRN", "CHN", "AFG", "UZB", "BGR"]
+    estimated = {"IRN": 4, "TJK": 1}
     estimates = pd.DataFrame({
-        "reporter": codes, "flow": ["exports"] * 6 + ["imports"] * 6, "year": [2010] * n, "cells": [4] * n,
-        "estimated_cells": estimated, "value_usd_m": [10.0] * n,
-        "estimated_value_usd_m": [2.5 * e for e in estimated]})
-    kk = coverage.estimate_table(estimates, "kk").iloc[:, 0].tolist()
-    assert kk == ["Иран", "Ауғанстан", "Әзірбайжан", "Қазақстан", "Қытай", "Өзбекстан"]
+        "reporter": codes * 2, "flow": ["exports"] * 8 + ["imports"] * 8, "year": 2010, "cells": 4,
+        "estimated_cells": [estimated.get(c, 0) for c in codes] + [0] * 8, "value_usd_m": 10.0,
+        "estimated_value_usd_m": 0.0})
     ru = coverage.estimate_table(estimates, "ru").iloc[:, 0].tolist()
-    assert ru == ["Иран", "Азербайджан", "Афганистан", "Казахстан", "Китай", "Узбекистан"]
+    assert ru == ["Иран", "Таджикистан", "Азербайджан", "Афганистан", "Болгария", "Казахстан", "Китай", "Узбекистан"]
+    kk = coverage.estimate_table(estimates, "kk").iloc[:, 0].tolist()
+    assert kk[2:] == ["Ауғанстан", "Әзірбайжан", "Болгария", "Қазақстан", "Қытай", "Өзбекстан"]
 
 
 def test_country_coverage_lists_countries_in_the_alphabet_of_the_language():

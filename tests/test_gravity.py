@@ -301,6 +301,19 @@ def test_coefficient_table_and_small_numbers_in_the_locale(fits):
     assert gravity_figures.power_of_ten(0.012, "en") == "1.2\u00a0·\u00a010\u207b\u00b2"
 
 
+def test_the_lead_s_years_agree_with_their_number_and_stay_with_it_on_a_wrapped_label(monkeypatch):
+    from analysis.present import gravity_figures
+    assert gravity_figures.series_label("annual", True, "ru") == "Опережающая переменная: за 4 года до вступления в силу"
+    monkeypatch.setattr(gravity, "LEAD", 5)
+    assert gravity_figures.term_label("lead_eaeu", "ru") == "Евразийский экономический союз: за 5 лет до вступления в силу"
+    assert gravity_figures.term_label("lead_eu", "en") == "European Union: the 5 years before entry"
+    monkeypatch.setattr(gravity, "LEAD", 1)
+    assert gravity_figures.series_label("annual", True, "ru") == "Опережающая переменная: за 1 год до вступления в силу"
+    assert gravity_figures.series_label("annual", True, "en") == "Lead: the 1 year before entry"
+    # a line never starts with the word that follows a number
+    assert gravity_figures._wrapped("Таможенный союз 2010 года", 22) == "Таможенный союз\n2010\u00a0года"
+
+
 # --- the four specifications on a small hand-made panel ------------------------------------
 
 def _treated_panel(seed=4, countries=5, years=9):

@@ -58,6 +58,25 @@ def test_running_text_gives_the_netherlands_its_article_and_tables_do_not():
     assert i18n.country_name_in_text("NLD", "ru") == i18n.country_name("NLD", "ru") == "Нидерланды"
 
 
+def test_a_clause_about_countries_is_worded_for_how_many_there_are():
+    def clause(codes, lang):
+        return i18n.countries_clause("after_2020.no_inflation", codes, lang)
+    assert clause(["TKM"], "ru") == "а страна, по которой ряда инфляции нет совсем,\u00a0— Туркменистан"
+    assert clause(["TKM", "TJK"], "ru") == \
+        "а страны, по которым рядов инфляции нет совсем,\u00a0— Туркменистан и Таджикистан"
+    assert clause(["TKM", "NLD"], "en") == \
+        "and the countries with no inflation series at all are Turkmenistan and the Netherlands"
+    assert clause([], "ru") == "а ряды инфляции есть по всем странам исследования"
+    assert clause(["TKM"], "kk") == "ал инфляция мүлде берілмеген ел\u00a0— Түрікменстан"
+    # 21 countries are several countries, though Russian counts «21 страна» in the singular
+    assert clause(study_iso3()[:21], "ru").startswith("а страны, по которым")
+    # each name may carry a note in brackets, and a clause may name no country at all
+    joins = i18n.countries_clause("after_2020.bri_study_joins", ["AFG", "PAK"], "ru",
+                                  {"AFG": "1 мая 2023 г.", "CHN": "не назван"})
+    assert joins == "из стран исследования среди них\u00a0— Афганистан (1 мая 2023 г.) и Пакистан"
+    assert i18n.countries_clause("after_2020.left_out", [], "en") == "every member is counted"
+
+
 def test_every_page_exists_in_every_language():
     builder = Builder()
     for docname in builder.toc_files():

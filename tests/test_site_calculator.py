@@ -6,7 +6,7 @@ a changed set within the consistency limit (the worked example
 ``swot_judgements_alternative.csv``) and an inconsistent one. For each, the
 priorities, lambda_max and consistency ratio the page computed (its data attributes,
 full precision) must equal :func:`analysis.measures.ahp.ahp` on the same matrices to
-1e-6; the global priorities, the A'WOT and link-sum scores must equal the chapter's
+1e-6; the global priorities, the A’WOT and link-sum scores must equal the chapter's
 functions; the inconsistent levels must name the pair
 :func:`analysis.measures.ahp.most_inconsistent_pair` names; the numbers shown must be
 written as the edition writes them; and the downloaded file must be read by the
@@ -59,7 +59,7 @@ READ_TOTALS = """root => ({global: JSON.parse(root.dataset.global), groups: JSON
 
 @pytest.fixture(scope="module")
 def chapter():
-    """What the chapter reads besides the judgements: the items, TOWS links and A'WOT file."""
+    """What the chapter reads besides the judgements: the items, TOWS links and A’WOT file."""
     table = swot.load_items()
     return {"table": table, "tows": swot.load_tows(table=table), "awot": awot.load()}
 
@@ -156,7 +156,7 @@ def check_against_python(levels, totals, data, chapter, lang) -> list[str]:
     second = awot.second_stage(judged[judged.item.isin(result.global_.index)], chapter["tows"], result.global_,
                                enforce=False)
     for code, value in second.global_.items():
-        assert abs(totals["awot"][code] - value) <= TOLERANCE, f"{lang}: A'WOT priority of {code}"
+        assert abs(totals["awot"][code] - value) <= TOLERANCE, f"{lang}: A’WOT priority of {code}"
     # shown as the edition writes numbers (analysis.present.numbers, three places) and
     # ranked from the highest, ties sharing a rank
     ranking, measures = totals["tables"]

@@ -440,7 +440,7 @@ def test_judge_files_from_a_folder(tmp_path):
         swot_group.judge_files(tmp_path / "empty")
 
 
-# ---------------------------------------------------------------- A'WOT second stage
+# ---------------------------------------------------------------- A’WOT second stage
 
 def test_awot_second_stage_on_two_items_and_three_measures():
     from analysis.measures import awot
@@ -533,7 +533,7 @@ def test_awot_ranking_of_the_book_beside_the_link_sum(assessed):
     selected = swot_selection.ranked_items(assessment, judgements, tows)["selected"]
     result = swot.priorities(judgements, selected)
     second = awot.second_stage(awot.load(), tows, result.global_)
-    # golden: with the rule's equal judgements the link-sum ties M1 and M6 and A'WOT
+    # golden: with the rule's equal judgements the link-sum ties M1 and M6 and A’WOT
     # puts M6 first by 0.014
     assert second.global_.round(3).to_dict() == {"M6": 0.179, "M1": 0.165, "M4": 0.163, "M3": 0.125,
                                                   "M7": 0.125, "M2": 0.122, "M5": 0.121}

@@ -1,6 +1,6 @@
-"""The second stage of A'WOT: the measures M1-M7 compared under each ranked SWOT item.
+"""The second stage of A’WOT: the measures M1-M7 compared under each ranked SWOT item.
 
-A'WOT (Kurttila et al. 2000; Pesonen et al. 2001) continues SWOT-AHP one level down:
+A’WOT (Kurttila et al. 2000; Pesonen et al. 2001) continues SWOT-AHP one level down:
 under each SWOT item the alternatives (here the paper's measures M1-M7) are compared
 in pairs, which gives each measure a local priority under the item, and a measure's
 global priority is the sum over the items of the item's global priority times the
@@ -46,7 +46,7 @@ SCHEMA = pa.DataFrameSchema({
 
 
 def load(path: Path = AWOT_FILE) -> pd.DataFrame:
-    """The A'WOT judgements, checked: Saaty-scale values, two different measures, each
+    """The A’WOT judgements, checked: Saaty-scale values, two different measures, each
     pair of an item judged once."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     try:
@@ -79,7 +79,7 @@ def links(tows: pd.DataFrame) -> dict[str, set[str]]:
 class Awot:
     local: pd.DataFrame           # item x measure: local priority of the measure under the item
     consistency: pd.DataFrame     # item, lambda_max, consistency_ratio, judged (pairs from the file)
-    global_: pd.Series            # measure -> A'WOT global priority, sorted from the highest
+    global_: pd.Series            # measure -> A’WOT global priority, sorted from the highest
 
 
 def matrix_for(item: str, judged: pd.DataFrame, linked: set[str], measures=MEASURES) -> tuple[dict, int]:

@@ -14,7 +14,7 @@ Three steps, each driven by a data file in ``data/reference``:
    :func:`~analysis.measures.swot_selection.rule_judgements`) holds Saaty-scale pairwise comparisons within each group
    and between the four groups; :func:`priorities` turns them into local, group and
    global priorities (Kurttila et al. 2000).
-3. ``tows.csv`` links M1-M7 to the SO, ST, WO and WT pairs they address. The A'WOT
+3. ``tows.csv`` links M1-M7 to the SO, ST, WO and WT pairs they address. The A’WOT
    second stage (Pesonen et al. 2001), measures compared under each ranked item, is
    :mod:`analysis.measures.awot`; :func:`measure_scores` is only the simple link-sum
    variant shown beside it. :func:`~analysis.measures.swot_selection.structural_rankings` repeats steps 2-3 under each
@@ -277,7 +277,7 @@ def load_tows(path: Path = TOWS_FILE, table: SwotTable | None = None) -> pd.Data
 
 
 def measure_scores(tows: pd.DataFrame, global_priorities: pd.Series) -> pd.Series:
-    """Link-sum score of each measure, a simple variant and not A'WOT (for A'WOT see
+    """Link-sum score of each measure, a simple variant and not A’WOT (for A’WOT see
     :func:`analysis.measures.awot.second_stage`): the sum of the global priorities of
     the distinct items it addresses (an item counts once even if two of its strategies
     name it; items not ranked add nothing). Sorted from the highest score."""

@@ -149,9 +149,9 @@ def structural_rankings(table: SwotTable, assessment: pd.DataFrame, findings: di
     """The item and measure rankings under each structural choice: how the groups
     are completed (:data:`FILLS`) and whether evidence shared by two items counts once.
     Every variant uses the judgements of :func:`rule_judgements`, so that only the
-    structure differs; the A'WOT judgements file is read for the items each variant
+    structure differs; the A’WOT judgements file is read for the items each variant
     ranks. One row per variant: the selection, the item priorities, the link-sum and
-    A'WOT measure scores (each a Series)."""
+    A’WOT measure scores (each a Series)."""
     from analysis.measures import awot
 
     rows = []

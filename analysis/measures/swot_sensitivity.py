@@ -1,6 +1,6 @@
 """How stable the SWOT-AHP ranking is when the judgements move: a Monte Carlo over
 perturbed judgements (every judgement one step along Saaty's scale, only consistent
-sets kept), with the item ranks, the link-sum measure ranks and the A'WOT measure ranks
+sets kept), with the item ranks, the link-sum measure ranks and the A’WOT measure ranks
 of each kept draw, and the rank ranges drawn from them.
 
 This measures noise in the judgements only; the structural choices (which items are
@@ -21,7 +21,7 @@ from analysis.measures.swot import GROUP_LEVEL, GROUPS
 class Sensitivity:
     item_ranks: pd.DataFrame      # accepted draw x item: rank of the item's global priority (1 = top)
     measure_ranks: pd.DataFrame   # accepted draw x measure: rank of the measure's link-sum score
-    awot_ranks: pd.DataFrame | None  # accepted draw x measure: rank of the A'WOT priority (if given)
+    awot_ranks: pd.DataFrame | None  # accepted draw x measure: rank of the A’WOT priority (if given)
     values: pd.DataFrame          # accepted draw x judgement: the (aggregated) values used
     attempts: int                 # perturbed sets drawn
     accepted: int                 # perturbed sets whose every matrix passes the consistency limit
@@ -79,8 +79,8 @@ def sensitivity(judgements, selected: dict[str, list[str]], tows: pd.DataFrame, 
     produces passes the consistency limit, as a reader's file must; attempts go on
     until ``draws`` are kept (or ``max_attempts``, default 200 x ``draws``, are made).
     Each kept draw gives item ranks, link-sum measure ranks and, when ``awot_local``
-    (item x measure local priorities of the A'WOT second stage, held fixed) is
-    given, A'WOT measure ranks. The acceptance rate is kept / attempted."""
+    (item x measure local priorities of the A’WOT second stage, held fixed) is
+    given, A’WOT measure ranks. The acceptance rate is kept / attempted."""
     from analysis.measures import swot_group
 
     judges = judgements if isinstance(judgements, list) else [judgements]

@@ -3,11 +3,11 @@
 The SWOT page carries a calculator (``tooling/static/ahp-calculator.js``) in which a
 reader changes the chapter's pairwise judgements and sees the priorities, lambda_max and
 the consistency ratio recomputed as :func:`analysis.measures.ahp.ahp` computes them, the
-items ranked by global priority and the measures M1-M7 scored by A'WOT and by the
+items ranked by global priority and the measures M1-M7 scored by A’WOT and by the
 link-sum variant (:func:`analysis.measures.swot.measure_scores`). The script computes
 nothing the chapter does not define: everything it reads comes from here, built from the
 objects the chapter itself uses (the items the selection rule ranks, the judgements
-file, the TOWS links, the A'WOT local priorities, Saaty's random index), with the
+file, the TOWS links, the A’WOT local priorities, Saaty's random index), with the
 interface in the edition's language from the catalogue and the edition's number
 symbols from :mod:`analysis.present.numbers`.
 
@@ -85,7 +85,7 @@ def calculator_data(lang: str, table: swot.SwotTable, judgements: pd.DataFrame, 
     ``judgements`` is a judgements file as :func:`analysis.measures.judgement_file.read`
     returns it (its rows, their order and orientation, judgements and reasons become the
     pre-filled controls and the rows of the downloaded file); ``selected`` the items each
-    group ranks; ``tows`` the TOWS links; ``awot_local`` the A'WOT local priorities of
+    group ranks; ``tows`` the TOWS links; ``awot_local`` the A’WOT local priorities of
     the measures under each ranked item (:func:`analysis.measures.awot.second_stage`);
     ``source`` the name of the judgements file, shown to the reader."""
     levels = []
@@ -104,7 +104,7 @@ def calculator_data(lang: str, table: swot.SwotTable, judgements: pd.DataFrame, 
                        else t(f"swot.group.{level}", lang), "members": members, "pairs": pairs})
     ranked = [code for group in swot.GROUPS for code in selected[group]]
     if sorted(awot_local.index) != sorted(ranked) or list(awot_local.columns) != list(awot.MEASURES):
-        raise ValueError("the A'WOT local priorities must cover exactly the ranked items and the measures M1-M7")
+        raise ValueError("the A’WOT local priorities must cover exactly the ranked items and the measures M1-M7")
     measures = []
     for measure in awot.MEASURES:
         rows = tows[tows.measure == measure]

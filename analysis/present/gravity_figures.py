@@ -2,6 +2,7 @@
 style (:mod:`analysis.present.plotting`)."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -11,7 +12,7 @@ import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
 from analysis.measures import gravity, gravity_data
-from analysis.present.i18n import format_number, t
+from analysis.present.i18n import format_number, plural, t
 from analysis.present.plotting import BOOK_WIDTH, PALETTE
 
 # what the plot shows, top to bottom within each treatment: the three PPML estimates,
@@ -47,17 +48,28 @@ def treatment_label(treatment: str, lang: str, *, in_sentence: bool = False) -> 
     return label
 
 
+def _lead_span(lang: str) -> str:
+    """The lead as a count of years, the noun agreeing with the number: «4 года», «5 лет»."""
+    return plural(gravity.LEAD, "count.years", lang)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` on lines of at most ``width`` characters, never breaking a number from the
+    word after it («2010 года», «4 года»): a line that starts with «года» reads badly."""
+    return textwrap.fill(re.sub(r"(\d) ", "\\1\u00a0", text), width)
+
+
 def term_label(term: str, lang: str) -> str:
     """A treatment's name, or for a lead ``lead_<treatment>`` the name with the lead."""
     if term.startswith("lead_"):
         return t("gravity.lead_term", lang, name=treatment_label(term.removeprefix("lead_"), lang),
-                 years=gravity.LEAD)
+                 years=gravity.LEAD, span=_lead_span(lang))
     return treatment_label(term, lang)
 
 
 def series_label(specification: str, lead: bool, lang: str) -> str:
     if lead:
-        return t("gravity.series.lead", lang, years=gravity.LEAD)
+        return t("gravity.series.lead", lang, years=gravity.LEAD, span=_lead_span(lang))
     return t(f"gravity.spec.{specification}", lang)
 
 
@@ -75,9 +87,9 @@ def coefficient_plot(results: pd.DataFrame, lang: str):
         y = base + offset
         axis.hlines(y, rows.ci_low, rows.ci_high, color=colour, linewidth=2.4)
         axis.scatter(rows.coefficient, y, color=colour, edgecolor="black", linewidth=0.5, zorder=3, s=26,
-                     label=textwrap.fill(series_label(specification, lead, lang), 28))
+                     label=_wrapped(series_label(specification, lead, lang), 28))
     axis.axvline(0, color="grey", linewidth=0.8)
-    axis.set_yticks(base, [textwrap.fill(treatment_label(name, lang), 22) for name in treatments], fontsize=9)
+    axis.set_yticks(base, [_wrapped(treatment_label(name, lang), 22) for name in treatments], fontsize=9)
     axis.set_ylim(-0.6, len(treatments) - 0.4)
     axis.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 2.5, 5, 10]))
     axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: signed(value, lang, 1)))

@@ -117,6 +117,22 @@ ALPHABETS = {
 }
 
 
+def countries_clause(key: str, codes, lang: str, notes=None) -> str:
+    """The catalogue clause about a list of countries, worded for how many there are:
+    ``<key>.none`` for no country, ``<key>.one`` for one and ``<key>.many`` for several,
+    with ``{countries}`` the names joined as ``lang`` joins a list («Туркменистан и
+    Таджикистан»), each followed by its note in brackets if ``notes`` (code -> text) has
+    one. A sentence written for one country breaks when a second one appears; a plural
+    category would not do either (Russian «21» takes the singular)."""
+    from babel.lists import format_list
+    codes = list(codes)
+    notes = notes or {}
+    form = "none" if not codes else "one" if len(codes) == 1 else "many"
+    shown = [country_name_in_text(code, lang) + (f" ({notes[code]})" if code in notes else "") for code in codes]
+    names = format_list(shown, locale=lang) if codes else ""
+    return t(f"{key}.{form}", lang, countries=names)
+
+
 def collation_key(text: str, lang: str) -> tuple:
     """Sort key for dictionary order in ``lang`` (ignoring case, spaces, punctuation):
     ``sorted(names, key=lambda n: collation_key(n, "kk"))`` puts Әзірбайжан after Ауғанстан

@@ -91,8 +91,9 @@ def term_patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
         abbreviation = entry.abbreviations[lang]
         if abbreviation and abbreviation != entry.names[lang]:
             alternatives.append(rf"(?<!\w){re.escape(abbreviation)}(?!\w)")
-        # docutils' smart quotes turn the apostrophe of "Saaty's" or "A'WOT" into ’
-        patterns.append((entry.id, re.compile("|".join(alternatives).replace("'", "['’]"))))
+        # docutils' smart quotes turn a typed apostrophe into ’ (not in kk): either one matches
+        pattern = re.sub("['’]", "['’]", "|".join(alternatives))
+        patterns.append((entry.id, re.compile(pattern)))
     return patterns
 
 
@@ -158,7 +159,7 @@ def anchor_entries(document: nodes.Node, lang: str) -> list[str]:
         abbreviation = entry.abbreviations[lang]
         if abbreviation and abbreviation != name:
             name = f"{name} ({abbreviation})"
-        by_name[name] = entry.id
+        by_name[name.replace("’", "'")] = entry.id
     anchored = []
     for term in document.findall(nodes.term):
         term_id = by_name.get(term.astext().strip().replace("’", "'"))

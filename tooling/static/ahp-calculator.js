@@ -10,7 +10,7 @@
  * most from the priorities' ratio, max |ln a_ij - ln(w_i / w_j)| over i < j
  * (ahp.most_inconsistent_pair; departures within ahp.DEPARTURE_TIE of the largest are
  * equal, and the first such pair in row order is named). Global priority = local x group priority; the measures
- * are scored by A'WOT (the book's local priorities of the measures under each item,
+ * are scored by A’WOT (the book's local priorities of the measures under each item,
  * weighted by the items' global priorities) and by the link-sum (the global priorities
  * of the distinct ranked items each measure's TOWS links name), as
  * analysis/measures/awot.py and swot.measure_scores do. Numbers are written as
