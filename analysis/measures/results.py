@@ -73,6 +73,15 @@ def compute(extract, period: range = PERIOD) -> IntegrationResults:
                               in_period(by_pair).reset_index(drop=True), membership)
 
 
+def load_or_compute() -> IntegrationResults:
+    """:func:`compute` on the extract in ``data/``, computed once per build and shared by
+    the chapters and languages that show it (the indicators and SWOT chapters)."""
+    from analysis.data.load import load_extract
+    from analysis.measures import cache
+
+    return cache.load_or_compute("results", "integration", cache.content_key(), lambda: compute(load_extract()))
+
+
 def results_table(results: IntegrationResults, years: list[int], indicator_names: list[str]) -> pd.DataFrame:
     """grouping x (indicator, year) values; migration uses the nearest earlier stock year.
 
