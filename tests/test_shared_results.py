@@ -6,7 +6,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.data.load import load_extract
+from analysis.data.load import load_extract, load_or_read_extract
 from analysis.measures import cache, claims, results, routes, swot_study
 from analysis.paths import DATA_DIR
 
@@ -30,10 +30,21 @@ def test_the_inputs_key_follows_the_inputs_and_the_content():
     assert cache.inputs_key(frame, 1000) != cache.content_key()
 
 
+def test_the_extract_is_verified_once_and_read_back_equal(cache_dir):
+    first = load_or_read_extract()
+    second = load_or_read_extract()
+    assert computed(cache_dir) == [("extract", "tables")]
+    direct = load_extract()
+    assert first.manifest == second.manifest == direct.manifest
+    for name, table in direct.tables.items():
+        pd.testing.assert_frame_equal(second.tables[name], table)
+    assert second.trade_flows is second.tables["trade_flows"]
+
+
 def test_the_integration_results_are_computed_once_and_read_back_equal(cache_dir):
     first = results.load_or_compute()
     second = results.load_or_compute()
-    assert computed(cache_dir) == [("results", "integration")]
+    assert computed(cache_dir) == [("extract", "tables"), ("results", "integration")]
     direct = results.compute(load_extract())
     for got in (first, second):
         pd.testing.assert_frame_equal(got.groupings, direct.groupings)
@@ -45,7 +56,7 @@ def test_the_ledger_is_built_once_and_each_run_gets_its_own_copy(cache_dir):
     ledger = claims.load_or_build_ledger()
     ledger["reason"] = "changed by one language's run"
     again = claims.load_or_build_ledger()
-    assert computed(cache_dir) == [("claims", "ledger")]
+    assert computed(cache_dir) == [("extract", "tables"), ("claims", "ledger")]
     assert "reason" not in again.columns
     pd.testing.assert_frame_equal(again, claims.ledger(load_extract()))
 

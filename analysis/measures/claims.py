@@ -375,10 +375,10 @@ TESTS = {name: function for name, function in globals().items()
 def load_or_build_ledger() -> pd.DataFrame:
     """:func:`ledger` on the extract in ``data/`` and the claims file, built once per
     build and read by the claims and conclusions chapters in every language."""
-    from analysis.data.load import load_extract
+    from analysis.data.load import load_or_read_extract
     from analysis.measures import cache
 
-    return cache.load_or_compute("claims", "ledger", cache.content_key(), lambda: ledger(load_extract()))
+    return cache.load_or_compute("claims", "ledger", cache.content_key(), lambda: ledger(load_or_read_extract()))
 
 
 def ledger(extract, claims: pd.DataFrame | None = None) -> pd.DataFrame:

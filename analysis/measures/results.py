@@ -76,10 +76,10 @@ def compute(extract, period: range = PERIOD) -> IntegrationResults:
 def load_or_compute() -> IntegrationResults:
     """:func:`compute` on the extract in ``data/``, computed once per build and shared by
     the chapters and languages that show it (the indicators and SWOT chapters)."""
-    from analysis.data.load import load_extract
+    from analysis.data.load import load_or_read_extract
     from analysis.measures import cache
 
-    return cache.load_or_compute("results", "integration", cache.content_key(), lambda: compute(load_extract()))
+    return cache.load_or_compute("results", "integration", cache.content_key(), lambda: compute(load_or_read_extract()))
 
 
 def results_table(results: IntegrationResults, years: list[int], indicator_names: list[str]) -> pd.DataFrame:

@@ -89,6 +89,6 @@ def load_or_run(judgements_file, draws: int) -> SwotStudy:
     key = cache.inputs_key([(str(path), path.read_bytes() if path.is_file() else None) for path in paths], draws)
 
     def compute() -> SwotStudy:
-        from analysis.data.load import load_extract
-        return run(load_extract(), results.load_or_compute(), paths, draws)
+        from analysis.data.load import load_or_read_extract
+        return run(load_or_read_extract(), results.load_or_compute(), paths, draws)
     return cache.load_or_compute("swot", "study", key, compute)
