@@ -38,8 +38,9 @@ class Extract:
     tables: dict[str, pd.DataFrame]
 
     def __getattr__(self, name: str) -> pd.DataFrame:
+        # through __dict__: while unpickling, ``tables`` is not set yet
         try:
-            return self.tables[name]
+            return self.__dict__["tables"][name]
         except KeyError:
             raise AttributeError(name) from None
 
@@ -113,6 +114,15 @@ def _typed(frame: pd.DataFrame, dtypes: dict, path: Path) -> pd.DataFrame:
             raise DataError(path, f"not a valid {dtype} value: {frame[column].iloc[line - 2]!r}", row=line, field=column)
         frame[column] = mapped.astype(dtype)
     return frame
+
+
+def load_or_read_extract() -> Extract:
+    """:func:`load_extract` of ``data/``, verified once per build: the chapters' language
+    runs read the verified tables back from the shared cache, whose key is a digest of
+    these very files (:mod:`analysis.measures.cache`), so any change verifies again."""
+    from analysis.measures import cache
+
+    return cache.load_or_compute("extract", "tables", cache.content_key(), load_extract)
 
 
 def load_extract(data_dir: Path = DATA_DIR) -> Extract:

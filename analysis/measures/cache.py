@@ -39,6 +39,16 @@ def content_key() -> str:
     return digest.hexdigest()[:32]
 
 
+def inputs_key(*inputs) -> str:
+    """:func:`content_key` joined with a digest of ``inputs`` (pickled): the key of a
+    computation that also depends on a notebook's parameters (a judgements file, a
+    number of draws). Equal inputs give equal keys; inputs that merely pickle
+    differently only cost a second computation, never a wrong result."""
+    digest = hashlib.sha256(content_key().encode())
+    digest.update(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()[:32]
+
+
 def load_or_compute(folder: str, stem: str, key: str, compute: Callable[[], T]) -> T:
     """The stored result for ``key`` if there is one, else ``compute()``, stored
     atomically (a reader without the lock never sees half a file)."""

@@ -372,6 +372,15 @@ TESTS = {name: function for name, function in globals().items()
                      "growth_slowdown_after_2020", "currency_instability_after_2020"}}
 
 
+def load_or_build_ledger() -> pd.DataFrame:
+    """:func:`ledger` on the extract in ``data/`` and the claims file, built once per
+    build and read by the claims and conclusions chapters in every language."""
+    from analysis.data.load import load_or_read_extract
+    from analysis.measures import cache
+
+    return cache.load_or_compute("claims", "ledger", cache.content_key(), lambda: ledger(load_or_read_extract()))
+
+
 def ledger(extract, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every claim with its verdict (its kind's rule applied to what its test measured)
     and the values behind it; claims without a test are ``not_testable``."""

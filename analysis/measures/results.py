@@ -83,6 +83,15 @@ def in_reference_order(codes) -> list[str]:
     return [code for code in order if code in codes] + sorted(code for code in codes if code not in order)
 
 
+def load_or_compute() -> IntegrationResults:
+    """:func:`compute` on the extract in ``data/``, computed once per build and shared by
+    the chapters and languages that show it (the indicators and SWOT chapters)."""
+    from analysis.data.load import load_or_read_extract
+    from analysis.measures import cache
+
+    return cache.load_or_compute("results", "integration", cache.content_key(), lambda: compute(load_or_read_extract()))
+
+
 def results_table(results: IntegrationResults, years: list[int], indicator_names: list[str]) -> pd.DataFrame:
     """grouping x (indicator, year) values; migration uses the nearest earlier stock year.
 

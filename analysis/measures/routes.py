@@ -8,6 +8,7 @@ so every length here is a lower bound of the real one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -180,6 +181,32 @@ def countries_crossed(leg_table: pd.DataFrame, shapes: dict, step_km: float = 10
                     sequence.append(iso3)
         crossed[route] = sequence
     return crossed
+
+
+@dataclass(frozen=True)
+class Traced:
+    """The routes file, its legs and lengths, the country outlines and the countries
+    each route crosses: what the routes chapter draws and counts in every language."""
+    table: pd.DataFrame
+    legs: pd.DataFrame
+    lengths: pd.DataFrame
+    shapes: dict
+    crossed: dict[str, list[str]]
+
+
+def load_or_trace() -> Traced:
+    """:class:`Traced` for the routes file and outlines in ``data/``, computed once per
+    build (:mod:`analysis.measures.cache`) and read by the three language runs."""
+    import json
+
+    from analysis.measures import cache as results_cache
+
+    def compute() -> Traced:
+        table = load_routes()
+        leg_table = legs(table)
+        shapes = json.loads((DATA_DIR / "country_shapes.geojson").read_text(encoding="utf-8"))
+        return Traced(table, leg_table, route_lengths(leg_table), shapes, countries_crossed(leg_table, shapes))
+    return results_cache.load_or_compute("routes", "traced", results_cache.content_key(), compute)
 
 
 def customs_territories(agreements: pd.DataFrame, bloc_agreements: dict[str, int] | None = None) -> dict[str, str]:

@@ -111,7 +111,8 @@ class EmbeddedFigure:
 
 
 def embedded_figure(figure, alt: str) -> EmbeddedFigure:
-    """``figure`` as an :class:`EmbeddedFigure` with its alternative text."""
+    """``figure`` (a Matplotlib figure, or the PNG bytes of one already drawn, such as a
+    figure glued on the same page) as an :class:`EmbeddedFigure` with its alternative text."""
     from analysis.present.plotting import png_bytes
 
-    return EmbeddedFigure(png_bytes(figure), alt)
+    return EmbeddedFigure(figure if isinstance(figure, bytes) else png_bytes(figure), alt)
