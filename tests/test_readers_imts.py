@@ -433,3 +433,22 @@ def test_group_codes_are_aggregates_unless_the_table_codes_them():
     assert AREAS.resolve("KAZ") == ("KAZ", "country")
     assert AREAS.resolve("XKX") == ("XKX", "country")  # Kosovo, as the World Bank codes it
     assert AREAS.resolve("GX01") is None and AREAS.resolve("KAZ1") is None
+
+
+def test_an_open_ended_year_range_drops_the_earlier_years_at_once():
+    """The extract passes years with no last year (``range(first, sys.maxsize)``); a year
+    before the first must be found outside at once, not by walking the range (``range``
+    looks up only Python integers directly, and the years read are NumPy's). Run in a
+    child process, which a walk of the range would keep busy past the time limit."""
+    import subprocess
+    import sys
+
+    code = (f"import sys; from analysis.data.readers import imts; from analysis.data import reference\n"
+            f"areas = imts.ImtsAreas.from_csv(reference.REFERENCE_DIR / 'imf_imts_areas.csv')\n"
+            f"report = imts.read_imts_csv({str(EXPORTS)!r}, areas, years=range(2019, sys.maxsize))\n"
+            f"print(sorted(set(report.flows.year)), report.count.as_dict()['dropped']['outside the years'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("]")[0] == "[2019, 2020, 2021"
+    assert int(done.stdout.split("]")[1]) > 0  # 2018 counted outside the years

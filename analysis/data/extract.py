@@ -220,7 +220,7 @@ class ExtractBuilder:
                 read.append((vintage, option.path, option.unit, series, count))
             vintage, chosen, unit, series, count = max(read, key=lambda r: (r[0], -len(r[1])))
             data = series.data
-            in_years = data.year.isin([year for year in data.year.unique() if year in WDI_YEARS])
+            in_years = data.year.isin([year for year in data.year.unique() if int(year) in WDI_YEARS])
             frames.append(data[in_years])
             origins.append(series.origins[in_years].assign(file=str(self.raw(chosen))))
             count.filter_out("outside the years", int((~in_years).sum()))
