@@ -150,11 +150,11 @@ def test_outcome_panel_by_hand_on_three_members():
     assert table.loc[("KGZ", 2001), "migrants_inward_share"] == pytest.approx(50 / 100)
 
 
-def test_outcome_panel_defaults_to_the_whole_group_and_the_panel_period():
+def test_outcome_panel_defaults_to_the_whole_group_and_the_trade_period():
     import inspect
     parameters = inspect.signature(outcome_index.outcome_panel).parameters
     assert parameters["grouping"].default == "new_silk_road"
-    assert parameters["period"].default == outcome_index.panel.PERIOD
+    assert parameters["period"].default is None  # the extract's trade period (analysis.measures.periods)
     extract, integration = _small_extract()
     import dataclasses
     integration = dataclasses.replace(integration, membership=pd.concat([

@@ -75,14 +75,14 @@ def test_standardise_period_averages_and_cube():
         panel.cube(data.iloc[1:])
 
 
-def test_observed_panel_covers_2000_to_2020_for_every_study_country():
+def test_observed_panel_covers_its_period_for_every_study_country():
     from analysis.data import reference
     countries = reference.study_iso3()
     years = list(range(1998, 2023))
     wdi = pd.DataFrame({"iso3": countries[0], "indicator": "FP.CPI.TOTL.ZG", "year": years,
                         "value": [10.0] * len(years)})
     hdi = pd.DataFrame({"iso3": [countries[0]] * 2, "year": [2000, 2020], "hdi": [0.5, 0.7]})
-    observed = panel.observed_panel(wdi, hdi)
+    observed = panel.observed_panel(wdi, hdi, range(2000, 2021))
     # 26 countries x 21 years, 2000-2020 inclusive; years outside the period are left out
     assert len(countries) == 26 and len(observed) == 546
     assert sorted(observed.index.get_level_values("year").unique()) == list(range(2000, 2021))
@@ -90,8 +90,9 @@ def test_observed_panel_covers_2000_to_2020_for_every_study_country():
     assert observed.loc[(countries[0], 2020), "human_development"] == pytest.approx(0.7)
     assert list(observed.columns) == [spec.name for spec in panel.CHARACTERISTICS]
     # the four sub-periods tile the period without gaps
-    assert panel.PERIODS[0][0] == 2000 and panel.PERIODS[-1][1] == 2020
-    assert all(b[0] == a[1] + 1 for a, b in zip(panel.PERIODS, panel.PERIODS[1:]))
+    assert panel.periods_of(observed) == [(2000, 2004), (2005, 2009), (2010, 2014), (2015, 2020)]
+    one_more = panel.observed_panel(wdi, hdi, range(2000, 2022))
+    assert panel.periods_of(one_more)[-1] == (2015, 2021)
 
 
 def test_average_of_imputations_cell_by_cell_and_cube_in_floats():

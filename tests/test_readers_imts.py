@@ -237,9 +237,16 @@ def small_study(tmp_path_factory) -> tuple[Path, Path]:
     return raw, reference_dir
 
 
+def dots_only(raw: Path, folder: Path) -> Path:
+    """A copy of the raw folder without the IMTS files: what the mirror holds today."""
+    shutil.copytree(raw / extract.DOTS_DIR, folder / extract.DOTS_DIR)
+    return folder
+
+
 def test_the_extract_s_trade_tables_are_the_same_from_dots_and_from_imts(small_study, tmp_path):
     raw, reference_dir = small_study
-    builder = extract.ExtractBuilder(raw, tmp_path, reference_dir)
+    builder = extract.ExtractBuilder(dots_only(raw, tmp_path / "raw"), tmp_path, reference_dir)
+    assert builder.trade_source() == "dots"
     builder.trade_flows()
     tables = imts_trade.trade_tables(raw, COUNTRIES, extract.TRADE_YEARS, reference_dir=reference_dir)
     # The DOTS side's codes are of pandas' object type here only because Uzbekistan's
@@ -251,16 +258,64 @@ def test_the_extract_s_trade_tables_are_the_same_from_dots_and_from_imts(small_s
     assert tables.retrieved == ""  # no SOURCE.txt in this folder
     exports, imports = imts_trade.imts_paths(raw)
     assert tables.paths == [exports, imports]
-    # every row of each file is kept or dropped by one rule, for each table
+    # every row of each file is kept or dropped by one rule, for each table; no year after
+    # the first is cut: 2021, after the last year of the DOTS release, is kept
     assert tables.flow_counts[exports].as_dict() == {
-        "unit": "reporter-partner-year row", "read": 24, "kept": 11,
-        "dropped": {"an aggregate": 1, "no value": 2, "outside the years": 10}}  # 2021 is outside
+        "unit": "reporter-partner-year row", "read": 24, "kept": 19,
+        "dropped": {"an aggregate": 1, "no value": 2, "partner not a study country, World or the EU": 1,
+                    "partner other than World": 1}}
     assert tables.estimate_counts[exports].as_dict()["dropped"] == {
-        "an aggregate": 1, "no value": 2, "outside the years": 10, "partner not a country": 4,
-        "the world's report, not a study country's": 2}
-    # Kazakhstan's China 2018-2020 and Kyrgyzstan 2019, Kyrgyzstan's Kazakhstan 2019
-    assert tables.estimate_counts[exports].kept == 5
-    assert tables.flow_counts[imports].kept == len(tables.flows) - 11
+        "an aggregate": 1, "no value": 2, "partner not a country": 6,
+        "the world's report, not a study country's": 4}
+    assert 2021 in set(tables.flows.year) and 2018 in set(tables.flows.year)
+    assert tables.flow_counts[imports].kept == len(tables.flows) - 19
+
+
+def test_the_extract_reads_imts_when_its_files_are_present(small_study, tmp_path):
+    """The extract's trade step on a raw folder holding both sources takes IMTS, with the
+    tables, accounting and origins of the IMTS build, and records the IMTS source."""
+    raw, reference_dir = small_study
+    both = extract.ExtractBuilder(raw, tmp_path / "both", reference_dir)
+    (tmp_path / "both").mkdir()
+    assert both.trade_source() == "imts"
+    both.trade_flows()
+    tables = imts_trade.trade_tables(raw, COUNTRIES, extract.TRADE_YEARS, reference_dir=reference_dir)
+    pd.testing.assert_frame_equal(both.tables["trade_flows"], tables.flows)
+    pd.testing.assert_frame_equal(both.tables["trade_estimates"], tables.estimates)
+    entry = both.manifest["tables"]["trade_flows"]
+    assert [i["path"] for i in entry["inputs"]] == [f"{client.DATA_DIR}/IMTS_XG_FOB_USD_A.csv",
+                                                   f"{client.DATA_DIR}/IMTS_MG_CIF_USD_A.csv"]
+    assert entry["inputs"][0]["records"] == tables.flow_counts[imts_trade.imts_paths(raw)[0]].as_dict()
+    assert entry["dataset"].startswith("International Trade in Goods (IMTS)")
+    assert entry["vintage"] == "not recorded"  # no SOURCE.txt in this folder
+    estimates = both.manifest["tables"]["trade_estimates"]
+    assert estimates["dataset"].startswith("International Trade in Goods (IMTS)")
+    assert sum(i["records"]["kept"] for i in estimates["inputs"]) == int(tables.estimates.cells.sum())
+    # the files written are the tables, and the extract's loader reads them back
+    written = pd.read_csv(tmp_path / "both" / "trade_flows.csv", dtype={"reporter": str, "partner": str})
+    assert len(written) == len(tables.flows) == entry["rows"]
+    # with a SOURCE.txt, the vintage is the day of the download it records
+    downloads = [client.Download(code, client.data_url(code), {"Accept": client.ACCEPT}, "text/csv",
+                                 "2026-12-01T08:00:00Z", imts_trade.imts_paths(raw)[i].read_bytes(),
+                                 1, "IMF.STA:IMTS(1.0.0)") for i, code in enumerate(imts_trade.TABLE_INDICATORS)]
+    recorded = tmp_path / "recorded"
+    shutil.copytree(raw, recorded)
+    client.write_source_record(downloads, recorded / client.SOURCE_FILE)
+    dated = extract.ExtractBuilder(recorded, tmp_path / "both", reference_dir)
+    dated.trade_flows()
+    assert dated.manifest["tables"]["trade_flows"]["vintage"] == "2026-12-01"
+
+
+def test_one_imts_file_without_the_other_stops_the_extract(small_study, tmp_path):
+    raw, reference_dir = small_study
+    cut = tmp_path / "raw"
+    dots_only(raw, cut)
+    (cut / client.DATA_DIR).mkdir(parents=True)
+    shutil.copy(EXPORTS, cut / client.DATA_DIR / EXPORTS.name)
+    with pytest.raises(DataError) as error:
+        extract.ExtractBuilder(cut, tmp_path, reference_dir).trade_flows()
+    assert error.value.file == str(cut / client.DATA_DIR / IMPORTS.name)
+    assert "IMTS file missing" in error.value.message
 
 
 def test_the_estimate_summary_by_hand(small_study):
@@ -378,3 +433,22 @@ def test_group_codes_are_aggregates_unless_the_table_codes_them():
     assert AREAS.resolve("KAZ") == ("KAZ", "country")
     assert AREAS.resolve("XKX") == ("XKX", "country")  # Kosovo, as the World Bank codes it
     assert AREAS.resolve("GX01") is None and AREAS.resolve("KAZ1") is None
+
+
+def test_an_open_ended_year_range_drops_the_earlier_years_at_once():
+    """The extract passes years with no last year (``range(first, sys.maxsize)``); a year
+    before the first must be found outside at once, not by walking the range (``range``
+    looks up only Python integers directly, and the years read are NumPy's). Run in a
+    child process, which a walk of the range would keep busy past the time limit."""
+    import subprocess
+    import sys
+
+    code = (f"import sys; from analysis.data.readers import imts; from analysis.data import reference\n"
+            f"areas = imts.ImtsAreas.from_csv(reference.REFERENCE_DIR / 'imf_imts_areas.csv')\n"
+            f"report = imts.read_imts_csv({str(EXPORTS)!r}, areas, years=range(2019, sys.maxsize))\n"
+            f"print(sorted(set(report.flows.year)), report.count.as_dict()['dropped']['outside the years'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("]")[0] == "[2019, 2020, 2021"
+    assert int(done.stdout.split("]")[1]) > 0  # 2018 counted outside the years

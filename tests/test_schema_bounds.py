@@ -56,7 +56,8 @@ def test_negative_trade_value_is_rejected_naming_the_field():
 
 
 @pytest.mark.parametrize("name, column, value", [
-    ("trade_flows", "year", 2021),                # the IMF data end in 2020
+    ("trade_flows", "year", 2031),                # no year beyond 2030 can be reported yet
+    ("trade_flows", "year", 1947),                # DOTS starts in 1948
     ("trade_flows", "flow", "re-exports"),
     ("trade_flows", "reporter", "XYZ"),
     ("trade_estimates", "cells", 0),
@@ -80,7 +81,8 @@ def test_values_outside_their_range_are_rejected(name, column, value):
 
 @pytest.mark.parametrize("name, column, value", [
     ("trade_flows", "value_usd_m", 0.0),
-    ("trade_flows", "year", 2020),
+    ("trade_flows", "year", 2021),                # IMTS goes on where the DOTS release stopped
+    ("trade_flows", "year", 2030),
     ("trade_flows", "year", 1948),
     ("trade_estimates", "estimated_cells", 10),   # every cell an estimate
     ("hdi", "hdi", 1.0),

@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.errors import DataError
+from analysis.measures.periods import FIRST_YEAR
 from analysis.present.i18n import country_name, sorted_countries, t
 
-TRADE_PERIOD = range(2000, 2021)
+
+def trade_source(manifest: dict) -> str:
+    """Which IMF source the extract's bilateral trade was built from, "dots" or "imts",
+    read from the raw files the manifest lists for ``trade_flows``."""
+    from analysis.data.extract import TRADE_SOURCES
+
+    paths = [item["path"] for item in manifest["tables"]["trade_flows"]["inputs"]]
+    for source, folder in TRADE_SOURCES.items():
+        if paths and all(path.startswith(folder) for path in paths):
+            return source
+    raise DataError("manifest.json", f"trade_flows is built from {paths[:2]}, not from one IMF source",
+                    field="inputs")
 
 
 def sources_table(manifest: dict, lang: str) -> pd.DataFrame:
@@ -44,9 +57,16 @@ def country_coverage(extract, indicators: list[str], lang: str) -> pd.DataFrame:
     return spans.reset_index()
 
 
-def estimate_shares(estimates: pd.DataFrame, by: list[str], years: range = TRADE_PERIOD) -> pd.DataFrame:
+def trade_period(estimates: pd.DataFrame) -> range:
+    """The book's trade years: from :data:`FIRST_YEAR` to the last year of the estimates table."""
+    return range(FIRST_YEAR, int(estimates.year.max()) + 1)
+
+
+def estimate_shares(estimates: pd.DataFrame, by: list[str], years: range | None = None) -> pd.DataFrame:
     """Share of partner cells and of trade value that the IMF marks as estimates, over all
-    partner countries of each reporter, summed over ``years`` within each ``by`` group."""
+    partner countries of each reporter, summed over ``years`` (by default the book's
+    trade years, :func:`trade_period`) within each ``by`` group."""
+    years = trade_period(estimates) if years is None else years
     rows = estimates[estimates.year.isin(years)]
     totals = rows.groupby(by)[["cells", "estimated_cells", "value_usd_m", "estimated_value_usd_m"]].sum()
     return pd.DataFrame({

@@ -3,6 +3,12 @@
 Run ``python -m analysis.data.extract [--raw DIR] [--out DIR]``. The output is deterministic:
 the same raw files give byte-identical CSV files and manifest.
 
+Bilateral trade comes from the IMF's IMTS files when the raw folder holds them (the
+refresh client's ``imf-imts/data/``, :mod:`analysis.data.imts_trade`), otherwise from the
+DOTS workbooks, by the same rules. No table has a last year written here: each keeps
+every year its files hold from its first year on, and the analyses read where the data
+stop from the extract (:mod:`analysis.measures.periods`).
+
 Every input's records are accounted for in the manifest: read, kept, and dropped by named
 rule, with ``read == kept + dropped`` and the kept records making up the table. The
 manifest also records each study country's coverage (cells per series and year) and the
@@ -21,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import accounting, reference, schemas
+from analysis.data import accounting, imts_trade, reference, schemas
 from analysis.errors import DataError
 from analysis.paths import DATA_DIR, RAW_DIR
 from analysis.data.readers import agreements, bri, commodities, dots, geo, undesa, undp, worldbank
@@ -29,8 +35,10 @@ from analysis.data.readers._common import RowCount
 
 DOTS_DIR = "imf-dots/data/DOTS"
 DOTS_WORLD_FILE = 221
-TRADE_YEARS = range(1992, 2021)
-WDI_YEARS = range(1990, 2026)
+# first years only, a choice of the book; the last year is the files' own (no year after it is cut)
+TRADE_YEARS = range(1992, sys.maxsize)  # from 1992, the first year the former Soviet states report
+WDI_YEARS = range(1990, sys.maxsize)    # from 1990, the first year of the HDI and the migrant stocks
+TRADE_SOURCES = {"dots": "imf-dots/", "imts": "imf-imts/"}  # raw folder of each trade source
 MIGRATION_BILATERAL = "undesa-migrant-stock/archive/UN_MigrantStockByOriginAndDestination_2019_clean.csv"
 MIGRATION_TOTALS = "undesa-migrant-stock/data_raw/undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
 HDR = "undp-hdr/ethanchu-bot_week4/HDR23-24_Composite_indices_complete_time_series.csv"
@@ -94,7 +102,8 @@ class ExtractBuilder:
         return self.manifest
 
     def write(self, name: str, frame: pd.DataFrame, inputs: list[Path], counts: dict[Path, RowCount], *,
-              origins: pd.DataFrame | None = None, kept_records: int | None = None, **extra) -> None:
+              origins: pd.DataFrame | None = None, kept_records: int | None = None, sources_entry: str | None = None,
+              **extra) -> None:
         """Validate and write one table. ``counts`` accounts for each input's records; the
         kept ones must make up the table (``kept_records``, by default its rows)."""
         source = f"{name} (built from {len(inputs)} raw file(s))"
@@ -109,15 +118,45 @@ class ExtractBuilder:
         path = self.out_dir / f"{name}.csv"
         frame.to_csv(path, index=False, lineterminator="\n")
         self.tables[name] = frame
-        self.record(name, path, len(frame), inputs, counts, **extra)
+        self.record(name, path, len(frame), inputs, counts, sources_entry=sources_entry, **extra)
 
     def record(self, name: str, path: Path, rows: int, inputs: list[Path], counts: dict[Path, RowCount],
-               **extra) -> None:
+               sources_entry: str | None = None, **extra) -> None:
+        """The table's manifest entry; ``sources_entry`` names its entry in ``sources.json`` when
+        that is not the table's own (the IMTS trade tables)."""
         self.manifest["tables"][name] = {
             "file": path.name, "sha256": sha256(path), "rows": rows,
-            **reference.sources(self.reference_dir)[name], **extra, "inputs": self.inputs(inputs, counts)}
+            **reference.sources(self.reference_dir)[sources_entry or name], **extra, "inputs": self.inputs(inputs, counts)}
+
+    def trade_source(self) -> str:
+        """"imts" when the raw folder holds the IMTS exports and imports files, "dots" when
+        it holds neither; one without the other is an error (a refresh cut short)."""
+        present = {path: path.is_file() for path in imts_trade.imts_paths(self.raw_dir)}
+        if not any(present.values()):
+            return "dots"
+        missing = [path for path, found in present.items() if not found]
+        if missing:
+            raise DataError(missing[0], "IMTS file missing: the extract reads IMTS only with both the exports "
+                                        "and the imports files (run the refresh again)")
+        return "imts"
 
     def trade_flows(self) -> None:
+        """The two trade tables, from IMTS when its files are present, else from DOTS."""
+        if self.trade_source() == "imts":
+            self.imts_trade_flows()
+        else:
+            self.dots_trade_flows()
+
+    def imts_trade_flows(self) -> None:
+        tables = imts_trade.trade_tables(self.raw_dir, self.study, TRADE_YEARS, reference_dir=self.reference_dir)
+        # the vintage is the day of the latest download SOURCE.txt records ("not recorded" without it)
+        vintage = {"vintage": tables.retrieved[:10]} if tables.retrieved else {}
+        self.write("trade_flows", tables.flows, tables.paths, tables.flow_counts, origins=tables.origins,
+                   sources_entry="trade_flows_imts", **vintage)
+        self.write("trade_estimates", tables.estimates, tables.paths, tables.estimate_counts,
+                   kept_records=int(tables.estimates.cells.sum()), sources_entry="trade_estimates_imts", **vintage)
+
+    def dots_trade_flows(self) -> None:
         areas = dots.AreaCodes.from_csv(self.reference_dir / "imf_dots_areas.csv")
         study = reference.study_countries(self.reference_dir)
         files = study.imf_dots_file.tolist()
@@ -181,7 +220,7 @@ class ExtractBuilder:
                 read.append((vintage, option.path, option.unit, series, count))
             vintage, chosen, unit, series, count = max(read, key=lambda r: (r[0], -len(r[1])))
             data = series.data
-            in_years = data.year.isin(WDI_YEARS)
+            in_years = data.year.isin([year for year in data.year.unique() if int(year) in WDI_YEARS])
             frames.append(data[in_years])
             origins.append(series.origins[in_years].assign(file=str(self.raw(chosen))))
             count.filter_out("outside the years", int((~in_years).sum()))

@@ -2,8 +2,9 @@
 remittances, direct investment, growth, inflation, exchange rates, and the agreements
 and Belt and Road memberships that came into force after 2020.
 
-Bilateral trade in the extract ends in 2020 (IMF DOTS); the World Bank series run to
-2024–2025. Everything here is a country total (or a grouping's sum of country totals):
+Bilateral trade in the extract ends years before the World Bank series (in the extract
+of 2026, in 2020 against 2024–2025); every table here runs to each series' own last
+year. Everything here is a country total (or a grouping's sum of country totals):
 it cannot show with whom a country traded. Groupings sum levels and divide sums by
 sums (a grouping's remittances over its GDP is the sum of its members' remittances over
 the sum of their GDP), over the members that report both in that year; the members

@@ -22,7 +22,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
 from analysis.errors import DataError
-from analysis.measures import cache, directions, drivers, factor, factor_number, mirror, panel, results
+from analysis.measures import cache, directions, drivers, factor, factor_number, mirror, panel, periods, results
 from analysis.paths import DATA_DIR
 
 SEED = 20231
@@ -85,6 +85,7 @@ class FactorStudy:
     strongest: pd.DataFrame
     associations: drivers.DriversStudy
     settings: dict = field(default_factory=dict)
+    characteristic_ends: dict = field(default_factory=dict)  # characteristic -> the latest year it reaches
 
 
 def factor_names(loadings: pd.DataFrame, table_path: Path = FACTOR_NAMES) -> pd.DataFrame:
@@ -126,10 +127,18 @@ def first_component_scores(z: pd.DataFrame, corr: np.ndarray, reference: pd.Seri
     return -score if np.corrcoef(score, reference)[0, 1] < 0 else score
 
 
+def observed_panel(extract) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The chapter's observed panel, from :data:`periods.FIRST_YEAR` to the latest year
+    that every characteristic reaches, and each characteristic's last year."""
+    ends = periods.characteristic_ends(extract)
+    return panel.observed_panel(extract.wdi, extract.hdi, range(periods.FIRST_YEAR, min(ends.values()) + 1)), ends
+
+
 def run(extract, integration: results.IntegrationResults | None = None, n_boot: int = N_BOOT,
         n_parallel: int = N_PARALLEL, seed: int = SEED) -> FactorStudy:
     integration = integration or results.compute(extract)
-    observed = panel.observed_panel(extract.wdi, extract.hdi)
+    observed, ends = observed_panel(extract)
+    sub_periods = panel.periods_of(observed)
     kinds = panel.cell_kinds(observed)
     coverage = panel.coverage_table(kinds)
     candidates = coverage.index[coverage.enters].tolist()
@@ -146,7 +155,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     kmo_value, msa = factor.kmo(z)
     values = factor.eigenvalues(corr.to_numpy())
     parallel = factor.parallel_analysis(z, n_parallel, seed)
-    between, within = factor_number.between(z), factor_number.within(z, panel.PERIODS)
+    between, within = factor_number.between(z), factor_number.within(z, sub_periods)
     parallel_between = factor.parallel_analysis(between, n_parallel, seed)
     parallel_within = factor_number.parallel_within(within, n_parallel, seed)
     count = factor_number.choose_k(between, z, n_parallel, seed)
@@ -163,7 +172,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         solution["names"] = factor_names(solution["loadings"])
     structure = {"between": factor_number.congruence_with(between, loadings),
                  "within": factor_number.congruence_with(within, loadings)}
-    by_period = factor_number.period_congruence(z, loadings, panel.PERIODS)
+    by_period = factor_number.period_congruence(z, loadings, sub_periods)
     # each imputation draw analysed on its own (treated, standardised) against the main solution
     draw_congruence = np.array([factor_number.congruence_with(
         panel.standardise(panel.treat_outliers(draw)[0])[variables], loadings) for draw in imputations])
@@ -173,17 +182,17 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         ml = factor.extract(z, k, method="ml", seed=seed)
     ml_converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     oblique = factor.extract(z, k, rotation="oblimin", max_iter=max_iter)
-    periods = panel.standardise(panel.period_averages(treated[variables]))
-    period_parallel = factor.parallel_analysis(periods, n_parallel, seed)
-    period_solution = factor.extract(periods, k, max_iter=max_iter)
+    period_means = panel.standardise(panel.period_averages(treated[variables], sub_periods))
+    period_parallel = factor.parallel_analysis(period_means, n_parallel, seed)
+    period_solution = factor.extract(period_means, k, max_iter=max_iter)
     checks = {}
     for label, other in [("ml", ml), ("oblimin", oblique), ("periods", period_solution)]:
         matched = _matched(other.loadings, loadings)
         checks[label] = {"loadings": matched, "congruence": factor.congruence(matched, loadings),
                          "factor_correlation": other.factor_correlation}
     checks["ml"].update(converged=ml_converged, max_communality=float(ml.communalities.max()))
-    checks["periods"].update(kmo=factor.kmo(periods)[0], bartlett=factor.bartlett_sphericity(periods),
-                             n_factors=period_parallel.n_factors, n_obs=len(periods))
+    checks["periods"].update(kmo=factor.kmo(period_means)[0], bartlett=factor.bartlett_sphericity(period_means),
+                             n_factors=period_parallel.n_factors, n_obs=len(period_means))
 
     names = factor_names(loadings)
     direction = directions.for_variables(variables)  # declared once, never read off a loading
@@ -239,7 +248,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
     robustness = pd.DataFrame(summary_rows)
     scenario_ranks = pd.DataFrame(rank_columns).assign(base=index["rank"])
 
-    flows = extract.trade_flows[extract.trade_flows.year.isin(results.PERIOD)]
+    flows = extract.trade_flows[extract.trade_flows.year.isin(periods.trade_period(extract))]
     world = mirror.total_trade(flows, [reference.WORLD])
     world_total = world.set_index("year").eval("exports + imports")
     outcome_table = drivers.outcomes(integration, world_total)
@@ -259,7 +268,7 @@ def run(extract, integration: results.IntegrationResults | None = None, n_boot: 
         communalities=main.communalities, variance=main.variance, scores=scores, checks=checks, names=names,
         weights=weights, polarity=direction, index=index, bootstrap=bootstrap, robustness=robustness,
         scenario_ranks=scenario_ranks, outcomes=outcome_table, regressions=regressions,
-        strongest=associations.strongest, associations=associations,
+        strongest=associations.strongest, associations=associations, characteristic_ends=ends,
         settings={"seed": seed, "n_boot": n_boot, "n_parallel": n_parallel, "msa_threshold": factor.MSA_THRESHOLD,
                   "min_coverage": panel.MIN_COVERAGE,
                   "n_imputations": N_IMPUTATIONS, "min_observed": panel.MIN_OBSERVED, "quantile": factor.PARALLEL_QUANTILE})

@@ -23,8 +23,8 @@ Migration dimension (UN DESA bilateral migrant stock, 2000, 2005, 2010, 2015, 20
 - ``migrants_outward_rate``: people born in the country living in another member, over
   its population (%).
 
-The stock years are interpolated linearly to the years between them and 2020 takes the
-2019 value (the nearest observation). Investment cannot be measured: the extract has no
+The stock years are interpolated linearly to the years between them, and the years
+after the last stock year take its value (the nearest observation). Investment cannot be measured: the extract has no
 bilateral direct investment, and total FDI inflows say nothing about where the
 investment comes from, so they are not an integration outcome. Any cell still missing is
 filled within its country (:func:`fill_gaps`: linear between the nearest observed years,
@@ -48,13 +48,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import reference
-from analysis.measures import drivers, factor, indicators, mirror, panel, results
+from analysis.measures import drivers, factor, indicators, mirror, panel, periods, results
 
 DIMENSIONS = {
     "trade": ["trade_share", "trade_intensity", "trade_gdp"],
     "migration": ["migrants_inward_share", "migrants_outward_rate"],
 }
-PERIOD = panel.PERIOD
 
 
 def pca_weights(values: pd.DataFrame) -> pd.Series:
@@ -131,7 +130,7 @@ def _annual(values: pd.Series, period: range) -> pd.DataFrame:
 
 
 def migration_indicators(bilateral: pd.DataFrame, totals: pd.DataFrame, population: pd.Series,
-                         members: list[str], period: range = PERIOD) -> pd.DataFrame:
+                         members: list[str], period: range) -> pd.DataFrame:
     """``migrants_inward_share`` and ``migrants_outward_rate`` (module notes) per member
     and year of ``period``. ``population`` is indexed by (iso3, year). The bilateral
     stocks and the total stocks come from different revisions with different last years
@@ -151,9 +150,11 @@ def migration_indicators(bilateral: pd.DataFrame, totals: pd.DataFrame, populati
 
 
 def outcome_panel(extract, integration: results.IntegrationResults | None = None,
-                  grouping: str = drivers.WHOLE_GROUP, period: range = PERIOD) -> pd.DataFrame:
-    """The five outcome indicators of every study country and year (NaN where missing)."""
-    integration = integration or results.compute(extract)
+                  grouping: str = drivers.WHOLE_GROUP, period: range | None = None) -> pd.DataFrame:
+    """The five outcome indicators of every study country and year of ``period`` (by
+    default the trade period: the index stops where bilateral trade stops), NaN where missing."""
+    period = periods.trade_period(extract) if period is None else period
+    integration = integration or results.compute(extract, period)
     flows = extract.trade_flows[extract.trade_flows.year.isin(period)]
     world = mirror.total_trade(flows, [reference.WORLD]).set_index("year").eval("exports + imports")
     trade = drivers.country_integration(integration, grouping, world).set_index(["iso3", "year"])

@@ -1,6 +1,8 @@
 """The country-year panel of characteristics that may drive integration.
 
-Unit of analysis: one study country in one year, 2000-2020 (26 x 21 = 546 rows).
+Unit of analysis: one study country in one year, from 2000 to the latest year that all
+the characteristics reach (:func:`analysis.measures.periods.panel_period`; 2000-2020,
+26 x 21 = 546 rows, in the extract of 2026).
 Each characteristic comes from the extract (WDI, UNDP's HDI), is transformed as
 :data:`CHARACTERISTICS` says (logarithms for the income and network size, which spread
 over orders of magnitude; ``log(1 + inflation)`` to tame the hyperinflation years), and
@@ -30,8 +32,6 @@ from analysis.data import reference
 from analysis.measures.treatment import (KINDS, MIN_OBSERVED, absent_series, cell_kinds,  # noqa: F401
                                          multiple_imputations, treat_outliers)
 
-PERIOD = range(2000, 2021)
-PERIODS = [(2000, 2004), (2005, 2009), (2010, 2014), (2015, 2020)]
 MIN_COVERAGE = 2 / 3
 
 GDP_USD = "NY.GDP.MKTP.CD"
@@ -89,10 +89,10 @@ def raw_characteristic(spec: Characteristic, wdi: pd.DataFrame, hdi: pd.DataFram
     return values.dropna().rename(spec.name)
 
 
-def observed_panel(wdi: pd.DataFrame, hdi: pd.DataFrame, countries: list[str] | None = None,
-                   period: range = PERIOD) -> pd.DataFrame:
-    """Country x year grid (MultiIndex iso3, year) of every characteristic, NaN where
-    the extract has no value."""
+def observed_panel(wdi: pd.DataFrame, hdi: pd.DataFrame, period: range,
+                   countries: list[str] | None = None) -> pd.DataFrame:
+    """Country x year grid (MultiIndex iso3, year) of every characteristic over
+    ``period``, NaN where the extract has no value."""
     countries = countries or reference.study_iso3()
     grid = pd.MultiIndex.from_product([countries, list(period)], names=["iso3", "year"])
     columns = {spec.name: raw_characteristic(spec, wdi, hdi).reindex(grid) for spec in CHARACTERISTICS}
@@ -124,8 +124,18 @@ def standardise(panel: pd.DataFrame) -> pd.DataFrame:
     return (panel - panel.mean()) / panel.std(ddof=1)
 
 
-def period_averages(panel: pd.DataFrame, periods: list[tuple[int, int]] = PERIODS) -> pd.DataFrame:
+def periods_of(panel: pd.DataFrame) -> list[tuple[int, int]]:
+    """The five-year sub-periods of the panel's years
+    (:func:`analysis.measures.periods.five_year_periods`)."""
+    from analysis.measures.periods import five_year_periods
+
+    years = sorted(set(panel.index.get_level_values("year")))
+    return five_year_periods(range(years[0], years[-1] + 1))
+
+
+def period_averages(panel: pd.DataFrame, periods: list[tuple[int, int]] | None = None) -> pd.DataFrame:
     """Mean of each country's values over each period; index (iso3, period 'YYYY-YYYY')."""
+    periods = periods_of(panel) if periods is None else periods
     years = panel.index.get_level_values("year")
     label = pd.Series(pd.NA, index=panel.index, dtype=object)
     for first, last in periods:

@@ -2,8 +2,8 @@
 
 Choices made here (and explained in the indicators chapter):
 
-- Period: 2000-2020, the years the paper's argument concerns for which bilateral trade
-  exists (the IMF data end in 2020).
+- Period: from 2000, the years the paper's argument concerns, to the last year of
+  bilateral trade in the extract (:func:`analysis.measures.periods.trade_period`).
 - Bilateral flows: :func:`analysis.measures.mirror.bilateral_trade`, exporter's report first,
   partner's report where the exporter's is missing or an IMF estimate.
 - GDP at purchasing-power parity: GDP per person at PPP times population, both from the
@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import reference
-from analysis.measures import indicators, mirror
+from analysis.measures import indicators, mirror, periods
 
-PERIOD = range(2000, 2021)
 GDP_PPP_PER_PERSON = "NY.GDP.PCAP.PP.CD"
 
 
@@ -58,7 +57,9 @@ def wdi_with_derived_gdp_ppp(wdi: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([rest, gdp_ppp[rest.columns]], ignore_index=True)
 
 
-def compute(extract, period: range = PERIOD) -> IntegrationResults:
+def compute(extract, period: range | None = None) -> IntegrationResults:
+    """Every indicator over ``period`` (by default the extract's trade period)."""
+    period = periods.trade_period(extract) if period is None else period
     study = reference.study_iso3()
     flows = extract.trade_flows[extract.trade_flows.year.isin(period)]
     bilateral = mirror.bilateral_trade(flows, study)

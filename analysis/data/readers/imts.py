@@ -148,7 +148,8 @@ def read_imts_csv(path: str | Path, areas: ImtsAreas, *, reporters: set[str] | N
              (partner == "", partner_kind.map({kind: UNCODED_RULES.get(kind, f"kind {kind}")
                                                for kind in partner_kind.unique()})),
              (~partner.isin(partners) if partners is not None else None, "not a wanted partner"),
-             (~year.isin(years) if years is not None else None, "outside the years"),
+             (~year.isin([y for y in year.unique() if int(y) in years]) if years is not None else None,
+              "outside the years"),
              (value["OBS_VALUE"].isin(MISSING_VALUES), "no value")]
     left = pd.Series(False, index=line.index)
     for applies, rule in rules:
