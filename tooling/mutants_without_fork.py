@@ -13,6 +13,8 @@ which function)::
     nice -n 10 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/gravity.py
     nice -n 10 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/gravity.py \\
         --only survived --timeout 300
+    nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/swot.py \\
+        --names 'analysis.measures.swot.x_load_items__mutmut_*'
 
 Each mutant runs the tests that mutmut's stats map to its function (``-x``, the
 ``pytest_add_cli_args`` of ``[tool.mutmut]``), or the files given with ``--tests``; a
@@ -30,6 +32,7 @@ The verdicts are written into the module's ``.meta`` file with mutmut's exit cod
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import itertools
 import json
 import os
@@ -134,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", nargs="+", metavar="TEST",
                         help="run these tests (paths under mutants/) for every mutant instead of the ones "
                              "mutmut's stats map to it, e.g. to rerun survivors against tests written since")
+    parser.add_argument("--names", nargs="+", metavar="PATTERN",
+                        help="run only the mutants whose names match one of these patterns (fnmatch), "
+                             "e.g. 'analysis.measures.swot.x_load_items__mutmut_*'")
     parser.add_argument("--one-interpreter-each", action="store_true",
                         help="a fresh interpreter per mutant (slower: pyfixest is imported each time)")
     if argv is None and sys.argv[1:2] == ["--worker"]:
@@ -145,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     codes = json.loads(meta_path.read_text())["exit_code_by_key"]
     wanted = {"all": lambda code: True, "unchecked": lambda code: code is None,
               "survived": lambda code: code == SURVIVED}[options.only]
-    names = [name for name, code in codes.items() if wanted(code)]
+    names = [name for name, code in codes.items() if wanted(code)
+             and (not options.names or any(fnmatch.fnmatch(name, pattern) for pattern in options.names))]
     tested = [name for name in names if options.tests or stats.get(function_of(name))]
     if options.one_interpreter_each:
         results = ((name, run_mutant(name, options.tests or stats[function_of(name)], options.timeout))
