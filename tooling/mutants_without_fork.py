@@ -46,6 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 MUTANTS = REPO / "mutants"
 KILLED, SURVIVED, NO_TESTS, TIMEOUT = 1, 0, 33, 36
 TESTS_VARIABLE = "MUTANTS_WITHOUT_FORK_TESTS"
+ALL_TESTS_VARIABLE = "MUTANTS_WITHOUT_FORK_ALL_TESTS"  # set: leave out pytest_add_cli_args' -k filter
 VERDICT = {KILLED: "killed", SURVIVED: "survived", NO_TESTS: "no tests", TIMEOUT: "timeout"}
 
 
@@ -55,8 +56,14 @@ def function_of(mutant: str) -> str:
 
 
 def pytest_args() -> list[str]:
+    """``pytest_add_cli_args`` of ``[tool.mutmut]``; without its ``-k`` filter (which leaves
+    out the golden tests on the real extract) when :data:`ALL_TESTS_VARIABLE` is set."""
     settings = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["mutmut"]
-    return list(settings.get("pytest_add_cli_args", []))
+    args = list(settings.get("pytest_add_cli_args", []))
+    if os.environ.get(ALL_TESTS_VARIABLE) and "-k" in args:
+        at = args.index("-k")
+        del args[at:at + 2]
+    return args
 
 
 def verdict(returncode: int) -> int:
@@ -140,11 +147,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", nargs="+", metavar="PATTERN",
                         help="run only the mutants whose names match one of these patterns (fnmatch), "
                              "e.g. 'analysis.measures.swot.x_load_items__mutmut_*'")
+    parser.add_argument("--with-golden", action="store_true",
+                        help="drop the -k filter of pytest_add_cli_args, so the golden tests on the real "
+                             "extract run too (with --tests: the tests that read the real extract)")
     parser.add_argument("--one-interpreter-each", action="store_true",
                         help="a fresh interpreter per mutant (slower: pyfixest is imported each time)")
     if argv is None and sys.argv[1:2] == ["--worker"]:
         return worker(sys.argv[2:])
     options = parser.parse_args(argv)
+    if options.with_golden:
+        os.environ[ALL_TESTS_VARIABLE] = "1"  # inherited by the workers
 
     meta_path = MUTANTS / (options.module + ".meta")
     stats = json.loads((MUTANTS / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
