@@ -51,7 +51,8 @@ bench: setup
 	$(PY) -m tooling.bench
 
 ## mutation testing of the mirror rule, the indicators, the DOTS reader, the schemas, the
-## routes and the claims ledger with its verdict rules
+## routes, AHP and the SWOT synthesis, the claims ledger with its verdict rules and the
+## science modules of the factor and gravity chapters
 ## against their fast tests (configured in pyproject.toml); not part of `make test`
 mutation: setup
 	rm -rf mutants

@@ -232,3 +232,32 @@ def test_a_price_index_changes_between_yearly_means():
 def test_golden_energy_prices_in_2022(extract):
     change = after_2020.price_index_change(extract.commodity_price_indices, "iENERGY", 2021, 2022)
     assert change == pytest.approx(0.5996, abs=5e-4)
+
+
+def test_later_years_entries_report_every_value_their_reasons_print(extract):
+    """Everything T3-2020 and T5-2020 report besides the verdict's inputs, on the real
+    extract, and the English reasons made of it: the windows (2015-2019 against 2022 to
+    the last year all report), the Western members by name, the left-out pandemic years,
+    the bars of T5 as fractions and the peak of world inflation with its year."""
+    from analysis.present import claims_text
+
+    t3b = claims.TESTS["growth_slowdown_after_2020"](extract, claim("T3-2020"))
+    assert {key: value for key, value in t3b.values.items() if key not in ("china", "west")} == {
+        "west_members": ["DEU", "FRA", "ITA", "NLD"], "early_from": 2015, "early_to": 2019,
+        "late_from": 2022, "late_to": 2025, "left_out": [2020, 2021]}
+    assert (t3b.values["china"], t3b.values["west"]) == tuple(t3b.inputs["changes"])
+    assert (t3b.inputs["claimed"], t3b.inputs["no_change"]) == (1.0, 0.0)
+    t5b = claims.TESTS["currency_instability_after_2020"](extract, claim("T5-2020"))
+    assert {key: value for key, value in t5b.values.items() if key not in ("largest_depreciation", "peak_inflation")} == {
+        "first": 2021, "last": 2025, "largest_currency": "DEU", "currencies": 2, "inflation_years": 2, "years": 5,
+        "depreciation_above": 0.2, "inflation_above": 0.05, "peak_year": 2022}
+    assert t5b.values["peak_inflation"] == pytest.approx(0.0808, abs=5e-5)
+    ledger = claims.ledger(extract).set_index("id", drop=False)
+    assert claims_text.reason(ledger.loc["T3-2020"], "en") == (
+        "The fall in mean real GDP growth from 2015–2019 to 2022–2025: 2.1\u00a0pp in China, 0.3\u00a0pp for the median "
+        "of the Western countries (Germany, France, Italy, and the Netherlands). The pandemic years (the fall "
+        "of 2020 and the rebound of 2021) are in neither window.")
+    assert claims_text.reason(ledger.loc["T5-2020"], "en") == (
+        "In 2021–2025 the largest one-year loss of a major currency against the dollar was the euro's, 12.3% "
+        "(the bar: a loss of more than 20% in a year); world inflation exceeded 5% in 2 of the 5 years (its "
+        "peak: 8.1% in 2022).")

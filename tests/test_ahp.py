@@ -125,14 +125,16 @@ def test_reordering_items_reorders_priorities_only(case):
 
 # ---------------------------------------------------------------- several judges
 #
-# No published worked example with printed numbers for both AIJ and Goepel's consensus
-# was found in a form this project can read (Goepel's 2013 and 2018 papers print the
-# formulas; AHP-OS computes the examples online). The cases below are hand-checkable
-# instead: Saaty's apple-and-orange illustration of AIJ (judges saying 2, 3 and 4 give
-# the cube root of 24, and the reciprocal judgements its reciprocal), and consensus
-# cases worked out step by step from Goepel's formulas.
+# AIJ is checked against a published example below (the documented example of the
+# Bioconductor package Prize). No published worked example with printed numbers for
+# Goepel's consensus S* was found in a form this project can read offline (Goepel's 2013
+# ISAHP paper and 2018 IJAHP article print the formulas; their stored copies here are PDFs
+# without text, and AHP-OS computes its examples online), so the consensus cases are
+# worked out step by step from Goepel's formulas instead, with Saaty's apple-and-orange
+# illustration of AIJ (judges saying 2, 3 and 4 give the cube root of 24).
 
-from analysis.measures.ahp import aggregate_judgements, consensus, most_inconsistent_pair  # noqa: E402
+from analysis.measures.ahp import (CONSISTENCY_LIMIT, aggregate_judgements, consensus,  # noqa: E402
+                                   most_inconsistent_pair)
 
 
 def test_aij_is_the_geometric_mean_and_stays_reciprocal():
@@ -145,6 +147,40 @@ def test_aij_is_the_geometric_mean_and_stays_reciprocal():
     assert three == pytest.approx(np.array(WEALTH))
     with pytest.raises(ValueError):
         aggregate_judgements([[[1, -2], [-0.5, 1]]])
+
+
+def _upper(values):
+    """A 4 x 4 reciprocal matrix from its upper triangle in row order (a12 a13 a14 a23 a24 a34)."""
+    matrix = np.ones((4, 4))
+    for (i, j), value in zip([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)], values):
+        matrix[i, j], matrix[j, i] = value, 1 / value
+    return matrix
+
+
+def test_aij_reproduces_the_published_example_of_the_prize_package():
+    """Dargahi, D. (2016), Prize: an R package for prioritization estimation based on the
+    analytic hierarchy process, Bioconductor package, version 1.2.0: the example of the
+    help page ``AIJ`` (``gaggregate(srcfile = mat, method = 'geometric')`` over the four
+    individual judgement matrices ``inst/extdata/ind1.tsv`` to ``ind4.tsv``, repository
+    ddargahi/Prize, criteria Tumor_expression, Normal_expression, Frequency, Epitopes;
+    the files hold the upper triangles). The printed "Example output" of that page
+    (rdrr.io/bioc/Prize/man/AIJ.html, documentation built on 28 April 2020) is the
+    aggregated matrix pinned here to the digits printed (7 significant)."""
+    judges = [_upper([2, 4, 5, 3, 4, 2]),       # ind1.tsv
+              _upper([0.8, 2, 4, 5, 7, 2]),     # ind2.tsv
+              _upper([2, 3, 5, 3, 5, 2]),       # ind3.tsv
+              _upper([5, 6, 7, 4, 6, 1])]       # ind4.tsv
+    published = np.array([[1.0000000, 2.0000000, 3.4641016, 5.143687],
+                          [0.5000000, 1.0000000, 3.6628415, 5.383563],
+                          [0.2886751, 0.2730121, 1.0000000, 1.681793],
+                          [0.1944131, 0.1857506, 0.5946036, 1.000000]])
+    group = aggregate_judgements(judges)
+    assert group == pytest.approx(published, abs=5e-7)
+    # an arithmetic mean of the judgements would print 2.45 for a12, not 2
+    assert np.mean([judge[0, 1] for judge in judges]) == pytest.approx(2.45)
+    # the published matrix is a judgement matrix in its own right: reciprocal, and it
+    # passes Saaty's consistency limit although one judge (ind2) ranks a12 the other way
+    assert ahp(group).consistency_ratio < CONSISTENCY_LIMIT
 
 
 def test_consensus_is_one_for_identical_and_zero_for_opposite_extremes():

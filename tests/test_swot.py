@@ -984,3 +984,23 @@ def test_tows_measures_written_as_bare_numbers_are_refused_by_the_pattern(tmp_pa
     with pytest.raises(DataError) as error:
         swot.load_tows(path)
     assert str(error.value) == f"file {path}, row 2, field 'measure': fails check str_matches (value '1')"
+
+
+def test_items_file_is_read_as_utf8_whatever_the_locale():
+    """The items file holds Kazakh and Russian text: it is read as UTF-8 even where the
+    locale's encoding is ASCII (the C locale without Python's UTF-8 mode), not in the
+    locale's encoding."""
+    import os
+    import subprocess
+    import sys
+
+    from analysis.paths import REPO
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0", PYTHONIOENCODING="utf-8")
+    script = ("import locale; from analysis.measures import swot; "
+              "print(locale.getpreferredencoding(False)); print(swot.load_items().items['S1'].label['kk'])")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
+                          encoding="utf-8")
+    assert done.returncode == 0, done.stderr[-500:]
+    encoding, label = done.stdout.splitlines()
+    assert "utf" not in encoding.lower()  # the locale really is not UTF-8 (ANSI_X3.4-1968 with glibc)
+    assert label == swot.load_items().items["S1"].label["kk"]

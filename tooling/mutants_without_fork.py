@@ -13,6 +13,8 @@ which function)::
     nice -n 10 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/gravity.py
     nice -n 10 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/gravity.py \\
         --only survived --timeout 300
+    nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/swot.py \\
+        --names 'analysis.measures.swot.x_load_items__mutmut_*'
 
 Each mutant runs the tests that mutmut's stats map to its function (``-x``, the
 ``pytest_add_cli_args`` of ``[tool.mutmut]``), or the files given with ``--tests``; a
@@ -30,6 +32,7 @@ The verdicts are written into the module's ``.meta`` file with mutmut's exit cod
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import itertools
 import json
 import os
@@ -43,6 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 MUTANTS = REPO / "mutants"
 KILLED, SURVIVED, NO_TESTS, TIMEOUT = 1, 0, 33, 36
 TESTS_VARIABLE = "MUTANTS_WITHOUT_FORK_TESTS"
+ALL_TESTS_VARIABLE = "MUTANTS_WITHOUT_FORK_ALL_TESTS"  # set: leave out pytest_add_cli_args' -k filter
 VERDICT = {KILLED: "killed", SURVIVED: "survived", NO_TESTS: "no tests", TIMEOUT: "timeout"}
 
 
@@ -52,8 +56,14 @@ def function_of(mutant: str) -> str:
 
 
 def pytest_args() -> list[str]:
+    """``pytest_add_cli_args`` of ``[tool.mutmut]``; without its ``-k`` filter (which leaves
+    out the golden tests on the real extract) when :data:`ALL_TESTS_VARIABLE` is set."""
     settings = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["mutmut"]
-    return list(settings.get("pytest_add_cli_args", []))
+    args = list(settings.get("pytest_add_cli_args", []))
+    if os.environ.get(ALL_TESTS_VARIABLE) and "-k" in args:
+        at = args.index("-k")
+        del args[at:at + 2]
+    return args
 
 
 def verdict(returncode: int) -> int:
@@ -134,18 +144,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", nargs="+", metavar="TEST",
                         help="run these tests (paths under mutants/) for every mutant instead of the ones "
                              "mutmut's stats map to it, e.g. to rerun survivors against tests written since")
+    parser.add_argument("--names", nargs="+", metavar="PATTERN",
+                        help="run only the mutants whose names match one of these patterns (fnmatch), "
+                             "e.g. 'analysis.measures.swot.x_load_items__mutmut_*'")
+    parser.add_argument("--with-golden", action="store_true",
+                        help="drop the -k filter of pytest_add_cli_args, so the golden tests on the real "
+                             "extract run too (with --tests: the tests that read the real extract)")
     parser.add_argument("--one-interpreter-each", action="store_true",
                         help="a fresh interpreter per mutant (slower: pyfixest is imported each time)")
     if argv is None and sys.argv[1:2] == ["--worker"]:
         return worker(sys.argv[2:])
     options = parser.parse_args(argv)
+    if options.with_golden:
+        os.environ[ALL_TESTS_VARIABLE] = "1"  # inherited by the workers
 
     meta_path = MUTANTS / (options.module + ".meta")
     stats = json.loads((MUTANTS / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
     codes = json.loads(meta_path.read_text())["exit_code_by_key"]
     wanted = {"all": lambda code: True, "unchecked": lambda code: code is None,
               "survived": lambda code: code == SURVIVED}[options.only]
-    names = [name for name, code in codes.items() if wanted(code)]
+    names = [name for name, code in codes.items() if wanted(code)
+             and (not options.names or any(fnmatch.fnmatch(name, pattern) for pattern in options.names))]
     tested = [name for name in names if options.tests or stats.get(function_of(name))]
     if options.one_interpreter_each:
         results = ((name, run_mutant(name, options.tests or stats[function_of(name)], options.timeout))
