@@ -218,3 +218,18 @@ def test_floating_point_noise_does_not_change_the_digits_shown():
     # a real difference at the tenth place past the last shown one still counts
     assert numbers.format_number(0.0625 - 1e-10, "en", 3) == "0.062"
     assert numbers.format_number(123456789.5, "en", 0) == "123,456,790"
+
+
+@pytest.mark.parametrize("rank, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"),
+                                        (12, "12th"), (13, "13th"), (17, "17th"), (21, "21st"),
+                                        (22, "22nd"), (23, "23rd"), (101, "101st"), (111, "111th")])
+def test_rank_text_spells_english_ordinals(rank, text):
+    from analysis.present.numbers import rank_text
+    assert rank_text(rank, "en") == text
+
+
+def test_rank_text_leaves_the_case_ending_to_kazakh_and_russian_prose():
+    from analysis.present.numbers import rank_text
+    assert rank_text(11, "kk") == "11" and rank_text(11, "ru") == "11"
+    with pytest.raises(ValueError):
+        rank_text(0, "en")

@@ -348,5 +348,6 @@ def swot_evidence(frame: pd.DataFrame, csv: str, lang: str) -> Chart:
              .properties(width="container", height=alt.Step(22), title=t("chart.swot.title", lang)))
     description = t("chart.swot.description", lang, n=frame[code].nunique(), rows=len(frame),
                     supported=int(frame.drop_duplicates(code)[verdict].eq(verdicts[0]).sum()),
+                    ambiguous=int(frame.drop_duplicates(code)[verdict].eq(verdicts[1]).sum()),
                     contradicted=int(frame.drop_duplicates(code)[verdict].eq(verdicts[2]).sum()))
     return Chart("swot-evidence", _spec(chart, description), csv, description)

@@ -133,3 +133,17 @@ def format_year_range(first: int, last: int) -> str:
 def plural_category(count: float, lang: str) -> str:
     """The CLDR plural category of ``count`` in ``lang``: "one", "few", "many" or "other"."""
     return locale(lang).plural_form(count)
+
+
+def rank_text(rank: int, lang: str) -> str:
+    """A place in a ranking as running text writes it: English spells the ordinal
+    ("1st", "2nd", "11th", "23rd"); Kazakh and Russian write the bare number and the
+    sentence adds the case ending ("11-орында", "на 11-м месте")."""
+    rank = int(rank)
+    if rank < 1:
+        raise ValueError(f"a rank starts at 1, not {rank}")
+    if lang != "en":
+        locale(lang)
+        return str(rank)
+    suffix = "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"
