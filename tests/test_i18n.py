@@ -178,7 +178,10 @@ def test_generated_sentences_are_written_around_their_numbers():
         "Of the eight intervals, two exclude zero with t(G − 1) and zero with the pipeline bootstrap."
     agreements = i18n.plural(58, "count.agreements_in_force_of", "ru")
     assert i18n.t("claims.reason.W8", "ru", agreements=agreements, bilateral=35, share="60\u00a0%") == \
-        "35 из 58 действующих соглашений, связывающих не менее двух стран исследования, двусторонние (60\u00a0%)."
+        "Из 58 действующих соглашений, связывающих не менее двух стран исследования, двусторонние\u00a0— 35 (60\u00a0%)."
+    # a sentence does not open with a digit
+    assert not i18n.t("claims.reason.W8", "ru", agreements=i18n.plural(21, "count.agreements_in_force_of", "ru"),
+                      bilateral=3, share="14\u00a0%")[0].isdigit()
     # the machine-like forms the native readers found are rejected wording now
     from analysis.present import glossary
 
