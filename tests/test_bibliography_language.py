@@ -120,7 +120,7 @@ OPENING = [
                          "(дата обращения: 23.02.2023). – "),
     # a work without author, under its title, with its imprint
     ("kk", "kazgermanuniv2018", "Инициатива «Один пояс и один путь» : состояние и перспективы. – Алматы : "
-                                "Исследовательский институт международного регионального сотрудничества при "
+                                "Исследовательский институт международного и регионального сотрудничества при "
                                 "Казахстанско-Немецком университете, 2018. – "),
     # database of an organisation: headed by the name the in-text citation gives it («[МВФ, 2022]»),
     # then the title, and the body after « / », as the source names it

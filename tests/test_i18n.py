@@ -6,6 +6,7 @@ import re
 import pytest
 import yaml
 
+from analysis.errors import DataError
 from analysis.present import i18n
 from analysis.data.reference import study_iso3
 from tooling import notebooks
@@ -60,16 +61,22 @@ def test_running_text_gives_the_netherlands_its_article_and_tables_do_not():
 
 def test_a_clause_about_countries_is_worded_for_how_many_there_are():
     def clause(codes, lang):
-        return i18n.countries_clause("after_2020.no_inflation", codes, lang)
-    assert clause(["TKM"], "ru") == "а страна, по которой ряда инфляции нет совсем,\u00a0— Туркменистан"
-    assert clause(["TKM", "TJK"], "ru") == \
-        "а страны, по которым рядов инфляции нет совсем,\u00a0— Туркменистан и Таджикистан"
+        return i18n.countries_clause("after_2020.no_inflation", codes, lang, case="dative")
+    assert clause(["TKM"], "ru") == "а по Туркменистану ряда инфляции нет совсем"
+    assert clause(["TKM", "NLD"], "ru") == "а по Туркменистану и Нидерландам рядов инфляции нет совсем"
     assert clause(["TKM", "NLD"], "en") == \
         "and the countries with no inflation series at all are Turkmenistan and the Netherlands"
     assert clause([], "ru") == "а ряды инфляции есть по всем странам исследования"
     assert clause(["TKM"], "kk") == "ал инфляция мүлде берілмеген ел\u00a0— Түрікменстан"
     # 21 countries are several countries, though Russian counts «21 страна» in the singular
-    assert clause(study_iso3()[:21], "ru").startswith("а страны, по которым")
+    assert clause(study_iso3()[:21], "ru").endswith("рядов инфляции нет совсем")
+    # the dative is Russian's; English and Kazakh keep the name as it is
+    assert i18n.country_name_in_case("ARM", "ru", "dative") == "Армении"
+    assert i18n.country_name_in_case("NLD", "en", "dative") == "the Netherlands"
+    assert i18n.country_name_in_case("KAZ", "kk", "dative") == "Қазақстан"
+    assert all(i18n.country_name_in_case(c, "ru", "dative") for c in study_iso3())
+    with pytest.raises(DataError, match="country_name_cases.csv.*no dative form of USA in ru"):
+        i18n.country_name_in_case("USA", "ru", "dative")
     # each name may carry a note in brackets, and a clause may name no country at all
     joins = i18n.countries_clause("after_2020.bri_study_joins", ["AFG", "PAK"], "ru",
                                   {"AFG": "1 мая 2023 г.", "CHN": "не назван"})
@@ -171,7 +178,10 @@ def test_generated_sentences_are_written_around_their_numbers():
         "Of the eight intervals, two exclude zero with t(G − 1) and zero with the pipeline bootstrap."
     agreements = i18n.plural(58, "count.agreements_in_force_of", "ru")
     assert i18n.t("claims.reason.W8", "ru", agreements=agreements, bilateral=35, share="60\u00a0%") == \
-        "35 из 58 действующих соглашений, связывающих не менее двух стран исследования, двусторонние (60\u00a0%)."
+        "Из 58 действующих соглашений, связывающих не менее двух стран исследования, двусторонние\u00a0— 35 (60\u00a0%)."
+    # a sentence does not open with a digit
+    assert not i18n.t("claims.reason.W8", "ru", agreements=i18n.plural(21, "count.agreements_in_force_of", "ru"),
+                      bilateral=3, share="14\u00a0%")[0].isdigit()
     # the machine-like forms the native readers found are rejected wording now
     from analysis.present import glossary
 

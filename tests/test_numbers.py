@@ -68,6 +68,23 @@ def test_format_range():
     assert i18n.format_year_range(2000, 2020) == "2000–2020"
 
 
+def test_a_p_value_too_small_for_its_places_is_a_bound_not_a_zero():
+    assert numbers.format_p_value(0.0004, "ru") == f"<{NBSP}0,001"
+    assert numbers.format_p_value(0.0, "en") == f"<{NBSP}0.001"
+    assert numbers.format_p_value(0.001, "kk") == "0,001"
+    assert numbers.format_p_value(0.0004, "ru", 4) == "0,0004"
+    assert numbers.format_p_value(0.25, "en") == "0.250"
+    import pandas as pd
+    from analysis.present import factor_figures, gravity_figures
+    frame = pd.DataFrame({i18n.t("gravity.col.p_value", "ru"): [0.0, 0.0123],
+                          i18n.t("gravity.col.coefficient", "ru"): [-0.0001, 0.5]})
+    shown = gravity_figures.localised(frame, "ru", {})
+    assert list(shown.iloc[:, 0]) == [f"<{NBSP}0,001", "0,012"]
+    assert shown.iloc[0, 1] == "0,000"  # not a p-value: printed as it rounds
+    frame = pd.DataFrame({i18n.t("factor.col.p_holm", "kk"): [0.00001]})
+    assert factor_figures.localised(frame, "kk", 3).iloc[0, 0] == f"<{NBSP}0,001"
+
+
 def test_unknown_language_and_missing_value_are_errors():
     with pytest.raises(i18n.MissingTranslation, match="unknown language 'de'"):
         i18n.format_number(1.0, "de")

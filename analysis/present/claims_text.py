@@ -139,7 +139,7 @@ def quoted_claim(wording: str, lang: str) -> str:
 def statement_markdown(statement, ledger_row, lang: str) -> str:
     """One statement as a paragraph: its lead in bold, then its text with the claim's
     wording, the ledger's verdict and the verdict's reason filled in."""
-    verdict = t("conclusions.verdict", lang, claim=ledger_row["id"],
+    verdict = t(f"conclusions.verdict_sentence.{ledger_row['verdict']}", lang, claim=ledger_row["id"],
                 verdict=t(f"claims.verdict.{ledger_row['verdict']}", lang))
     fill = {"wording": quoted_claim(ledger_row[f"wording_{lang}"], lang), "verdict": verdict,
             "reason": reason(ledger_row, lang)}

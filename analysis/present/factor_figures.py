@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from analysis.measures import panel
 from analysis.paths import DATA_DIR
 from analysis.present.i18n import count_words, country_name, format_number, plural, sorted_countries, t
+from analysis.present.numbers import format_p_value
 from analysis.present.plotting import PALETTE
 
 SHAPES = DATA_DIR / "country_shapes.geojson"
@@ -50,13 +51,20 @@ def factor_label(factor: str, names: pd.DataFrame, lang: str) -> str:
     return f"{factor}: {names.at[factor, lang]}"
 
 
+P_VALUE_COLUMNS = ("p_t", "p_wild", "p_romano_wolf", "p_holm")
+
+
 def localised(frame: pd.DataFrame, lang: str, decimals: int | dict = 2) -> pd.DataFrame:
-    """Numbers as text in the language's format (decimal comma, true minus in kk and ru)."""
+    """Numbers as text in the language's format (decimal comma, true minus in kk and ru);
+    a p-value column writes a value below its last place as a bound («< 0,001»)."""
     result = frame.copy()
+    p_columns = {t(f"factor.col.{name}", lang) for name in P_VALUE_COLUMNS}
     for column in frame.columns:
         if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
             places = decimals.get(column, 2) if isinstance(decimals, dict) else decimals
-            result[column] = [signed(value, lang, places) if pd.notna(value) else "" for value in frame[column]]
+            write = (lambda value: format_p_value(value, lang, places)) if column in p_columns \
+                else (lambda value: signed(value, lang, places))
+            result[column] = [write(value) if pd.notna(value) else "" for value in frame[column]]
     return result
 
 

@@ -13,6 +13,7 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.measures import gravity, gravity_data
 from analysis.present.i18n import format_number, plural, t
+from analysis.present.numbers import format_p_value
 from analysis.present.plotting import BOOK_WIDTH, PALETTE
 
 # what the plot shows, top to bottom within each treatment: the three PPML estimates,
@@ -119,10 +120,14 @@ def coefficient_table(results: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def localised(frame: pd.DataFrame, lang: str, decimals: dict[str, int], default: int = 3) -> pd.DataFrame:
-    """Numbers as text in the language's format (decimal comma, true minus in kk and ru)."""
+    """Numbers as text in the language's format (decimal comma, true minus in kk and ru);
+    the p-value column writes a value below its last place as a bound («< 0,001»)."""
     result = frame.copy()
+    p_column = t("gravity.col.p_value", lang)
     for column in frame.columns:
         if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
             places = decimals.get(column, default)
-            result[column] = [signed(value, lang, places) if pd.notna(value) else "" for value in frame[column]]
+            write = (lambda value: format_p_value(value, lang, places)) if column == p_column \
+                else (lambda value: signed(value, lang, places))
+            result[column] = [write(value) if pd.notna(value) else "" for value in frame[column]]
     return result

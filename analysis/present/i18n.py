@@ -10,6 +10,7 @@ import pandas as pd
 import pycountry
 import yaml
 
+from analysis.errors import DataError
 from analysis.paths import DATA_DIR
 from analysis.present import numbers
 
@@ -17,6 +18,7 @@ LANGUAGES = ("kk", "en", "ru")
 CATALOGUE = Path(__file__).with_name("catalogue.yml")
 OVERRIDES = DATA_DIR / "reference" / "country_name_overrides.csv"
 ARTICLES = DATA_DIR / "reference" / "country_name_articles.csv"
+CASES = DATA_DIR / "reference" / "country_name_cases.csv"
 
 
 class MissingTranslation(KeyError):
@@ -108,6 +110,25 @@ def country_name_in_text(iso3: str, lang: str) -> str:
     return name
 
 
+@cache
+def _cases() -> dict[tuple[str, str, str], str]:
+    table = pd.read_csv(CASES, dtype=str, keep_default_na=False)
+    return {(row.iso3, row.lang, row.case): row.name for row in table.itertuples()}
+
+
+def country_name_in_case(iso3: str, lang: str, case: str = "nominative") -> str:
+    """The name as running text writes it in a grammatical case: Russian «по Туркменистану»
+    needs the dative, which ``country_name_cases.csv`` gives for the study countries.
+    Languages with no forms in that table (English; Kazakh clauses are written so that the
+    name stays in the nominative) use the running-text name whatever the case."""
+    cases = _cases()
+    if case == "nominative" or lang not in {form_lang for _, form_lang, _ in cases}:
+        return country_name_in_text(iso3, lang)
+    if (iso3, lang, case) not in cases:
+        raise DataError(CASES, f"no {case} form of {iso3} in {lang}", field="name")
+    return cases[iso3, lang, case]
+
+
 # Each language's alphabet in dictionary order (Kazakh letters in their place, ё after е).
 # Sorting by code point would put Ә, Қ, Ө, Ұ, Ү, І after Я and ё after я.
 ALPHABETS = {
@@ -117,18 +138,19 @@ ALPHABETS = {
 }
 
 
-def countries_clause(key: str, codes, lang: str, notes=None) -> str:
+def countries_clause(key: str, codes, lang: str, notes=None, case: str = "nominative") -> str:
     """The catalogue clause about a list of countries, worded for how many there are:
     ``<key>.none`` for no country, ``<key>.one`` for one and ``<key>.many`` for several,
     with ``{countries}`` the names joined as ``lang`` joins a list («Туркменистан и
     Таджикистан»), each followed by its note in brackets if ``notes`` (code -> text) has
     one. A sentence written for one country breaks when a second one appears; a plural
-    category would not do either (Russian «21» takes the singular)."""
+    category would not do either (Russian «21» takes the singular). ``case`` declines the
+    names where the clause puts them after a preposition (Russian «по Туркменистану»)."""
     from babel.lists import format_list
     codes = list(codes)
     notes = notes or {}
     form = "none" if not codes else "one" if len(codes) == 1 else "many"
-    shown = [country_name_in_text(code, lang) + (f" ({notes[code]})" if code in notes else "") for code in codes]
+    shown = [country_name_in_case(code, lang, case) + (f" ({notes[code]})" if code in notes else "") for code in codes]
     names = format_list(shown, locale=lang) if codes else ""
     return t(f"{key}.{form}", lang, countries=names)
 

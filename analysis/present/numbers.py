@@ -106,6 +106,15 @@ def format_percent(share: float, lang: str, decimals: int = 1) -> str:
     return format_number(100 * share, lang, decimals) + _PERCENT_SIGN[lang]
 
 
+def format_p_value(p: float, lang: str, decimals: int = 3) -> str:
+    """A p-value with ``decimals`` places; one too small to show at that precision is
+    written as a bound, «< 0,001» (kk, ru) or "< 0.001" (en), never as a zero."""
+    floor = 10.0 ** -decimals
+    if p < floor:
+        return "<" + NO_BREAK_SPACE + format_number(floor, lang, decimals)
+    return format_number(p, lang, decimals)
+
+
 def format_points(change: float, lang: str, decimals: int = 1) -> str:
     """A change in a share (0.012 for 1.2 points), in percentage points, with its sign:
     +1.2 (en), +1,2 (kk, ru); the unit goes in the label."""
