@@ -311,13 +311,14 @@ class Builder:
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
         write_chart_scripts(new)
         try:
-            report = search_index.build(new)
+            report = search_index.build(new, self.build_dir / "search")
         except search_index.SearchIndexError as error:
             raise BuildError(str(error)) from None
         log("search", "indexed " + ", ".join(f"{lang} {n} pages" for lang, n in sorted(report.pages.items()))
             + f" in {report.seconds:.1f} s; index "
             + ", ".join(f"{lang} {size / 1024:.0f} KiB" for lang, size in sorted(report.bytes_by_edition.items()))
-            + f"; shared code {report.shared_bytes / 1024:.0f} KiB")
+            + f"; shared code {report.shared_bytes / 1024:.0f} KiB; pages parsed {report.parsed}"
+            + ("; index unchanged, reused" if report.reused else ""))
         write_data_archive(new / release_files.data_archive(self.release.version), self.release)
         write_release_manifest(new / release_files.manifest(self.release.version), self.release)
         (new / ".nojekyll").write_text("")
