@@ -7,7 +7,19 @@ succeeded. Run ``python -m tooling.build``.
 """
 from __future__ import annotations
 
-import argparse
+import sys
+
+if __name__ == "__main__":
+    # Nothing changed since the last successful build? Decided from the inputs' content before
+    # the libraries below are imported (a second of their own) or Sphinx is started.
+    from tooling import build_key
+
+    _arguments = build_key.parser().parse_args()
+    if build_key.unchanged(_arguments.build_dir, _arguments.pdf):
+        sys.stdout.write("[   done] nothing changed since the last build (inputs' key unchanged); "
+                         "notebooks executed 0, cached 0; editions built 0, unchanged 3\n")
+        sys.exit(0)
+
 import functools
 import hashlib
 import json
@@ -15,7 +27,6 @@ import html
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import zipfile
@@ -28,7 +39,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import citation, kernels, notebooks, pdf, release_files, search_index
+from tooling import build_key, citation, kernels, notebooks, pdf, release_files, search_index
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -335,6 +346,7 @@ class Builder:
         what they share (the factor study) and the others only read it. An edition is staged
         and built as soon as its language's runs are done, while the next language's notebooks run."""
         started = time.perf_counter()
+        key = build_key.inputs_key(self.build_dir, self.with_pdf)  # before anything is read
         self.inputs = notebooks.inputs_fingerprint()
         self.release  # fails early, before any notebook runs, when the build cannot be dated
         self.site  # ... or when an address in the configuration is malformed
@@ -361,6 +373,7 @@ class Builder:
         if self.counts["built"] or self.with_pdf or not (self.build_dir / "site").is_dir():
             self.assemble()
             log("site", f"assembled {self.build_dir / 'site'}")
+        build_key.record(self.build_dir, key)
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
 
@@ -489,11 +502,7 @@ def language_chooser() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build-dir", type=Path, default=BUILD)
-    parser.add_argument("--jobs", type=int, default=2, help="editions built at once")
-    parser.add_argument("--pdf", action="store_true", help="also typeset each edition as a PDF (needs XeLaTeX)")
-    args = parser.parse_args(argv)
+    args = build_key.parser().parse_args(argv)
     try:
         Builder(args.build_dir, args.jobs, args.pdf).run()
     except BuildError as error:
