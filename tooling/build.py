@@ -39,7 +39,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import build_key, citation, kernels, notebooks, pdf, release_files, search_index
+from tooling import build_key, citation, kernels, notebooks, pdf, release_files, search_index, shared_assets
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -320,6 +320,14 @@ class Builder:
                 shutil.copyfile(self.build_dir / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.pdf",
                                 new / lang / pdf.pdf_name(lang))
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
+        step = time.perf_counter()
+        try:
+            sizes = shared_assets.share(new, list(LANGUAGES))
+        except shared_assets.AssetError as error:
+            raise BuildError(str(error)) from None
+        log("assets", f"one copy of the editions' shared static files ({sizes['shared'] / 1e6:.1f} MB) in "
+            f"{shared_assets.SHARED}/, {sizes['per_edition'] / 1e3:.0f} kB left in the editions, "
+            f"in {time.perf_counter() - step:.1f} s")
         write_chart_scripts(new)
         try:
             report = search_index.build(new, self.build_dir / "search")

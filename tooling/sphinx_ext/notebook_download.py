@@ -5,8 +5,9 @@ prose refers to them by roles only the build resolves. For every notebook page t
 extension writes the page's clean copy (:func:`tooling.notebook_copy.clean_copy`: the
 edition's prose only, numbers and figures in place, figure numbers as on the page) next
 to the page, as ``chapters/swot/swot-kk.ipynb`` beside ``chapters/swot.html``, points
-the theme's ".ipynb" download entry at it, and puts the same copy in ``_sources`` in
-place of the raw executed notebook, so every way of downloading the chapter gives it.
+the theme's ".ipynb" download entry at it, and leaves the raw executed notebook out of
+``_sources`` (no page links it, and a second copy of the chapter would be published twice):
+the chapter downloads as its clean copy only.
 """
 from __future__ import annotations
 
@@ -62,19 +63,17 @@ def _publish(app, pagename, templatename, context, doctree):
                 button.update(url=url, text=".ipynb", tooltip=t("notebook_copy.download", lang))
 
 
-def _replace_sources(app, exception):
-    """The ``_sources`` copy of each notebook page is its clean copy too."""
-    if exception is not None:
+def _drop_sources(app, exception):
+    """No ``_sources`` copy of a notebook page: its download is the clean copy beside it."""
+    if exception is not None or app.builder.format != "html":
         return
-    for docname, content in app.notebook_copies.items():
-        source = Path(app.outdir, "_sources", f"{docname}.ipynb")
-        if source.is_file():
-            source.write_bytes(content)
+    for source in Path(app.outdir, "_sources").rglob("*.ipynb"):
+        source.unlink()
 
 
 def setup(app):
     app.notebook_copies = {}  # docname -> the clean copy written this build
     # after the theme has made its download buttons (priority 501)
     app.connect("html-page-context", _publish, priority=600)
-    app.connect("build-finished", _replace_sources)
+    app.connect("build-finished", _drop_sources)
     return {"parallel_read_safe": True, "parallel_write_safe": False}
