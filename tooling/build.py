@@ -74,6 +74,8 @@ class Builder:
         self._counts_lock = threading.Lock()  # notebook runs and editions are counted from several threads
         self._worker = threading.local()  # each notebook worker's warm kernel
         self._kernels: list[kernels.WarmKernel] = []
+        self._runs: dict[tuple[Path, str], tuple] = {}
+        self._sources: dict[Path, object] = {}  # each notebook chapter's source, read once
 
     def count(self, key: str) -> None:
         with self._counts_lock:
@@ -182,11 +184,16 @@ class Builder:
 
     # ---- notebooks -----------------------------------------------------------------
     def cached_run(self, source: Path, lang: str):
-        """The notebook's cells for ``lang`` and where its executed copy is cached."""
-        notebook = notebooks.cells_for(notebooks.read_source(source), lang)
-        parameters = {"lang": lang}
-        key = notebooks.cache_key(notebook, parameters, self.inputs)
-        return notebook, parameters, self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
+        """The notebook's cells for ``lang`` and where its executed copy is cached (read once
+        per build: both the cache look-up and the staging need it)."""
+        if (source, lang) not in self._runs:
+            if source not in self._sources:
+                self._sources[source] = notebooks.read_source(source)
+            notebook = notebooks.cells_for(self._sources[source], lang)
+            parameters = {"lang": lang}
+            key = notebooks.cache_key(notebook, parameters, self.inputs)
+            self._runs[source, lang] = notebook, parameters, self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
+        return self._runs[source, lang]
 
     def pending_runs(self) -> dict[str, list]:
         """Per language, the notebook chapters not in the cache, in the order of the book."""
@@ -222,9 +229,23 @@ class Builder:
         self._worker = threading.local()
 
     def executed(self, source: Path, lang: str) -> bytes:
+        """The staged notebook: this language's cells with the cached run's outputs. Kept in
+        ``staged/`` by the content of its cells, its run and the grafting code, so that a
+        rebuild reads it back instead of grafting again."""
         notebook, _, cached = self.cached_run(source, lang)
+        run = cached.stat()
+        key = hashlib.sha256(json.dumps([notebook, cached.name, run.st_size, run.st_mtime_ns], sort_keys=True).encode()
+                             + Path(notebooks.__file__).read_bytes()).hexdigest()[:32]
+        staged = self.build_dir / "staged" / f"{source.stem}-{lang}-{key}.ipynb"
+        if staged.is_file():
+            return staged.read_bytes()
         result = notebooks.graft_outputs(notebook, nbformat.read(cached, as_version=4))
-        return nbformat.writes(notebooks.strip_volatile(result)).encode() + b"\n"
+        content = nbformat.writes(notebooks.strip_volatile(result)).encode() + b"\n"
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        for old in staged.parent.glob(f"{source.stem}-{lang}-*.ipynb"):
+            old.unlink()
+        staged.write_bytes(content)
+        return content
 
     def run_notebook(self, notebook, source: Path, lang: str, parameters: dict, cached: Path) -> None:
         started = time.perf_counter()
@@ -349,6 +370,14 @@ class Builder:
         shutil.rmtree(old, ignore_errors=True)
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            cpu = os.times()
+            log("cpu", f"processor time: build {cpu.user + cpu.system:.1f} s, "
+                f"its notebook kernels and Sphinx {cpu.children_user + cpu.children_system:.1f} s")
+
+    def _run(self) -> None:
         """Notebook runs go language by language, up to ``jobs`` at once, each worker in its
         own warm kernel: the three runs of one chapter rarely overlap, so the first computes
         what they share (the factor study) and the others only read it. An edition is staged
@@ -379,8 +408,9 @@ class Builder:
             if self.with_pdf:
                 list(edition_pool.map(lambda lang: self.build_pdf(lang, stages[lang]), LANGUAGES))
         if self.counts["built"] or self.with_pdf or not (self.build_dir / "site").is_dir():
+            step = time.perf_counter()
             self.assemble()
-            log("site", f"assembled {self.build_dir / 'site'}")
+            log("site", f"assembled {self.build_dir / 'site'} in {time.perf_counter() - step:.1f} s")
         build_key.record(self.build_dir, key)
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
