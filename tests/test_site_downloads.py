@@ -137,7 +137,7 @@ def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(sit
     which its standalone HTML shows as an image."""
     from tooling import notebook_copy, notebook_html
 
-    copies = 0
+    copies = data_links = 0
     for page in sorted((site_dir / lang / "chapters").glob("*.html")):
         name = f"{page.stem}-{lang}.ipynb"
         target = page.with_suffix("") / name
@@ -147,6 +147,14 @@ def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(sit
         assert f'href="{page.stem}/{name}"' in text, f"{page.name} does not link {name}"
         notebook = nbformat.read(target, as_version=4)
         nbformat.validate(notebook)
+        # its data links lead to the CSV files beside it: each file published once, not again inside
+        assert "data:text/csv" not in target.read_text(encoding="utf-8"), name
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                for download, href in re.findall(r'<a download="([^"]+)" href="([^"]+)"',
+                                                  "".join(output.get("data", {}).get("text/html", ""))):
+                    assert href == download and (target.parent / href).is_file(), (name, href)
+                    data_links += 1
         assert notebook_copy.leftovers(notebook, lang) == [], name
         assert "`analysis`" in notebook.cells[0].source and "pip install" in notebook.cells[0].source
         figures = len(re.findall(r"<figure\b[^>]*>\s*<img", text))
@@ -159,6 +167,7 @@ def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(sit
         assert "{glue" not in converted and "papermill.record" not in converted, name
         copies += 1
     assert copies >= 8
+    assert data_links >= 20, data_links
 
 
 def test_the_extract_is_one_archive_with_its_manifest_named_by_the_release(site_dir):
