@@ -109,3 +109,17 @@ def test_the_figures_of_the_swot_chapter_are_numbered_as_the_book_numbers_them()
     assert [int(value) for value in numbers.values()] == list(range(first, first + 4))
     earlier = notebook_copy.figure_numbers("chapters/after_2020", "en")  # the chapter before the SWOT synthesis
     assert max(int(value) for value in earlier.values()) == first - 1
+
+
+def test_a_copy_links_its_data_files_instead_of_carrying_them():
+    from tooling.sphinx_ext.notebook_download import link_data_files
+
+    payload = base64.b64encode(b"a,b\n1,2\n").decode()
+    link = (f'<p class="csv-download"><a download="x-en.csv" href="data:text/csv;charset=utf-8;base64,{payload}" '
+            f'data-describe="e30=">CSV</a></p>')
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "x", outputs=[nbformat.v4.new_output("display_data", data={"text/html": link, "text/plain": "<HTML>"})])])
+    assert link_data_files(notebook) == 1
+    html = notebook.cells[0].outputs[0]["data"]["text/html"]
+    assert html == '<p class="csv-download"><a download="x-en.csv" href="x-en.csv">CSV</a></p>'
+    assert link_data_files(notebook) == 0

@@ -118,3 +118,33 @@ def test_search_names_leave_out_a_variant_that_only_begins_a_word():
     assert "Шелков" not in names  # a stem the glossary uses to catch «Шелковый путь»
     ca5 = search_index.search_names(terms["ca5"], "en")
     assert ca5 == ["Central Asia 5", "Central Asia-5", "CA-5"]
+
+
+def small_site(root, body: str = "The share was 9.4% in 2020."):
+    for lang in ("kk", "en", "ru"):
+        target = root / lang / "chapters" / "indicators.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(PAGE.format(lang=lang, intro="Intro.", body=body), encoding="utf-8")
+
+
+def test_a_rebuild_parses_only_changed_pages_and_reuses_an_unchanged_index(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    small_site(site)
+    first = search_index.build(site, cache)
+    assert (first.parsed, first.reused) == (3, False)
+    built = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    again = search_index.build(site, cache)
+    assert (again.parsed, again.reused) == (0, True)
+    assert {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()} == built
+    page = site / "en" / "chapters" / "indicators.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Intro.", "Intro, edited."), encoding="utf-8")
+    edited = search_index.build(site, cache)
+    assert (edited.parsed, edited.reused) == (1, False)
+    # the new words are in the English index: its files changed, and the same as a build without a cache
+    fresh = tmp_path / "fresh"
+    small_site(fresh)
+    (fresh / "en" / "chapters" / "indicators.html").write_bytes(page.read_bytes())
+    search_index.build(fresh, None)
+    names = sorted(p.name for p in (site / "pagefind").rglob("*") if p.is_file())
+    assert names == sorted(p.name for p in (fresh / "pagefind").rglob("*") if p.is_file())
+    assert set(names) != {path.name for path in built}  # Pagefind names its files by their content

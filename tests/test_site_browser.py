@@ -46,7 +46,7 @@ def test_formulas_are_typeset_from_the_site_s_own_mathjax(watched, served_site, 
     open_page(watched.page, urljoin(served_site, f"{lang}/{MATH_PAGE}"))
     watched.page.wait_for_selector("mjx-container", timeout=TIMEOUT_MS)
     watched.assert_clean(f"{lang}/{MATH_PAGE}")
-    assert any(site_path(url).endswith("/_static/mathjax/tex-chtml.js") for url in watched.requests)
+    assert any(site_path(url).endswith("/_assets/static/mathjax/tex-chtml.js") for url in watched.requests)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -214,7 +214,7 @@ def test_the_access_date_becomes_the_reader_s_day(browser, served_site, site_dir
     try:
         page = context.new_page()
         open_page(page, urljoin(served_site, "ru/chapters/cite.html"))
-        script = (site_dir / "ru" / "_static" / "cite-page.js").read_text(encoding="utf-8")
+        script = (site_dir / "_assets" / "static" / "cite-page.js").read_text(encoding="utf-8")
         page.set_content('<p class="formatted-reference">URL: x (дата обращения: '
                          '<span class="access-date">02.03.2026</span>).</p>')
         page.add_script_tag(content=script)

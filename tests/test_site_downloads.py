@@ -119,8 +119,9 @@ def test_every_data_download_is_a_csv_file_next_to_its_page(pages, site_dir, lan
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_notebook_chapters_download_as_executed_notebooks_in_their_language(site_dir, lang):
-    notebooks_found = sorted((site_dir / lang / "_sources").rglob("*.ipynb"))
+    notebooks_found = sorted((site_dir / lang / "chapters").glob(f"*/*-{lang}.ipynb"))
     assert notebooks_found, "no executed notebook is published"
+    assert not list((site_dir / lang / "_sources").rglob("*.ipynb")), "a chapter's notebook published twice"
     for path in notebooks_found:
         notebook = nbformat.read(path, as_version=4)
         assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), path.name
@@ -131,23 +132,29 @@ def test_notebook_chapters_download_as_executed_notebooks_in_their_language(site
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(site_dir, lang):
     """``chapters/<chapter>/<chapter>-<lang>.ipynb`` next to the page, linked from its
-    download menu and also served from ``_sources``: the edition's prose only, no glue
+    download menu (and nowhere else): the edition's prose only, no glue
     placeholder or record, no warning, and a PNG output for every figure of the page,
     which its standalone HTML shows as an image."""
     from tooling import notebook_copy, notebook_html
 
-    copies = 0
+    copies = data_links = 0
     for page in sorted((site_dir / lang / "chapters").glob("*.html")):
-        source = site_dir / lang / "_sources" / "chapters" / f"{page.stem}.ipynb"
-        if not source.is_file():
-            continue
         name = f"{page.stem}-{lang}.ipynb"
         target = page.with_suffix("") / name
+        if not target.is_file():
+            continue
         text = page.read_text(encoding="utf-8")
         assert f'href="{page.stem}/{name}"' in text, f"{page.name} does not link {name}"
-        assert target.read_bytes() == source.read_bytes(), f"{source} is not the clean copy"
         notebook = nbformat.read(target, as_version=4)
         nbformat.validate(notebook)
+        # its data links lead to the CSV files beside it: each file published once, not again inside
+        assert "data:text/csv" not in target.read_text(encoding="utf-8"), name
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                for download, href in re.findall(r'<a download="([^"]+)" href="([^"]+)"',
+                                                  "".join(output.get("data", {}).get("text/html", ""))):
+                    assert href == download and (target.parent / href).is_file(), (name, href)
+                    data_links += 1
         assert notebook_copy.leftovers(notebook, lang) == [], name
         assert "`analysis`" in notebook.cells[0].source and "pip install" in notebook.cells[0].source
         figures = len(re.findall(r"<figure\b[^>]*>\s*<img", text))
@@ -160,6 +167,7 @@ def test_each_notebook_chapter_downloads_a_clean_copy_named_for_its_language(sit
         assert "{glue" not in converted and "papermill.record" not in converted, name
         copies += 1
     assert copies >= 8
+    assert data_links >= 20, data_links
 
 
 def test_the_extract_is_one_archive_with_its_manifest_named_by_the_release(site_dir):

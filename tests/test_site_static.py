@@ -6,11 +6,12 @@ the three editions have the same pages. Needs a built site (``make book``).
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -61,6 +62,7 @@ class Page(HTMLParser):
         self.html_lang: str | None = None
         self.has_html_tag = False
         self.loaded: list[str] = []          # "<tag attr>: url" for every URL fetched from outside
+        self.local: list[str] = []           # every URL of the site the browser fetches by itself
         self.anchors: list[dict[str, str | None]] = []
         self._style: list[str] | None = None
 
@@ -76,11 +78,15 @@ class Page(HTMLParser):
             for url in srcset_urls(value) if name == "srcset" else [value]:
                 if is_external(url):
                     self.loaded.append(f"<{tag} {name}>: {url}")
+                elif url and not url.startswith(("data:", "#")):
+                    self.local.append(url)
         if tag == "link":
             rels = set((attributes.get("rel") or "").lower().split())
             href = attributes.get("href") or ""
             if is_external(href) and not (rels and rels <= NAVIGATIONAL_RELS):
                 self.loaded.append(f"<link rel={' '.join(sorted(rels))!r}>: {href}")
+            elif href and not (rels and rels <= NAVIGATIONAL_RELS) and not href.startswith("data:"):
+                self.local.append(href)
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             target = (attributes.get("content") or "").partition("url=")[2]
             if is_external(target):
@@ -171,6 +177,49 @@ def test_no_stylesheet_loads_anything_from_outside_the_site(site_dir):
         css = path.read_text(encoding="utf-8", errors="replace")
         external += [f"{relative(path, site_dir)}: {url}" for url in css_urls(css) if is_external(url)]
     assert not external, "stylesheets loading from outside the site:\n  " + "\n  ".join(external)
+
+
+def published(page: Path, url: str) -> bool:
+    """True when the site file ``url`` (relative to ``page``'s folder) exists."""
+    path = unquote(urlsplit(url).path)
+    return bool(path) and (page.parent / path).resolve().is_file()
+
+
+def test_every_file_a_page_or_stylesheet_loads_is_published(site_dir):
+    """Pages and stylesheets load only files the site publishes: nothing left pointing at an
+    edition's ``_static`` copy once the shared files moved to ``_assets/static``, and no font
+    face naming a font that was dropped."""
+    missing = []
+    for path in html_files(site_dir):
+        missing += [f"{relative(path, site_dir)}: {url}" for url in parse(path).local if not published(path, url)]
+    for css in sorted(site_dir.rglob("*.css")):
+        urls = [url for url in css_urls(css.read_text(encoding="utf-8", errors="replace"))
+                if url and not is_external(url) and not url.startswith(("data:", "#"))]
+        missing += [f"{relative(css, site_dir)}: {url}" for url in urls if not published(css, url)]
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_no_file_is_published_twice(site_dir):
+    """The three editions share one copy of what they have in common (the theme, MathJax,
+    the charts' scripts, Pagefind's code); a chapter's notebook downloads from one place."""
+    by_content: dict[str, list[str]] = {}
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file() and p.stat().st_size):
+        by_content.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(relative(path, site_dir))
+    twice = [names for names in by_content.values() if len(names) > 1]
+    assert not twice, f"{len(twice)} files published more than once, e.g. {twice[:5]}"
+
+
+def test_no_page_loads_the_icon_script_or_an_unused_icon_font(site_dir):
+    """The pages draw Font Awesome's solid icons from the theme's stylesheet: the script that
+    redraws every icon set as SVG and the brands and regular fonts are not published."""
+    names = {path.name for path in site_dir.rglob("*") if path.is_file()}
+    assert not {"fontawesome.js", "fa-brands-400.woff2", "fa-regular-400.woff2", "fa-solid-900.ttf"} & names
+    assert "fa-solid-900.woff2" in names
+    used = set()
+    for path in html_files(site_dir):
+        for classes in re.findall(r'class="([^"]*)"', path.read_text(encoding="utf-8")):
+            used |= {name for name in classes.split() if name in {"fa-regular", "fa-brands", "far", "fab"}}
+    assert not used, f"a page uses an icon set that is not published: {used}"
 
 
 def test_theme_internal_files_are_not_published(site_dir):

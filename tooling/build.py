@@ -7,7 +7,19 @@ succeeded. Run ``python -m tooling.build``.
 """
 from __future__ import annotations
 
-import argparse
+import sys
+
+if __name__ == "__main__":
+    # Nothing changed since the last successful build? Decided from the inputs' content before
+    # the libraries below are imported (a second of their own) or Sphinx is started.
+    from tooling import build_key
+
+    _arguments = build_key.parser().parse_args()
+    if build_key.unchanged(_arguments.build_dir, _arguments.pdf):
+        sys.stdout.write("[   done] nothing changed since the last build (inputs' key unchanged); "
+                         "notebooks executed 0, cached 0; editions built 0, unchanged 3\n")
+        sys.exit(0)
+
 import functools
 import hashlib
 import json
@@ -15,7 +27,6 @@ import html
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import zipfile
@@ -28,7 +39,7 @@ import yaml
 
 from analysis.present.i18n import LANGUAGES, t
 from analysis.paths import DATA_DIR, REPO
-from tooling import citation, kernels, notebooks, pdf, release_files, search_index
+from tooling import build_key, citation, kernels, notebooks, pdf, release_files, search_index, shared_assets
 
 BUILD = REPO / "_build"
 NOTEBOOK_DIR = REPO / "analysis" / "notebooks"
@@ -63,6 +74,8 @@ class Builder:
         self._counts_lock = threading.Lock()  # notebook runs and editions are counted from several threads
         self._worker = threading.local()  # each notebook worker's warm kernel
         self._kernels: list[kernels.WarmKernel] = []
+        self._runs: dict[tuple[Path, str], tuple] = {}
+        self._sources: dict[Path, object] = {}  # each notebook chapter's source, read once
 
     def count(self, key: str) -> None:
         with self._counts_lock:
@@ -171,11 +184,16 @@ class Builder:
 
     # ---- notebooks -----------------------------------------------------------------
     def cached_run(self, source: Path, lang: str):
-        """The notebook's cells for ``lang`` and where its executed copy is cached."""
-        notebook = notebooks.cells_for(notebooks.read_source(source), lang)
-        parameters = {"lang": lang}
-        key = notebooks.cache_key(notebook, parameters, self.inputs)
-        return notebook, parameters, self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
+        """The notebook's cells for ``lang`` and where its executed copy is cached (read once
+        per build: both the cache look-up and the staging need it)."""
+        if (source, lang) not in self._runs:
+            if source not in self._sources:
+                self._sources[source] = notebooks.read_source(source)
+            notebook = notebooks.cells_for(self._sources[source], lang)
+            parameters = {"lang": lang}
+            key = notebooks.cache_key(notebook, parameters, self.inputs)
+            self._runs[source, lang] = notebook, parameters, self.build_dir / "cache" / f"{source.stem}-{lang}-{key}.ipynb"
+        return self._runs[source, lang]
 
     def pending_runs(self) -> dict[str, list]:
         """Per language, the notebook chapters not in the cache, in the order of the book."""
@@ -211,9 +229,23 @@ class Builder:
         self._worker = threading.local()
 
     def executed(self, source: Path, lang: str) -> bytes:
+        """The staged notebook: this language's cells with the cached run's outputs. Kept in
+        ``staged/`` by the content of its cells, its run and the grafting code, so that a
+        rebuild reads it back instead of grafting again."""
         notebook, _, cached = self.cached_run(source, lang)
+        run = cached.stat()
+        key = hashlib.sha256(json.dumps([notebook, cached.name, run.st_size, run.st_mtime_ns], sort_keys=True).encode()
+                             + Path(notebooks.__file__).read_bytes()).hexdigest()[:32]
+        staged = self.build_dir / "staged" / f"{source.stem}-{lang}-{key}.ipynb"
+        if staged.is_file():
+            return staged.read_bytes()
         result = notebooks.graft_outputs(notebook, nbformat.read(cached, as_version=4))
-        return nbformat.writes(notebooks.strip_volatile(result)).encode() + b"\n"
+        content = nbformat.writes(notebooks.strip_volatile(result)).encode() + b"\n"
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        for old in staged.parent.glob(f"{source.stem}-{lang}-*.ipynb"):
+            old.unlink()
+        staged.write_bytes(content)
+        return content
 
     def run_notebook(self, notebook, source: Path, lang: str, parameters: dict, cached: Path) -> None:
         started = time.perf_counter()
@@ -309,15 +341,24 @@ class Builder:
                 shutil.copyfile(self.build_dir / "pdf" / lang / "_build" / "latex" / f"{pdf.TARGET}.pdf",
                                 new / lang / pdf.pdf_name(lang))
         (new / "index.html").write_text(language_chooser(), encoding="utf-8")
+        step = time.perf_counter()
+        try:
+            sizes = shared_assets.share(new, list(LANGUAGES))
+        except shared_assets.AssetError as error:
+            raise BuildError(str(error)) from None
+        log("assets", f"one copy of the editions' shared static files ({sizes['shared'] / 1e6:.1f} MB) in "
+            f"{shared_assets.SHARED}/, {sizes['per_edition'] / 1e3:.0f} kB left in the editions, "
+            f"in {time.perf_counter() - step:.1f} s")
         write_chart_scripts(new)
         try:
-            report = search_index.build(new)
+            report = search_index.build(new, self.build_dir / "search")
         except search_index.SearchIndexError as error:
             raise BuildError(str(error)) from None
         log("search", "indexed " + ", ".join(f"{lang} {n} pages" for lang, n in sorted(report.pages.items()))
             + f" in {report.seconds:.1f} s; index "
             + ", ".join(f"{lang} {size / 1024:.0f} KiB" for lang, size in sorted(report.bytes_by_edition.items()))
-            + f"; shared code {report.shared_bytes / 1024:.0f} KiB")
+            + f"; shared code {report.shared_bytes / 1024:.0f} KiB; pages parsed {report.parsed}"
+            + ("; index unchanged, reused" if report.reused else ""))
         write_data_archive(new / release_files.data_archive(self.release.version), self.release)
         write_release_manifest(new / release_files.manifest(self.release.version), self.release)
         (new / ".nojekyll").write_text("")
@@ -329,11 +370,20 @@ class Builder:
         shutil.rmtree(old, ignore_errors=True)
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            cpu = os.times()
+            log("cpu", f"processor time: build {cpu.user + cpu.system:.1f} s, "
+                f"its notebook kernels and Sphinx {cpu.children_user + cpu.children_system:.1f} s")
+
+    def _run(self) -> None:
         """Notebook runs go language by language, up to ``jobs`` at once, each worker in its
         own warm kernel: the three runs of one chapter rarely overlap, so the first computes
         what they share (the factor study) and the others only read it. An edition is staged
         and built as soon as its language's runs are done, while the next language's notebooks run."""
         started = time.perf_counter()
+        key = build_key.inputs_key(self.build_dir, self.with_pdf)  # before anything is read
         self.inputs = notebooks.inputs_fingerprint()
         self.release  # fails early, before any notebook runs, when the build cannot be dated
         self.site  # ... or when an address in the configuration is malformed
@@ -358,8 +408,10 @@ class Builder:
             if self.with_pdf:
                 list(edition_pool.map(lambda lang: self.build_pdf(lang, stages[lang]), LANGUAGES))
         if self.counts["built"] or self.with_pdf or not (self.build_dir / "site").is_dir():
+            step = time.perf_counter()
             self.assemble()
-            log("site", f"assembled {self.build_dir / 'site'}")
+            log("site", f"assembled {self.build_dir / 'site'} in {time.perf_counter() - step:.1f} s")
+        build_key.record(self.build_dir, key)
         log("done", f"{time.perf_counter() - started:.1f} s; notebooks executed {self.counts['executed']}, "
             f"cached {self.counts['cached']}; editions built {self.counts['built']}, unchanged {self.counts['unchanged']}")
 
@@ -488,11 +540,7 @@ def language_chooser() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build-dir", type=Path, default=BUILD)
-    parser.add_argument("--jobs", type=int, default=2, help="editions built at once")
-    parser.add_argument("--pdf", action="store_true", help="also typeset each edition as a PDF (needs XeLaTeX)")
-    args = parser.parse_args(argv)
+    args = build_key.parser().parse_args(argv)
     try:
         Builder(args.build_dir, args.jobs, args.pdf).run()
     except BuildError as error:

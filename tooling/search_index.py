@@ -22,12 +22,20 @@ published once for the three. The published pages are not changed: Pagefind read
 Numbers: Pagefind drops punctuation inside a word, so "9,4", "9.4", "9.4%" and «9,4 %» are one
 word (94) and find each other in every edition. The true minus (U+2212) is kept as a character
 of words (``include_characters``), so that −9,4 is not found for 9,4.
+
+Rebuilds: each page's term counts and index copy are kept by the content of its HTML
+(``_build/search/``), so only changed pages are parsed again, and Pagefind (its command, one
+process for the site) runs only when an index copy changed; otherwise the previous bundle is copied.
 """
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import json
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +44,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 
 from analysis.present import glossary
+from analysis.paths import REPO
 from analysis.present.i18n import LANGUAGES
 from tooling.sphinx_ext.prose_links import term_patterns
 
@@ -89,7 +98,7 @@ class TermUse:
 class Page:
     lang: str
     path: str            # relative to the edition, e.g. "chapters/indicators.html"
-    soup: BeautifulSoup
+    soup: BeautifulSoup | None  # None until needed, when the page's counts came from the cache
     text: str = ""
     uses: dict[str, TermUse] = field(default_factory=dict)
 
@@ -228,24 +237,74 @@ def index_text(text: str) -> str:
     return DECIMAL.sub(lambda match: NUMBER_MARKS[match.group()], text)
 
 
-def edition_pages(site: Path, lang: str) -> list[Page]:
+def edition_pages(site: Path, lang: str) -> list[Path]:
+    """The edition's searched pages (not its ``_`` folders, nor NOT_SEARCHED)."""
     root = site / lang
-    pages = []
-    for path in sorted(root.rglob("*.html")):
-        relative = path.relative_to(root).as_posix()
-        if relative.split("/")[0].startswith("_") or relative in NOT_SEARCHED:
-            continue
-        pages.append(Page(lang, relative, BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")))
-    return pages
+    return [path for path in sorted(root.rglob("*.html"))
+            if not path.relative_to(root).as_posix().split("/")[0].startswith("_")
+            and path.relative_to(root).as_posix() not in NOT_SEARCHED]
 
 
-async def _write_index(site: Path, copies: list[tuple[str, str]]) -> None:
-    from pagefind.index import PagefindIndex
+def code_key() -> str:
+    """What an index copy depends on besides its page: this module, the glossary and its
+    links, and Pagefind's version. A change to any of them makes every copy again."""
+    from importlib.metadata import version
 
-    config = {"include_characters": INCLUDE_CHARACTERS, "output_path": str(site / OUTPUT)}
-    async with PagefindIndex(config=config) as index:
-        for url, content in copies:
-            await index.add_html_file(content=content, url=url)
+    digest = hashlib.sha256(version("pagefind").encode())
+    for path in (Path(__file__), Path(glossary.__file__), REPO / "tooling" / "sphinx_ext" / "prose_links.py",
+                 REPO / "data" / "reference" / "glossary.csv"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class CopyCache:
+    """Index copies and term counts kept by the content of the page they come from
+    (``<cache>/<code key>/``), so that a rebuild parses only the pages whose HTML changed."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / code_key() if folder else None
+        self.parsed = 0
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        return self.folder / kind / f"{key}.json" if self.folder else None
+
+    def get(self, kind: str, key: str):
+        path = self._path(kind, key)
+        if path is not None and path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+        return None
+
+    def put(self, kind: str, key: str, value) -> None:
+        path = self._path(kind, key)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+
+    def page(self, lang: str, relative: str, html: str) -> tuple[Page, str]:
+        """The page with its text and term uses (parsed only when not cached) and its key."""
+        key = hashlib.sha256(f"{lang}\0{relative}\0".encode() + html.encode()).hexdigest()
+        cached = self.get("uses", key)
+        if cached is None:
+            soup = BeautifulSoup(html, "lxml")
+            self.parsed += 1
+            text, uses = term_uses(soup, lang)
+            self.put("uses", key, {"text": text, "uses": {k: [u.count, u.section] for k, u in uses.items()}})
+            return Page(lang, relative, soup, text, uses), key
+        uses = {k: TermUse(count, section) for k, (count, section) in cached["uses"].items()}
+        return Page(lang, relative, None, cached["text"], uses), key
+
+
+def run_pagefind(pages: Path, output: Path) -> None:
+    """Index the folder ``pages`` (``<lang>/<path>.html``, the index copies) into ``output``
+    with Pagefind's command: one process for the whole site. (Its Python interface waits a
+    tenth of a second for each page's reply: seconds for the book's pages.)"""
+    command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(output),
+               "--include-characters", INCLUDE_CHARACTERS, "--keep-index-url", "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed on {pages}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
 @dataclass
@@ -254,37 +313,88 @@ class IndexReport:
     bytes_by_edition: dict[str, int]
     shared_bytes: int
     seconds: float
+    parsed: int = 0          # pages parsed again (the others' counts came from the cache)
+    reused: bool = False     # the whole index was the previous build's: no page's copy changed
 
 
-def build(site: Path) -> IndexReport:
-    """Index the assembled site's three editions into ``site/pagefind``."""
+def build(site: Path, cache: Path | None = None) -> IndexReport:
+    """Index the assembled site's three editions into ``site/pagefind``. With ``cache`` (a
+    folder kept between builds), a page is parsed again only when its HTML changed, and
+    Pagefind runs only when an index copy changed; otherwise the previous index is copied."""
     started = time.perf_counter()
-    editions = {lang: edition_pages(site, lang) for lang in LANGUAGES}
-    for pages in editions.values():
-        for page in pages:
-            page.text, page.uses = term_uses(page.soup, page.lang)
+    store = CopyCache(cache)
+    editions: dict[str, list[Page]] = {}
+    keys: dict[tuple[str, str], str] = {}
+    for lang in LANGUAGES:
+        editions[lang] = []
+        for path in edition_pages(site, lang):
+            relative = path.relative_to(site / lang).as_posix()
+            page, keys[lang, relative] = store.page(lang, relative, path.read_text(encoding="utf-8"))
+            editions[lang].append(page)
     by_path = defaultdict(list)
     for pages in editions.values():
         for page in pages:
             by_path[page.path].append(page)
-    copies = []
+    copies: list[tuple[str, str]] = []
     counts = {}
     for lang, pages in editions.items():
         counts[lang] = 0
         for page in pages:
             others = [other for other in by_path[page.path] if other.lang != lang]
             added = {} if page.path == "chapters/glossary.html" else glossary_text(page, others)
-            copy = index_copy(page, added)
-            if copy is not None:
-                copies.append((f"/{lang}/{page.path}", copy))
+            copy_key = hashlib.sha256((keys[lang, page.path] + json.dumps(sorted(
+                (section or "", names) for section, names in added.items()), ensure_ascii=False)).encode()).hexdigest()
+            cached = store.get("copies", copy_key)
+            if cached is None:
+                if page.soup is None:
+                    page.soup = BeautifulSoup((site / lang / page.path).read_text(encoding="utf-8"), "lxml")
+                    store.parsed += 1
+                cached = {"copy": index_copy(page, added)}
+                store.put("copies", copy_key, cached)
+            if cached["copy"] is not None:
+                copies.append((f"{lang}/{page.path}", cached["copy"]))
                 counts[lang] += 1
     if not all(counts.values()):
         raise SearchIndexError(f"an edition has no page to search: {counts}")
     output = site / OUTPUT
-    asyncio.run(_write_index(site, copies))
-    for name in UNUSED:
-        (output / name).unlink(missing_ok=True)
-    return IndexReport(counts, bundle_sizes(output), shared_size(output), time.perf_counter() - started)
+    reused = write_bundle(copies, output, cache)
+    return IndexReport(counts, bundle_sizes(output), shared_size(output), time.perf_counter() - started,
+                       store.parsed, reused)
+
+
+def write_bundle(copies: list[tuple[str, str]], output: Path, cache: Path | None) -> bool:
+    """Pagefind's bundle for ``copies`` in ``output``: the cached one when the copies are those
+    it was made from (True), else made now by Pagefind. Only the latest bundle is kept."""
+    digest = hashlib.sha256(code_key().encode())
+    for url, copy in sorted(copies):
+        digest.update(url.encode() + b"\0" + hashlib.sha256(copy.encode()).digest())
+    key = digest.hexdigest()[:24]
+    work = Path(tempfile.mkdtemp(prefix="search-")) if cache is None else cache / "work"
+    bundle = work / f"bundle-{key}"
+    try:
+        if not bundle.is_dir():
+            pages = work / "pages"
+            shutil.rmtree(pages, ignore_errors=True)
+            for url, copy in copies:
+                (pages / url).parent.mkdir(parents=True, exist_ok=True)
+                (pages / url).write_text(copy, encoding="utf-8")
+            partial = work / "bundle.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            run_pagefind(pages, partial)
+            for name in UNUSED:
+                (partial / name).unlink(missing_ok=True)
+            for old in work.glob("bundle-*"):
+                shutil.rmtree(old)
+            partial.rename(bundle)
+            reused = False
+        else:
+            reused = True
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.copytree(bundle, output)
+    finally:
+        if cache is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return reused
 
 
 def bundle_sizes(output: Path) -> dict[str, int]:
