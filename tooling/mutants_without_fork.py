@@ -13,6 +13,8 @@ which function)::
     nice -n 10 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/gravity.py
     nice -n 10 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/gravity.py \\
         --only survived --timeout 300
+    nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/factor_study.py \\
+        --only all --functions x_run x__solution --shuffle 1 --tests tests/test_factor_study.py
 
 Each mutant runs the tests that mutmut's stats map to its function (``-x``, the
 ``pytest_add_cli_args`` of ``[tool.mutmut]``), or the files given with ``--tests``; a
@@ -134,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", nargs="+", metavar="TEST",
                         help="run these tests (paths under mutants/) for every mutant instead of the ones "
                              "mutmut's stats map to it, e.g. to rerun survivors against tests written since")
+    parser.add_argument("--functions", nargs="+", metavar="NAME",
+                        help="only the mutants of these functions (as mutmut names them, e.g. x_run x__solution)")
+    parser.add_argument("--shuffle", type=int, metavar="SEED",
+                        help="run the mutants in an order shuffled with this seed, so that a run stopped early "
+                             "has run a uniform random sample of them")
     parser.add_argument("--one-interpreter-each", action="store_true",
                         help="a fresh interpreter per mutant (slower: pyfixest is imported each time)")
     if argv is None and sys.argv[1:2] == ["--worker"]:
@@ -145,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     codes = json.loads(meta_path.read_text())["exit_code_by_key"]
     wanted = {"all": lambda code: True, "unchecked": lambda code: code is None,
               "survived": lambda code: code == SURVIVED}[options.only]
-    names = [name for name, code in codes.items() if wanted(code)]
+    names = [name for name, code in codes.items() if wanted(code)
+             and (not options.functions or function_of(name).rsplit(".", 1)[-1] in options.functions)]
+    if options.shuffle is not None:
+        import random
+        random.Random(options.shuffle).shuffle(names)
     tested = [name for name in names if options.tests or stats.get(function_of(name))]
     if options.one_interpreter_each:
         results = ((name, run_mutant(name, options.tests or stats[function_of(name)], options.timeout))
