@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import types
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
 from analysis.measures import cache, directions, drivers, factor, factor_number, factor_study, mirror, panel, results
@@ -500,3 +502,46 @@ def test_load_or_run_keeps_the_study_under_the_content_key(monkeypatch):
     monkeypatch.setattr(factor_study, "run", lambda extract: ("ran on", extract))
     assert factor_study.load_or_run() == ("ran on", sentinel)
     assert calls == [("factor", "study", "the-key")]
+
+
+class Stop(Exception):
+    pass
+
+
+def test_solutions_side_by_side_are_two_three_and_the_chosen_k(monkeypatch):
+    # with four factors chosen the chapter still shows the two- and three-factor solutions
+    seen = []
+
+    def side_by_side(data, ks):
+        seen.append(ks)
+        raise Stop
+
+    monkeypatch.setattr(panel, "observed_panel", functools.partial(panel.observed_panel, countries=COUNTRIES,
+                                                                     period=YEARS))
+    monkeypatch.setattr(factor_study, "N_IMPUTATIONS", 2)
+    monkeypatch.setattr(factor_number, "choose_k",
+                        lambda *args: factor_number.FactorCount(4, 4, pd.DataFrame({"k": [4]})))
+    monkeypatch.setattr(factor_number, "side_by_side", side_by_side)
+    with pytest.raises(Stop):
+        factor_study.run(hand_extract(), hand_integration(), n_boot=2, n_parallel=2, seed=SEED)
+    assert seen == [[2, 3, 4]]
+
+
+def test_ml_check_is_not_converged_when_the_fit_warns_so(monkeypatch):
+    # a convergence warning of the maximum-likelihood fit, among other warnings, is reported
+    real_extract = factor.extract
+
+    def extract(data, n_factors, method="pa", **options):
+        if method == "ml":
+            warnings.warn("an unrelated warning", UserWarning)
+            warnings.warn("the fit did not converge", ConvergenceWarning)
+        return real_extract(data, n_factors, method=method, **options)
+
+    monkeypatch.setattr(panel, "observed_panel", functools.partial(panel.observed_panel, countries=COUNTRIES,
+                                                                     period=YEARS))
+    monkeypatch.setattr(factor_study, "N_IMPUTATIONS", 2)
+    monkeypatch.setattr(factor, "extract", extract)
+    monkeypatch.setattr(drivers, "analyse", lambda *args: types.SimpleNamespace(within=None, strongest=None))
+    study = factor_study.run(hand_extract(), hand_integration(), n_boot=5, n_parallel=5, seed=SEED)
+    assert study.checks["ml"]["converged"] is False
+    assert study.checks["oblimin"]["congruence"] == pytest.approx([1, 1], abs=0.1)
