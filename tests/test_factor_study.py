@@ -368,7 +368,8 @@ def test_bootstrap_has_the_given_draws_and_ninety_percent_intervals(small):
     np.testing.assert_allclose(result["weights_low"], np.sort(boot.weights, axis=0)[1])
     np.testing.assert_allclose(result["weights_high"], np.sort(boot.weights, axis=0)[37])
     np.testing.assert_allclose(result["weights_median"], np.median(boot.weights, axis=0))
-    assert list(result["weights_low"].index) == VARIABLES and list(result["weights_median"].index) == VARIABLES
+    for name in ["weights_low", "weights_high", "weights_median"]:
+        assert list(result[name].index) == VARIABLES, name
     for bound, q in [("loadings_low", 0.05), ("loadings_high", 0.95)]:
         np.testing.assert_allclose(result[bound], quantile(boot.loadings, q))
         assert list(result[bound].index) == VARIABLES and list(result[bound].columns) == ["F1", "F2"]
