@@ -15,6 +15,8 @@ which function)::
         --only survived --timeout 300
     nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/swot.py \\
         --names 'analysis.measures.swot.x_load_items__mutmut_*'
+    nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/factor_study.py \\
+        --only all --names '*.x_run__mutmut_*' '*.x__solution__mutmut_*' --shuffle 1 --tests tests/test_factor_study.py
 
 Each mutant runs the tests that mutmut's stats map to its function (``-x``, the
 ``pytest_add_cli_args`` of ``[tool.mutmut]``), or the files given with ``--tests``; a
@@ -150,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-golden", action="store_true",
                         help="drop the -k filter of pytest_add_cli_args, so the golden tests on the real "
                              "extract run too (with --tests: the tests that read the real extract)")
+    parser.add_argument("--shuffle", type=int, metavar="SEED",
+                        help="run the mutants in an order shuffled with this seed, so that a run stopped early "
+                             "has run a uniform random sample of them")
     parser.add_argument("--one-interpreter-each", action="store_true",
                         help="a fresh interpreter per mutant (slower: pyfixest is imported each time)")
     if argv is None and sys.argv[1:2] == ["--worker"]:
@@ -165,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
               "survived": lambda code: code == SURVIVED}[options.only]
     names = [name for name, code in codes.items() if wanted(code)
              and (not options.names or any(fnmatch.fnmatch(name, pattern) for pattern in options.names))]
+    if options.shuffle is not None:
+        import random
+        random.Random(options.shuffle).shuffle(names)
     tested = [name for name in names if options.tests or stats.get(function_of(name))]
     if options.one_interpreter_each:
         results = ((name, run_mutant(name, options.tests or stats[function_of(name)], options.timeout))
