@@ -274,7 +274,8 @@ GOLDEN_VALUES = {
     "C6": {"year": 2023, "top": ["NLD", "DEU"], "richer_than_named": ["NLD"], "spread": 7.458043,
            "close_ratio": 2.0, "countries": 26},
     "C7": {"central": 1, "southern": 5, "traceca": 4},
-    "W1": {"above": 11, "countries": 17, "world": 0.151357, "share": 0.647059, "first": 2016, "last": 2020},
+    "W1": {"above": 11, "countries": 17, "scope": 18, "without": ["TKM"], "world": 0.151357, "share": 0.647059,
+           "first": 2016, "last": 2020},
     "W8": {"agreements": 58, "bilateral": 39, "share": 0.672414, "desta_share": 0.618557},
     "T3": {"china": 4.279238, "west": -0.381280, "west_members": ["DEU", "FRA", "ITA", "NLD"], "claimed": 1.0,
            "early_from": 2004, "early_to": 2013, "late_from": 2014, "late_to": 2023},
@@ -286,6 +287,9 @@ def test_golden_verdicts_of_the_whole_ledger(real):
     assert dict(zip(ledger.id, ledger.verdict)) == GOLDEN_VERDICTS
     for claim_id, expected in GOLDEN_VALUES.items():
         assert set(ledger.loc[claim_id, "values"]) == set(expected), claim_id
+    # the SWOT table names 18 countries; one has no raw-material series in 2016-2020
+    assert ledger.loc["W1", "values"]["without"] == ["TKM"]
+    assert ledger.loc["W1", "values"]["scope"] == ledger.loc["W1", "values"]["countries"] + 1
 
 
 GOLDEN_INPUTS = {
@@ -347,7 +351,8 @@ def test_golden_reasons_in_english(real):
     assert reasons["C7"] == ("Goods cross one customs border on the central corridor, five customs borders on the "
                              "southern corridor and four customs borders on TRACECA.")
     assert reasons["W1"] == ("On the mean of 2016–2020, in 11 of the 17 route economies fuels, ores and metals make up a "
-                             "larger share of merchandise exports than in the world (15.1%).")
+                             "larger share of merchandise exports than in the world (15.1%). Of the countries the SWOT "
+                             "chapter names, Turkmenistan is not counted: it has no data for these years.")
     assert reasons["W8"] == "Of the 58 agreements in force binding at least two study countries, 39 are bilateral (67%)."
     assert reasons["T3"].startswith("The fall in mean real GDP growth from 2004–2013 to 2014–2023: 4.3\u00a0pp in China, "
                                     "−0.4\u00a0pp for the median of the Western countries (Germany, France, Italy, and "

@@ -73,6 +73,17 @@ def test_a_statement_fills_in_the_claims_wording_verdict_and_reason():
     assert "{doc}`routes`" in text and "{wording}" not in text
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_closing_cross_reference_stands_inside_the_last_sentence(lang):
+    statements = claims_text.load_statements().set_index("decided_by")
+    ledger = hand_ledger({"W5": "not_testable", "E1": "not_testable"})
+    for claim in ("W5", "E1"):
+        text = claims_text.statement_markdown(statements.loc[claim], ledger.loc[claim], lang)
+        assert ". ({doc}" not in text, text
+        if "({doc}`services_environment_security`)" in text:
+            assert text.endswith(" ({doc}`services_environment_security`)."), text
+
+
 @pytest.mark.parametrize(("column", "value", "message"), [
     ("decided_by", "C99", "not a claim of the ledger"),
     ("decided_by", "C1", "decides two statements"),
@@ -128,3 +139,19 @@ def test_built_page_puts_every_statement_under_its_verdicts_heading(site_dir, la
                 found.setdefault(statement.id, []).append(section)
     expected = {s.id: [ledger[s.decided_by]] for s in statements.itertuples()}
     assert found == expected
+
+
+@pytest.mark.parametrize(("without", "said"), [
+    ([], {"en": "Every country the SWOT chapter names has the data."}),
+    (["TKM"], {"en": "Turkmenistan is not counted: it has no data for these years.",
+               "kk": "Түрікменстан\u00a0— бұл жылдар бойынша деректері болмағандықтан саналмайды.",
+               "ru": "Туркменистан\u00a0— не учитывается"}),
+    (["TKM", "AFG"], {"en": "Turkmenistan and Afghanistan are not counted"}),
+])
+def test_the_raw_material_reason_says_which_countries_have_no_data(without, said):
+    """The SWOT table names its whole scope (18 countries), the ledger counts those with
+    data (17): the reason says which ones are left out, worded for none, one or several."""
+    row = {"id": "W1", "verdict": "consistent",
+           "values": {"above": 11, "countries": 17, "world": 0.15, "first": 2016, "last": 2020, "without": without}}
+    for lang, text in said.items():
+        assert text in claims_text.reason(row, lang)

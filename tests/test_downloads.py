@@ -174,3 +174,26 @@ def test_the_pdf_menu_entry_leads_to_the_edition_pdf_when_there_is_one():
 def test_without_a_pdf_the_menu_entry_says_it_prints_the_page(lang):
     button = menu("", lang)
     assert button["type"] == "javascript" and button["text"] == button["tooltip"] == t("download.print_page", lang)
+
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_the_cite_page_offers_the_pdf_only_when_there_is_one(lang):
+    """With a PDF the paragraph offers it and links it; without one it says how to make it
+    and does not first claim that a PDF exists."""
+    from types import SimpleNamespace
+
+    from tooling.sphinx_ext.cite_page import PdfEdition
+
+    def paragraph(name):
+        directive = PdfEdition.__new__(PdfEdition)
+        directive.state = SimpleNamespace(document=SimpleNamespace(settings=SimpleNamespace(
+            env=SimpleNamespace(config=SimpleNamespace(language=lang, pdf_edition=name),
+                                note_reread=lambda: None, docname="chapters/cite"))))
+        (node,) = directive.run()
+        return node.astext()
+
+    offered = paragraph(f"silk-road-integration-{lang}.pdf")
+    assert offered == t("pdf.available", lang) + " " + t("pdf.edition", lang)
+    missing = paragraph("")
+    assert t("pdf.available", lang) not in missing
+    assert missing == t("pdf.not_built", lang).replace("{command}", "make pdf")

@@ -188,3 +188,22 @@ def test_generated_sentences_are_written_around_their_numbers():
     assert [u.variant for u in glossary.rejected_uses("Ең кең аралық мына елде: Украина", "kk")] == ["мына елде:"]
     assert glossary.rejected_uses("Хейвуд жағдайы мына факторлар санында кездеседі: 4", "kk")
     assert glossary.rejected_uses("Число таможенных границ на пути грузов: 1", "ru")
+
+
+@pytest.mark.parametrize("word, conjunction", [
+    ("Германия", "мен"), ("Қазақстан", "мен"), ("Қытай", "мен"), ("Нидерланды", "мен"),
+    ("тоғыз", "бен"), ("Беларусь", "пен"), ("Бішкек", "пен"), ("үш", "пен")])
+def test_kazakh_and_follows_the_last_sound(word, conjunction):
+    assert i18n.kk_conjunction_and(word) == conjunction
+
+
+def test_kazakh_and_refuses_a_latin_word():
+    with pytest.raises(ValueError, match="Cyrillic"):
+        i18n.kk_conjunction_and("Georgia")
+
+
+def test_the_kazakh_pair_description_reads_as_a_pair():
+    pair = i18n.t("label.country_pair", "kk", a="Германия", b="Нидерланды", and_=i18n.kk_conjunction_and("Германия"))
+    assert pair == "Германия мен Нидерланды жұбы"
+    text = i18n.t("chart.pairs.description", "kk", first=2000, last=2020, year=2020, pair=pair, value="5 %")
+    assert "ең жоғары\u00a0— Германия мен Нидерланды жұбы (5 %)" in text

@@ -125,6 +125,15 @@ def test_countries_crossed_follow_the_real_lines():
     }
 
 
+def test_a_route_that_comes_back_lists_each_country_once_in_order_of_entry():
+    """The southern corridor leaves Kazakhstan for Kyrgyzstan and comes back: the table's
+    list of countries names Kazakhstan once, while the borders still see the return."""
+    sequence = ["CHN", "KAZ", "KGZ", "KAZ", "UZB", "TKM", "IRN", "TUR"]
+    assert routes.countries_once(sequence) == ["CHN", "KAZ", "KGZ", "UZB", "TKM", "IRN", "TUR"]
+    assert routes.countries_once(["RUS", "KAZ", "RUS"]) == ["RUS", "KAZ"]
+    assert routes.customs_borders(sequence, {c: c for c in sequence})[:3] == [("CHN", "KAZ"), ("KAZ", "KGZ"), ("KGZ", "KAZ")]
+
+
 # ---- every check of the route table, with the whole message a maintainer reads ----------
 
 def _with(row, **changes):

@@ -275,12 +275,16 @@ def raw_material_exports(extract, claim) -> Measurement:
     """W1 measured as the SWOT chapter measures it: the share of route economies whose
     share of fuels, ores and metals in merchandise exports (mean over the SWOT table's
     years) exceeds the world's."""
-    found, evidence, _, _ = _swot_evidence(extract, "W1")
+    found, evidence, _, scopes = _swot_evidence(extract, "W1")
     _majority_bars(evidence, "W1")
     by_country, world = found.series["share"], found.lines["share"]
     first, last = evidence.params["years"]
+    # the scope's countries without the series in those years: the SWOT table names the
+    # whole scope, the count here only those with data, and the reason says which are left out
+    without = [c for c in scopes[evidence.params["scope"]] if c not in by_country.index]
     return Measurement({"shares": list(found.values.values())},
                        {"above": int((by_country > world).sum()), "countries": len(by_country),
+                        "scope": len(scopes[evidence.params["scope"]]), "without": without,
                         "world": world / 100, "share": found.values["share"], "first": first, "last": last})
 
 

@@ -209,6 +209,14 @@ def load_or_trace() -> Traced:
     return results_cache.load_or_compute("routes", "traced", results_cache.content_key(), compute)
 
 
+def countries_once(sequence: list[str]) -> list[str]:
+    """The countries of a route's sequence in order of first entry, each once: a route
+    that leaves a country and comes back (the southern corridor re-enters Kazakhstan after
+    Kyrgyzstan) still passes through it only once as a list of countries. The sequence
+    itself keeps the returns, which the customs borders need."""
+    return list(dict.fromkeys(sequence))
+
+
 def customs_territories(agreements: pd.DataFrame, bloc_agreements: dict[str, int] | None = None) -> dict[str, str]:
     """Which customs territory each country belongs to, from the WTO table of regional
     trade agreements: countries joined by a customs union (type containing ``CU``) in

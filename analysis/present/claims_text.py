@@ -17,8 +17,8 @@ from babel.lists import format_list
 from analysis.errors import DataError
 from analysis.measures import claims
 from analysis.paths import DATA_DIR
-from analysis.present.i18n import (country_name, country_name_in_text, format_date, format_number, format_percent,
-                                   format_quantity, plural, t)
+from analysis.present.i18n import (countries_clause, country_name, country_name_in_text, format_date, format_number,
+                                   format_percent, format_quantity, plural, t)
 from analysis.present.swot_figures import value_text
 
 CONCLUSIONS_FILE = DATA_DIR / "reference" / "conclusions.csv"
@@ -71,7 +71,8 @@ def reason(row, lang: str) -> str:
         return t(key, lang, central=borders(v["central"]), southern=borders(v["southern"]), caspian=borders(v["traceca"]))
     if row["id"] == "W1":
         return t(key, lang, above=v["above"], countries=v["countries"], world=pct(v["world"]),
-                 years=f"{v['first']}–{v['last']}")
+                 years=f"{v['first']}–{v['last']}",
+                 without=countries_clause("claims.reason.W1_without", v["without"], lang))
     if row["id"] == "W8":
         return t(key, lang, agreements=plural(int(v["agreements"]), "count.agreements_in_force_of", lang),
                  bilateral=v["bilateral"], share=pct(v["share"], 0))
@@ -136,6 +137,9 @@ def quoted_claim(wording: str, lang: str) -> str:
     return "«" + text.replace("«", "„").replace("»", "“") + "»."
 
 
+CLOSING_REFERENCE = re.compile(r"\.\s+(\(\{doc\}`[^`]+`\))\s*$")
+
+
 def statement_markdown(statement, ledger_row, lang: str) -> str:
     """One statement as a paragraph: its lead in bold, then its text with the claim's
     wording, the ledger's verdict and the verdict's reason filled in."""
@@ -144,6 +148,9 @@ def statement_markdown(statement, ledger_row, lang: str) -> str:
     fill = {"wording": quoted_claim(ledger_row[f"wording_{lang}"], lang), "verdict": verdict,
             "reason": reason(ledger_row, lang)}
     text = PLACEHOLDER.sub(lambda match: fill[match.group(1)], statement[f"text_{lang}"])
+    # a closing cross-reference in brackets belongs to the sentence before it: «... деректері
+    # («Қызметтер ...»).», not «... деректері). («Қызметтер ...»)»
+    text = CLOSING_REFERENCE.sub(r" \1.", text)
     return f"**{statement[f'lead_{lang}']}** {text}"
 
 

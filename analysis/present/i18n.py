@@ -3,6 +3,7 @@ names from pycountry's locales (with the overrides in ``data/reference``)."""
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from pathlib import Path
 
@@ -265,6 +266,23 @@ def plural(count: int, key: str, lang: str, *, words: bool = False, gender: str 
         forms = forms[numbers.plural_category(count, lang)]
     n = count_words(count, lang, gender=gender, case=case) if words else format_number(count, lang, 0)
     return forms.format(n=n, **values)
+
+
+_KK_SOFT_END = set("аәеёиоөуұүыіэюя") | set("лрймнң")
+
+
+def kk_conjunction_and(word: str) -> str:
+    """The Kazakh «and» between two nouns, «мен», «бен» or «пен», chosen by the last sound
+    of the word before it: after a vowel or л, р, й, у, м, н, ң «мен» (Германия мен
+    Нидерланды), after ж, з «бен», after the other consonants «пен» (Беларусь пен ...).
+    A final soft or hard sign is not a sound and is passed over."""
+    letters = [ch for ch in word.strip().lower() if ch.isalpha() and ch not in "ьъ"]
+    if not letters or not re.fullmatch(r"[а-яёәғқңөұүһі]", letters[-1]):
+        raise ValueError(f"not a Cyrillic word to join with «мен/бен/пен»: {word!r}")
+    last = letters[-1]
+    if last in _KK_SOFT_END:
+        return "мен"
+    return "бен" if last in "жз" else "пен"
 
 
 def _check(lang: str) -> None:

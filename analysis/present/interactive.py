@@ -23,7 +23,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.present import numbers, vega_locale
-from analysis.present.i18n import t
+from analysis.present.i18n import kk_conjunction_and, t
 
 SPEC_PREFIX = "data:application/json;base64,"
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -158,7 +158,8 @@ def pair_heatmap(frame: pd.DataFrame, csv: str, lang: str, *, order: list[str]) 
     latest = frame[[first, second, str(year)]].dropna().sort_values(str(year))
     top = latest.iloc[-1]
     description = t("chart.pairs.description", lang, first=years[0], last=year, year=year,
-                    pair=t("label.country_pair", lang, a=top[first], b=top[second]), value=numbers.format_percent(top[str(year)], lang))
+                    pair=t("label.country_pair", lang, a=top[first], b=top[second],
+                           and_=kk_conjunction_and(top[first]) if lang == "kk" else ""), value=numbers.format_percent(top[str(year)], lang))
     missing = sorted((set(frame[first]) | set(frame[second])) - set(order))
     if missing:
         raise ChartError(f"{csv}: countries {missing} are not in the display order")

@@ -160,6 +160,8 @@ class PdfEdition(SphinxDirective):
         if name:
             label = t("pdf.edition", lang)
             target = "../" * self.env.docname.count("/") + name
+            # the sentence that offers the PDF stands only where there is one to offer
+            paragraph += nodes.Text(t("pdf.available", lang) + " ")
             paragraph += nodes.reference(label, label, refuri=target, classes=["pdf-edition"])
         else:
             before, _, after = t("pdf.not_built", lang).partition("{command}")
