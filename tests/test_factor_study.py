@@ -14,7 +14,6 @@ own inputs, or by hand. The real extract's study is pinned by ``tests/test_golde
 """
 from __future__ import annotations
 
-import functools
 import types
 import warnings
 
@@ -25,11 +24,19 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from analysis.data import reference
-from analysis.measures import cache, directions, drivers, factor, factor_number, factor_study, mirror, panel, results
+from analysis.measures import cache, directions, drivers, factor, factor_number, factor_study, mirror, panel, periods, results
 from analysis.measures.results import IntegrationResults
 
 COUNTRIES = ["AFG", "ARM", "AZE", "BLR", "CHN", "GEO", "IND", "IRN", "KAZ", "KGZ", "MNG", "PAK"]
 YEARS = [2000, 2003, 2005, 2008, 2010, 2013, 2015, 2019]  # two in each of the four periods
+PERIODS = [(2000, 2004), (2005, 2009), (2010, 2014), (2015, 2019)]  # five-year blocks from 2000
+
+
+def hand_observed_panel(extract):
+    """The study's observed panel on the hand-made grid (its twelve countries and eight
+    years), every characteristic ending in the last of them."""
+    return (panel.observed_panel(extract.wdi, extract.hdi, YEARS, COUNTRIES),
+            {spec.name: YEARS[-1] for spec in panel.CHARACTERISTICS})
 N_IMPUTATIONS = 4
 N_BOOT, N_PARALLEL, SEED = 40, 40, 7
 ENTERING = ["merchandise_openness", "ores_metals_exports", "manufactures_exports", "gdp_per_head_ppp", "growth",
@@ -78,7 +85,9 @@ def hand_extract(seed: int = 2) -> types.SimpleNamespace:
                         for t, year in enumerate(YEARS)], columns=["iso3", "year", "hdi"])
     # the world's own totals, also outside the period (which the study leaves out)
     flows = pd.DataFrame([("WLD", "WLD", flow, year, 1e6 + 1e4 * (year - 2000) + 10 * (flow == "imports"), False)
-                          for year in range(1998, 2023) for flow in ("exports", "imports")],
+                          for year in range(1998, 2023) for flow in ("exports", "imports")]
+                         # one bilateral report between study countries: the trade period ends in 2020
+                         + [("KAZ", "KGZ", "exports", 2020, 5.0, False)],
                          columns=mirror.FLOW_COLUMNS)
     return types.SimpleNamespace(wdi=wdi, hdi=hdi, trade_flows=flows)
 
@@ -116,8 +125,7 @@ def small():
         raise ComputeCalled(given)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(panel, "observed_panel",
-                      functools.partial(panel.observed_panel, countries=COUNTRIES, period=YEARS))
+        patch.setattr(factor_study, "observed_panel", hand_observed_panel)
         patch.setattr(factor_study, "N_IMPUTATIONS", N_IMPUTATIONS)
         patch.setattr(drivers, "analyse", analyse)
         patch.setattr(results, "compute", compute)
@@ -130,7 +138,7 @@ def small():
 
 def test_study_panel_is_the_hand_made_panel_and_the_coverage_rule_picks_its_variables(small):
     study, extract = small.study, small.extract
-    expected = panel.observed_panel(extract.wdi, extract.hdi, COUNTRIES, YEARS)
+    expected = panel.observed_panel(extract.wdi, extract.hdi, YEARS, COUNTRIES)
     pd.testing.assert_frame_equal(study.observed, expected)
     assert len(study.observed) == 12 * 8 and list(study.observed.columns) == [c.name for c in panel.CHARACTERISTICS]
     pd.testing.assert_frame_equal(study.kinds, panel.cell_kinds(study.observed))
@@ -194,7 +202,7 @@ def test_parallel_analyses_use_the_given_draws_and_seed(small):
     study, z = small.study, small.z
     pairs = [(study.parallel, factor.parallel_analysis(z, N_PARALLEL, SEED)),
              (study.parallel_between, factor.parallel_analysis(factor_number.between(z), N_PARALLEL, SEED)),
-             (study.parallel_within, factor_number.parallel_within(factor_number.within(z, panel.PERIODS),
+             (study.parallel_within, factor_number.parallel_within(factor_number.within(z, PERIODS),
                                                                    N_PARALLEL, SEED))]
     for mine, theirs in pairs:
         assert mine.n_factors == theirs.n_factors
@@ -308,14 +316,14 @@ def test_solution_is_the_extraction_and_its_handbook_weights():
 
 def test_structure_period_and_imputation_congruence(small):
     study, z = small.study, small.z
-    between, within = factor_number.between(z), factor_number.within(z, panel.PERIODS)
+    between, within = factor_number.between(z), factor_number.within(z, PERIODS)
     np.testing.assert_allclose(study.structure_congruence["between"],
                                factor_number.congruence_with(between, study.loadings))
     np.testing.assert_allclose(study.structure_congruence["within"],
                                factor_number.congruence_with(within, study.loadings))
     pd.testing.assert_frame_equal(study.period_congruence,
-                                  factor_number.period_congruence(z, study.loadings, panel.PERIODS))
-    assert list(study.period_congruence.index) == ["2000\u20132004", "2005\u20132009", "2010\u20132014", "2015\u20132020"]
+                                  factor_number.period_congruence(z, study.loadings, PERIODS))
+    assert list(study.period_congruence.index) == ["2000\u20132004", "2005\u20132009", "2010\u20132014", "2015\u20132019"]  # blocks of the panel's own years
     assert study.imputation_congruence.shape == (N_IMPUTATIONS, 2)
     for draw, row in zip(study.imputations, study.imputation_congruence):
         analysed = panel.standardise(panel.treat_outliers(draw)[0])[VARIABLES]
@@ -448,7 +456,7 @@ def test_associations_are_drivers_analyse_of_the_outcomes_and_scores(small):
     assert kwargs == {}
     outcome_table, scores, characteristics, loadings, max_iter, seed = args
     # world totals of the period only (the flows run from 1998 to 2022)
-    world = pd.Series({year: 2 * (1e6 + 1e4 * (year - 2000)) + 10 for year in results.PERIOD})
+    world = pd.Series({year: 2 * (1e6 + 1e4 * (year - 2000)) + 10 for year in periods.trade_period(small.extract)})
     expected = drivers.outcomes(small.integration, world)
     pd.testing.assert_frame_equal(outcome_table, expected)
     pd.testing.assert_frame_equal(study.outcomes, expected)
@@ -465,7 +473,7 @@ def test_associations_are_drivers_analyse_of_the_outcomes_and_scores(small):
 def test_associations_world_total_reads_the_world_row_of_the_flows(small):
     # the intensity of the whole group uses T_W: scaling the world's totals changes it
     table = small.study.outcomes
-    world = pd.Series({year: 2 * (1e6 + 1e4 * (year - 2000)) + 10 for year in results.PERIOD})
+    world = pd.Series({year: 2 * (1e6 + 1e4 * (year - 2000)) + 10 for year in periods.trade_period(small.extract)})
     doubled = drivers.outcomes(small.integration, 2 * world)
     assert not np.allclose(doubled.nsr_intensity, table.nsr_intensity)
     np.testing.assert_allclose(doubled.nsr_share, table.nsr_share)
@@ -517,8 +525,7 @@ def test_solutions_side_by_side_are_two_three_and_the_chosen_k(monkeypatch):
         seen.append(ks)
         raise Stop
 
-    monkeypatch.setattr(panel, "observed_panel", functools.partial(panel.observed_panel, countries=COUNTRIES,
-                                                                     period=YEARS))
+    monkeypatch.setattr(factor_study, "observed_panel", hand_observed_panel)
     monkeypatch.setattr(factor_study, "N_IMPUTATIONS", 2)
     monkeypatch.setattr(factor_number, "choose_k",
                         lambda *args: factor_number.FactorCount(4, 4, pd.DataFrame({"k": [4]})))
@@ -538,8 +545,7 @@ def test_ml_check_is_not_converged_when_the_fit_warns_so(monkeypatch):
             warnings.warn("the fit did not converge", ConvergenceWarning)
         return real_extract(data, n_factors, method=method, **options)
 
-    monkeypatch.setattr(panel, "observed_panel", functools.partial(panel.observed_panel, countries=COUNTRIES,
-                                                                     period=YEARS))
+    monkeypatch.setattr(factor_study, "observed_panel", hand_observed_panel)
     monkeypatch.setattr(factor_study, "N_IMPUTATIONS", 2)
     monkeypatch.setattr(factor, "extract", extract)
     monkeypatch.setattr(drivers, "analyse", lambda *args: types.SimpleNamespace(within=None, strongest=None))
