@@ -25,3 +25,10 @@ def test_a_change_that_rounds_to_zero_is_no_change():
 def test_a_missing_change_is_an_error_not_a_sentence():
     with pytest.raises(ValueError):
         moved_by(float("nan"), "en")
+
+
+def test_rates_take_their_own_verbs():
+    # a rate or an index rises and falls («снизился»), an amount shrinks («сократился»)
+    assert moved_by(-0.203, "ru", 1, verbs="change.rate") == "снизился на 20,3\u00a0%"
+    assert moved_by(0.223, "ru", 1, verbs="change.rate") == "повысился на 22,3\u00a0%"
+    assert moved_by(-0.203, "kk", 1, verbs="change.rate") == "20,3\u00a0%-ға төмендеді"
