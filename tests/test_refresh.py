@@ -5,7 +5,6 @@ import csv
 import hashlib
 import io
 import json
-import socket
 import subprocess
 import sys
 import zipfile
@@ -20,6 +19,7 @@ from analysis.data.refresh import cli, imf, transport, undesa, worldbank
 from analysis.data.readers import dots as dots_reader
 from analysis.data.readers import worldbank as wdi_reader
 from analysis.data.refresh.transport import RefreshError
+from fake_http import FakeResponse, FakeSession, no_network, sleeps  # noqa: F401 - autouse fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "refresh"
 MIRROR_DATAHUB = RAW_DIR / worldbank.DATAHUB_DIR / "indicators"
@@ -42,39 +42,6 @@ EXPECTED_DATAHUB_CSV = (
     b"Zimbabwe,ZWE,1961,0.000714286000714286\r\n"
 )
 DOTS_KZ_URL = imf.dots_url("KZ", imf.load_areas()["code"], 2019, 2020)
-
-
-class FakeResponse:
-    def __init__(self, status_code: int = 200, content: bytes = b"",
-                 content_type: str = "application/json") -> None:
-        self.status_code = status_code
-        self.content = content
-        self.headers = {"Content-Type": content_type}
-        self.closed = False
-
-    def iter_content(self, chunk_size: int = 1):
-        for start in range(0, len(self.content), chunk_size):
-            yield self.content[start:start + chunk_size]
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeSession:
-    """Answers each URL with its queue of responses; the last one repeats."""
-
-    def __init__(self, routes: dict[str, list[FakeResponse] | FakeResponse]) -> None:
-        self.routes = {url: answers if isinstance(answers, list) else [answers]
-                       for url, answers in routes.items()}
-        self.requested: list[str] = []
-
-    def get(self, url: str, *, timeout=None, stream: bool = False) -> FakeResponse:
-        assert timeout is not None, "every request needs a timeout"
-        self.requested.append(url)
-        answers = self.routes.get(url)
-        if not answers:
-            raise AssertionError(f"unexpected request {url}")
-        return answers.pop(0) if len(answers) > 1 else answers[0]
 
 
 def fixture(name: str) -> bytes:
@@ -101,21 +68,6 @@ def xlsx_bytes() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(self, *args, **kwargs):
-        raise OSError("tests must not open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-@pytest.fixture(autouse=True)
-def sleeps(monkeypatch) -> list[float]:
-    waited: list[float] = []
-    monkeypatch.setattr(transport, "sleep", waited.append)
-    return waited
 
 
 # World Bank, JSON API -------------------------------------------------------------------

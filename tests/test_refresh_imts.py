@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import socket
 from pathlib import Path
 
 import pytest
@@ -18,39 +17,19 @@ from analysis.data import imts_trade, reference
 from analysis.data.refresh import cli, imts, transport
 from analysis.data.refresh.transport import RefreshError
 from analysis.errors import DataError
+from fake_http import FakeResponse, FakeSession, no_network, sleeps  # noqa: F401 - autouse fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imts"
 CSV_TYPE = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 BOOK = "+".join(reference.study_iso3() + ["G001"])
+
+
+def csv_response(**given) -> FakeResponse:
+    """An answer in the SDMX-CSV type unless the test says otherwise."""
+    return FakeResponse(**{"content_type": CSV_TYPE, **given})
+
+
 NOW = datetime.datetime(2026, 12, 7, 9, 30, 5, tzinfo=datetime.timezone.utc)
-
-
-class FakeResponse:
-    def __init__(self, status_code: int = 200, content: bytes = b"", content_type: str = CSV_TYPE):
-        self.status_code = status_code
-        self.content = content
-        self.headers = {"Content-Type": content_type}
-        self.closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeSession:
-    """Answers each URL with its queue of responses (the last repeats); records each request."""
-
-    def __init__(self, routes: dict[str, list[FakeResponse] | FakeResponse]) -> None:
-        self.routes = {url: answers if isinstance(answers, list) else [answers]
-                       for url, answers in routes.items()}
-        self.requests: list[tuple[str, dict, tuple]] = []
-
-    def get(self, url: str, *, timeout=None, stream: bool = False, headers=None) -> FakeResponse:
-        assert timeout is not None, "every request needs a timeout"
-        self.requests.append((url, dict(headers or {}), timeout))
-        answers = self.routes.get(url)
-        if not answers:
-            raise AssertionError(f"unexpected request {url}")
-        return answers.pop(0) if len(answers) > 1 else answers[0]
 
 
 def fixture(indicator: str) -> bytes:
@@ -59,23 +38,8 @@ def fixture(indicator: str) -> bytes:
 
 def book_session(**replaced: FakeResponse) -> FakeSession:
     """Every indicator's answer for the book's countries; ``replaced`` by indicator code."""
-    return FakeSession({imts.data_url(code, BOOK): replaced.get(code) or FakeResponse(content=fixture(code))
+    return FakeSession({imts.data_url(code, BOOK): replaced.get(code) or csv_response(content=fixture(code))
                         for code in imts.INDICATORS})
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(self, *args, **kwargs):
-        raise OSError("tests must not open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-@pytest.fixture(autouse=True)
-def sleeps(monkeypatch) -> list[float]:
-    waited: list[float] = []
-    monkeypatch.setattr(transport, "sleep", waited.append)
-    return waited
 
 
 # --- the request ----------------------------------------------------------------------------
@@ -150,7 +114,7 @@ def test_refreshing_one_indicator_keeps_the_others_records(tmp_path):
     imts.refresh_imts(list(imts.INDICATORS), tmp_path, session=book_session())
     before = {block["File"]: block for block in imts.read_source_record(tmp_path / imts.SOURCE_FILE)}
     changed = fixture("TBG_USD").replace(b"21300000000", b"21400000000")
-    imts.refresh_imts(["TBG_USD"], tmp_path, session=book_session(TBG_USD=FakeResponse(content=changed)))
+    imts.refresh_imts(["TBG_USD"], tmp_path, session=book_session(TBG_USD=csv_response(content=changed)))
     after = {block["File"]: block for block in imts.read_source_record(tmp_path / imts.SOURCE_FILE)}
     assert sorted(after) == sorted(before)
     for name in after:
@@ -173,29 +137,29 @@ def test_a_file_edited_after_download_fails_the_checksum(tmp_path):
 # --- answers the client refuses -------------------------------------------------------------
 
 BAD_ANSWERS = {
-    "an HTML page": (FakeResponse(content=b"<html>maintenance</html>", content_type="text/html"),
+    "an HTML page": (csv_response(content=b"<html>maintenance</html>", content_type="text/html"),
                      None, "Content-Type", "expected SDMX-CSV (application/vnd.sdmx.data+csv;version=2.0.0), got text/html"),
-    "SDMX-JSON": (FakeResponse(content=b'{"data": {}}', content_type="application/vnd.sdmx.data+json"),
+    "SDMX-JSON": (csv_response(content=b'{"data": {}}', content_type="application/vnd.sdmx.data+json"),
                   None, "Content-Type", "expected SDMX-CSV (application/vnd.sdmx.data+csv;version=2.0.0), "
                                         "got application/vnd.sdmx.data+json"),
-    "SDMX-CSV 1.0": (FakeResponse(content=b"DATAFLOW,COUNTRY\nIMF.STA:IMTS(1.0.0),KAZ\n"),
+    "SDMX-CSV 1.0": (csv_response(content=b"DATAFLOW,COUNTRY\nIMF.STA:IMTS(1.0.0),KAZ\n"),
                      1, "STRUCTURE", "not SDMX-CSV 2.0: the first column must be STRUCTURE, found 'DATAFLOW'"),
-    "a missing column": (FakeResponse(content=fixture("XG_FOB_USD").replace(b",TIME_PERIOD,", b",PERIOD,")),
+    "a missing column": (csv_response(content=fixture("XG_FOB_USD").replace(b",TIME_PERIOD,", b",PERIOD,")),
                          1, "TIME_PERIOD", "columns ['TIME_PERIOD'] are missing from the header"),
-    "no observations": (FakeResponse(content=fixture("XG_FOB_USD").split(b"\n")[0] + b"\n"),
+    "no observations": (csv_response(content=fixture("XG_FOB_USD").split(b"\n")[0] + b"\n"),
                         2, "OBS_VALUE", "the answer has a header but no observations"),
-    "another indicator": (FakeResponse(content=fixture("XG_FOB_USD").replace(
+    "another indicator": (csv_response(content=fixture("XG_FOB_USD").replace(
         b"KAZ,XG_FOB_USD,KGZ,A,2019", b"KAZ,MG_CIF_USD,KGZ,A,2019")),
         9, "INDICATOR", "expected XG_FOB_USD, found 'MG_CIF_USD'"),
-    "monthly rows": (FakeResponse(content=fixture("XG_FOB_USD").replace(b"G001,A,2020", b"G001,M,2020")),
+    "monthly rows": (csv_response(content=fixture("XG_FOB_USD").replace(b"G001,A,2020", b"G001,M,2020")),
                      3, "FREQUENCY", "expected A, found 'M'"),
-    "a cut row": (FakeResponse(content=fixture("XG_FOB_USD") + b"dataflow,IMF.STA:IMTS(1.0.0),I,KAZ"),
+    "a cut row": (csv_response(content=fixture("XG_FOB_USD") + b"dataflow,IMF.STA:IMTS(1.0.0),I,KAZ"),
                   26, None, "4 fields where the header has 11"),
-    "another dataflow": (FakeResponse(content=fixture("XG_FOB_USD").replace(b"IMF.STA:IMTS(1.0.0)",
+    "another dataflow": (csv_response(content=fixture("XG_FOB_USD").replace(b"IMF.STA:IMTS(1.0.0)",
                                                                             b"IMF.STA:DOT(1.0.0)")),
                          None, "STRUCTURE_ID", "expected rows of one IMF.STA:IMTS structure, found "
                                                "['IMF.STA:DOT(1.0.0)']"),
-    "not UTF-8": (FakeResponse(content=b"STRUCTURE,\xff\xfe"), None, "body",
+    "not UTF-8": (csv_response(content=b"STRUCTURE,\xff\xfe"), None, "body",
                   "not UTF-8 text (invalid start byte)"),
 }
 
@@ -215,7 +179,7 @@ def test_an_answer_that_is_not_the_documented_format_is_refused_and_nothing_writ
 def test_server_errors_are_retried_client_errors_are_not(tmp_path, sleeps):
     url = imts.data_url("XG_FOB_USD", BOOK)
     session = book_session(XG_FOB_USD=[FakeResponse(503, b"busy", "text/html"),
-                                       FakeResponse(content=fixture("XG_FOB_USD"))])
+                                       csv_response(content=fixture("XG_FOB_USD"))])
     imts.refresh_imts(["XG_FOB_USD"], tmp_path, session=session)
     assert [request[0] for request in session.requests] == [url, url]
     assert sleeps == [transport.BACKOFF_SECONDS]
@@ -236,7 +200,7 @@ def test_cli_refreshes_every_indicator_into_the_mirror_layout(tmp_path, capsys):
 
 def test_cli_asks_for_every_reporter_and_a_first_year_when_told(tmp_path):
     url = imts.data_url("MG_CIF_USD", "*", since=2015)
-    session = FakeSession({url: FakeResponse(content=fixture("MG_CIF_USD"))})
+    session = FakeSession({url: csv_response(content=fixture("MG_CIF_USD"))})
     assert cli.main(["--raw-dir", str(tmp_path), "imts", "MG_CIF_USD", "--all-countries", "--since", "2015"],
                     session=session) == 0
     assert [request[0] for request in session.requests] == [url]
@@ -252,7 +216,7 @@ def test_cli_refuses_an_unknown_indicator(tmp_path, capsys):
 
 
 def test_cli_reports_a_refused_answer(tmp_path, capsys):
-    session = book_session(XG_FOB_USD=FakeResponse(content=b"<html/>", content_type="text/html"))
+    session = book_session(XG_FOB_USD=csv_response(content=b"<html/>", content_type="text/html"))
     assert cli.main(["--raw-dir", str(tmp_path), "imts", "XG_FOB_USD"], session=session) == 1
     error = capsys.readouterr().err
     assert error.startswith(f"error: file {imts.data_url('XG_FOB_USD', BOOK)}, field 'Content-Type'")
