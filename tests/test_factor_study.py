@@ -30,6 +30,12 @@ from analysis.measures.results import IntegrationResults
 COUNTRIES = ["AFG", "ARM", "AZE", "BLR", "CHN", "GEO", "IND", "IRN", "KAZ", "KGZ", "MNG", "PAK"]
 YEARS = [2000, 2003, 2005, 2008, 2010, 2013, 2015, 2019]  # two in each of the four periods
 PERIODS = [(2000, 2004), (2005, 2009), (2010, 2014), (2015, 2019)]  # five-year blocks from 2000
+N_IMPUTATIONS = 4
+N_BOOT, N_PARALLEL, SEED = 40, 40, 7
+ENTERING = ["merchandise_openness", "ores_metals_exports", "manufactures_exports", "gdp_per_head_ppp", "growth",
+            "fdi_inflows", "remittances", "logistics_performance", "rail_per_person", "human_development"]
+VARIABLES = [v for v in ENTERING if v != "growth"]  # growth, noise, fails the MSA rule
+ABSENT_LOGISTICS = "PAK"  # the logistics index in two years only
 
 
 def hand_observed_panel(extract):
@@ -37,12 +43,6 @@ def hand_observed_panel(extract):
     years), every characteristic ending in the last of them."""
     return (panel.observed_panel(extract.wdi, extract.hdi, YEARS, COUNTRIES),
             {spec.name: YEARS[-1] for spec in panel.CHARACTERISTICS})
-N_IMPUTATIONS = 4
-N_BOOT, N_PARALLEL, SEED = 40, 40, 7
-ENTERING = ["merchandise_openness", "ores_metals_exports", "manufactures_exports", "gdp_per_head_ppp", "growth",
-            "fdi_inflows", "remittances", "logistics_performance", "rail_per_person", "human_development"]
-VARIABLES = [v for v in ENTERING if v != "growth"]  # growth, noise, fails the MSA rule
-ABSENT_LOGISTICS = "PAK"  # the logistics index in two years only
 
 
 def hand_extract(seed: int = 2) -> types.SimpleNamespace:

@@ -84,6 +84,17 @@ def test_a_clause_about_countries_is_worded_for_how_many_there_are():
     assert i18n.countries_clause("after_2020.left_out", [], "en") == "every member is counted"
 
 
+@pytest.mark.parametrize(("row", "field"), [("XXX,the,r", "iso3"), ("NLD,,r", "article"), ("NLD,The,r", "article")])
+def test_a_bad_article_row_names_the_file_row_and_field(tmp_path, row, field):
+    from analysis.errors import DataError
+
+    path = tmp_path / "country_name_articles.csv"
+    path.write_text("iso3,article,reason\nGBR,the,r\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        i18n._articles.__wrapped__(path)
+    assert "country_name_articles.csv" in str(caught.value) and caught.value.row == 3 and caught.value.field == field
+
+
 def test_every_page_exists_in_every_language():
     builder = Builder()
     for docname in builder.toc_files():

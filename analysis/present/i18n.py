@@ -97,8 +97,16 @@ def country_name(iso3: str, lang: str) -> str:
 
 
 @cache
-def _articles() -> dict[str, str]:
-    table = pd.read_csv(ARTICLES, dtype=str)
+def _articles(path: Path = ARTICLES) -> dict[str, str]:
+    """ISO3 -> the article its English name takes in running text, checked: a known
+    country and the one article English names take."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for index, row in table.iterrows():
+        if pycountry.countries.get(alpha_3=row["iso3"]) is None:
+            raise DataError(path, f"{row['iso3']!r} is not an ISO3 country code", row=index + 2, field="iso3")
+        if row["article"] != "the":
+            raise DataError(path, f"article {row['article']!r}: English country names take 'the' or nothing",
+                            row=index + 2, field="article")
     return dict(zip(table.iso3, table.article))
 
 
