@@ -17,6 +17,7 @@ which function)::
         --names 'analysis.measures.swot.x_load_items__mutmut_*'
     nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/factor_study.py \\
         --only all --names '*.x_run__mutmut_*' '*.x__solution__mutmut_*' --shuffle 1 --tests tests/test_factor_study.py
+    nice -n 19 .venv/bin/python -m tooling.mutants_without_fork analysis/measures/claims.py --shuffle 2 --at-most 60
 
 Each mutant runs the tests that mutmut's stats map to its function (``-x``, the
 ``pytest_add_cli_args`` of ``[tool.mutmut]``), or the files given with ``--tests``; a
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shuffle", type=int, metavar="SEED",
                         help="run the mutants in an order shuffled with this seed, so that a run stopped early "
                              "has run a uniform random sample of them")
+    parser.add_argument("--at-most", type=int, metavar="N",
+                        help="run at most N of the chosen mutants (after --shuffle: a uniform random sample of N)")
     parser.add_argument("--one-interpreter-each", action="store_true",
                         help="a fresh interpreter per mutant (slower: pyfixest is imported each time)")
     if argv is None and sys.argv[1:2] == ["--worker"]:
@@ -173,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.shuffle is not None:
         import random
         random.Random(options.shuffle).shuffle(names)
+    if options.at_most is not None:
+        names = names[:options.at_most]
     tested = [name for name in names if options.tests or stats.get(function_of(name))]
     if options.one_interpreter_each:
         results = ((name, run_mutant(name, options.tests or stats[function_of(name)], options.timeout))
