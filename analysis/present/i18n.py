@@ -27,9 +27,11 @@ class MissingTranslation(KeyError):
         return self.args[0]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML keeps the last of two equal keys without a word; a catalogue entry written twice
-    would silently replace the first text wherever it is used."""
+    would silently replace the first text wherever it is used. (LibYAML's parser where
+    PyYAML has it: the catalogue is read by every kernel and every Sphinx run, and the
+    pure-Python parser takes about a second for it.)"""
 
     def construct_mapping(self, node, deep=False):
         seen = {}
