@@ -181,7 +181,7 @@ def test_the_paper_s_bibtex_entry_formats_in_the_plain_style():
     assert plain_style(citation.paper_bibtex()) == [
         "А. А. Рамазанов, И. Н. Кренгауз, and М. Каримова. Жаңа Жібек жолындағы аймақтық экономикалық "
         "интеграция. 2023. Regional economic integration on the New Silk Road; Региональная экономическая "
-        "интеграция на Новом шёлковом пути."]
+        "интеграция на Новом Шелковом Пути."]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -65,6 +65,8 @@ def test_rejected_variants_are_found_in_any_case_ending():
 def _catalogue_texts(lang):
     entries = yaml.safe_load(i18n.CATALOGUE.read_text(encoding="utf-8"))
     for key, texts in entries.items():
+        if key == "paper.title":
+            continue  # the paper's title is quoted as the paper prints it («на Новом Шелковом Пути»)
         text = texts[lang]
         yield key, " ".join(text.values()) if isinstance(text, dict) else str(text)
 

@@ -218,3 +218,40 @@ def test_the_kazakh_pair_description_reads_as_a_pair():
     assert pair == "Германия мен Нидерланды жұбы"
     text = i18n.t("chart.pairs.description", "kk", first=2000, last=2020, year=2020, pair=pair, value="5 %")
     assert "ең жоғары\u00a0— Германия мен Нидерланды жұбы (5 %)" in text
+
+
+# Every Kazakh month in every case a template may ask for, written out by hand: the
+# ending follows the month's last back/front vowel and its last sound (voiceless
+# consonant, nasal, other consonant or vowel).
+KAZAKH_MONTHS = {  # month: (locative, locative_attributive, dative, ablative)
+    1: ("қаңтарда", "қаңтардағы", "қаңтарға", "қаңтардан"),
+    2: ("ақпанда", "ақпандағы", "ақпанға", "ақпаннан"),
+    3: ("наурызда", "наурыздағы", "наурызға", "наурыздан"),
+    4: ("сәуірде", "сәуірдегі", "сәуірге", "сәуірден"),
+    5: ("мамырда", "мамырдағы", "мамырға", "мамырдан"),
+    6: ("маусымда", "маусымдағы", "маусымға", "маусымнан"),
+    7: ("шілдеде", "шілдедегі", "шілдеге", "шілдеден"),
+    8: ("тамызда", "тамыздағы", "тамызға", "тамыздан"),
+    9: ("қыркүйекте", "қыркүйектегі", "қыркүйекке", "қыркүйектен"),
+    10: ("қазанда", "қазандағы", "қазанға", "қазаннан"),
+    11: ("қарашада", "қарашадағы", "қарашаға", "қарашадан"),
+    12: ("желтоқсанда", "желтоқсандағы", "желтоқсанға", "желтоқсаннан"),
+}
+
+
+@pytest.mark.parametrize("month", sorted(KAZAKH_MONTHS))
+def test_a_kazakh_date_takes_the_case_ending_of_its_month(month):
+    day = f"2023-{month:02d}-28"
+    for case, form in zip(("locative", "locative_attributive", "dative", "ablative"), KAZAKH_MONTHS[month]):
+        assert i18n.format_date(day, "kk", case) == f"2023 жылғы 28 {form}"
+    assert i18n.format_date(day, "kk") == f"2023 жылғы 28 {KAZAKH_MONTHS[month][0][:-2]}"
+
+
+def test_the_case_of_a_date_changes_only_kazakh_and_an_unknown_case_is_refused():
+    assert i18n.format_date("2016-04-28", "ru", "locative") == "28 апреля 2016 г."
+    assert i18n.format_date("2016-04-28", "en", "locative") == "28 April 2016"
+    assert i18n.format_date("2016-04-28", "kk") == "2016 жылғы 28 сәуір"
+    with pytest.raises(ValueError, match="case must be one of"):
+        i18n.format_date("2016-04-28", "kk", "genitive")
+    with pytest.raises(ValueError, match="no Kazakh vowel"):
+        i18n.kazakh_case("2016", "locative")

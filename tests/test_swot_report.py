@@ -112,7 +112,7 @@ def test_a_file_that_is_not_there_or_not_utf8_and_an_unknown_edition(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert re.fullmatch(r"файл \S*nowhere\.csv: такого файла или папки нет; .*\n", result.stderr)
     latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes(BOOK.read_text(encoding="utf-8").replace("Rule", "Règle").encode("cp1252", errors="replace"))
+    latin1.write_bytes(BOOK.read_text(encoding="utf-8").replace("prevalence", "prévalence").encode("cp1252", errors="replace"))
     with pytest.raises(judgement_file.JudgementError, match=r"row 2: the file is not UTF-8 text"):
         judgement_file.read(latin1)
     result = command(str(BOOK), "--edition", "de")

@@ -97,19 +97,19 @@ def prevalence(table: SwotTable, findings: dict[str, Finding], code: str) -> flo
     return float(next(iter(values.values()))) if len(values) == 1 else None
 
 
-RULE_REASONS = {
+RULE_REASONS = {   # short: the chapter states the whole rule once, above the table
     "prevalence": {
-        "kk": "Ереже: таралуы {{{first}}} және {{{second}}}; қатынасы Саати шкаласының ең жақын сатысына дөңгелектенді",
-        "en": "Rule: prevalence {{{first}}} against {{{second}}}; the ratio rounded to the nearest step of Saaty's scale",
-        "ru": "Правило: распространённость {{{first}}} против {{{second}}}; отношение округлено до ближайшей ступени шкалы Саати"},
+        "kk": "Таралуы: {{{first}}} және {{{second}}}; қатынасы Саати шкаласының ең жақын сатысына дейін дөңгелектенді",
+        "en": "Prevalence {{{first}}} against {{{second}}}; the ratio rounded to the nearest step of Saaty's scale",
+        "ru": "Распространённость {{{first}}} против {{{second}}}; отношение округлено до ближайшей ступени шкалы Саати"},
     "equal": {
-        "kk": "Ереже: дәлел екі тармақтың таралуын бір өлшеммен өлшемейді, сондықтан деректердің бары не жоғы маңыздылықты өзгертпейді: тең",
-        "en": "Rule: the evidence gives the two items no common measure of prevalence, and having data does not make an item matter more: equal",
-        "ru": "Правило: данные не дают двум пунктам общей меры распространённости, а наличие данных не делает пункт важнее: равнозначны"},
+        "kk": "Ортақ таралу өлшемі жоқ: тең",
+        "en": "No common measure of prevalence: equal",
+        "ru": "Нет общей меры распространённости: равнозначны"},
     "groups": {
-        "kk": "Ереже: деректерге сәйкес келетін тармақтар саны маңыздылықты емес, деректердің нені қамтитынын көрсетеді: топтар тең",
-        "en": "Rule: the number of consistent items shows what the data cover, not what matters: the groups weigh the same",
-        "ru": "Правило: число согласующихся с данными пунктов показывает охват данных, а не важность: группы равнозначны"},
+        "kk": "Тармақтар саны маңыздылықты емес, деректердің қамтуын көрсетеді: тең",
+        "en": "Item counts show what the data cover, not what matters: equal",
+        "ru": "Число пунктов показывает охват данных, а не важность: равнозначны"},
 }
 
 

@@ -55,7 +55,8 @@ def reason(row, lang: str) -> str:
                  last=v["last"], horizon=v["horizon"], needed=pct(v["needed_growth"]))
     if row["id"] == "C4a":
         return t(key, lang, at_source=v["at_source"], at_paper=v["at_paper"],
-                 source_date=format_date(claims.SOURCE_DATE, lang), paper_date=format_date(claims.PAPER_DATE, lang),
+                 source_date=format_date(claims.SOURCE_DATE, lang, "locative"),
+                 paper_date=format_date(claims.PAPER_DATE, lang, "locative"),
                  reached=pd.Timestamp(v["reached"]).year)
     if row["id"] == "C4b":
         return t(key, lang, year=v["year"], members_in_extract=v["members_in_extract"],

@@ -217,11 +217,55 @@ def format_year_range(first: int, last: int) -> str:
 DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "en": "d MMMM y", "ru": "d MMMM y 'г.'"}
 
 
-def format_date(day, lang: str) -> str:
-    """``day`` (a date, or an ISO string) as the language writes it in a sentence."""
+def format_date(day, lang: str, case: str = "nominative") -> str:
+    """``day`` (a date, or an ISO string) as the language writes it in a sentence.
+
+    ``case`` puts the Kazakh case ending on the month (:func:`kazakh_case`), so that a
+    template says «2023 жылғы 2 желтоқсандағы жағдай бойынша», not «... 2 желтоқсан күнгі»:
+    "locative" (when: «28 сәуірде»), "locative_attributive" (as of: «2 желтоқсандағы»),
+    "dative", "ablative". English and Russian put a preposition before the date, which
+    their template holds, so their form does not depend on ``case``."""
     _check(lang)
     from babel.dates import format_date as babel_date
-    return babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
+    text = babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
+    if case not in KAZAKH_CASES:
+        raise ValueError(f"case must be one of {KAZAKH_CASES}, not {case!r}")
+    return kazakh_case(text, case) if lang == "kk" else text
+
+
+KAZAKH_CASES = ("nominative", "locative", "locative_attributive", "dative", "ablative")
+_BACK_VOWELS, _FRONT_VOWELS = set("аоұы"), set("әеөүі")
+_VOICELESS = set("кқпстфхцчшщ")
+_NASALS = set("мнң")
+
+
+def kazakh_case(word: str, case: str) -> str:
+    """``word`` (a Kazakh noun, or a phrase ending in one, such as a date whose last
+    word is the month) with the ending of ``case``, chosen by vowel harmony (the last
+    back or front vowel: а о ұ ы take back endings, ә е ө ү і front ones; у and и are
+    neutral and skipped) and by the last sound: after a voiceless consonant the ending
+    starts with т/қ/к, after м н ң the ablative with н, else with д/ғ/г.
+    ``kazakh_case("сәуір", "locative")`` is «сәуірде», ``kazakh_case("қыркүйек",
+    "locative")`` «қыркүйекте», ``kazakh_case("ақпан", "ablative")`` «ақпаннан»."""
+    if case not in KAZAKH_CASES:
+        raise ValueError(f"case must be one of {KAZAKH_CASES}, not {case!r}")
+    if case == "nominative":
+        return word
+    vowels = [c for c in word.casefold() if c in _BACK_VOWELS | _FRONT_VOWELS]
+    if not vowels:
+        raise ValueError(f"no Kazakh vowel to harmonise with in {word!r}")
+    back = vowels[-1] in _BACK_VOWELS
+    last = word[-1].casefold()
+    a, e = ("а", "ғ") if back else ("е", "г")
+    if case in ("locative", "locative_attributive"):
+        ending = ("т" if last in _VOICELESS else "д") + a
+        if case == "locative_attributive":
+            ending += "ғы" if back else "гі"
+    elif case == "dative":
+        ending = (("қ" if back else "к") if last in _VOICELESS else e) + a
+    else:  # ablative
+        ending = ("т" if last in _VOICELESS else "н" if last in _NASALS else "д") + a + "н"
+    return word + ending
 
 
 # A month of a year in the same style: «2022 жылғы ақпан», «февраль 2022 г.», "February 2022"
