@@ -90,6 +90,9 @@ def test_share_beyond():
     assert swot_evidence.share_beyond(values, 4.0, "above") == pytest.approx(2 / 3)
     assert swot_evidence.share_beyond(values, 4.0, "below") == pytest.approx(1 / 3)
     assert math.isnan(swot_evidence.share_beyond(values, float("nan"), "above"))
+    # a value at the reference is beyond it neither way
+    at = pd.Series([4.0, 4.0, 5.0, 3.0])
+    assert swot_evidence.share_beyond(at, 4.0, "above") == swot_evidence.share_beyond(at, 4.0, "below") == 0.25
 
 
 def test_coefficient_of_variation():
@@ -419,6 +422,10 @@ def test_two_judges_aggregate_pair_by_pair_whichever_way_round_they_write_it(ass
     assert result.consistency.loc["O", names].round(4).tolist() == [0.0, 0.017]
     assert result.consensus.round(3).to_dict() == {"S": 0.964, "W": 0.928, "O": 0.937, "T": 0.971,
                                                    "groups": 0.946, "hierarchy": 0.947}
+    # each judge's own priorities are that judge's file alone, in the order given
+    assert result.names == names
+    for judge, own in zip([book, alternative], result.judges):
+        pd.testing.assert_series_equal(own.global_, swot.priorities(judge, selected).global_)
     # one judge is that judge
     alone = swot_group.panel([book], names[:1], selected)
     pd.testing.assert_series_equal(alone.group.global_, swot.priorities(book, selected).global_)
