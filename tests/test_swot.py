@@ -340,6 +340,34 @@ def test_perturbation_moves_every_judgement_one_step():
     assert seen == {0.5, 2.0}
 
 
+def test_perturbation_moves_each_judgement_its_own_way_and_stops_at_the_bottom():
+    judgements = _judgements([("S", "S1", "S2", "1/9"), ("S", "S1", "S3", "1"), ("S", "S2", "S3", "1")])
+    directions = set()
+    for seed in range(20):
+        moved = swot_sensitivity.perturbed_values(judgements, np.random.default_rng(seed))
+        assert moved[0] in (1 / 9, 1 / 8)  # 1/9 is the bottom of the scale: it stays or moves up
+        directions.add((moved[1] > 1, moved[2] > 1))
+    # the judgements are moved independently: in some draws one goes up while another goes down
+    assert {(True, False), (False, True)} <= directions
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 7])
+def test_batch_ahp_is_the_plain_ahp_of_each_matrix(size):
+    from analysis.measures import ahp as ahp_method
+    rng = np.random.default_rng(size)
+    matrices = []
+    for _ in range(5):
+        upper = rng.choice(ahp_method.SCALE, size=(size, size)).astype(float)
+        matrix = np.triu(upper, 1) + np.tril(1 / upper.T, -1) + np.eye(size)
+        matrices.append(matrix)
+    priorities, ratios = swot_sensitivity.batch_ahp(np.array(matrices))
+    for matrix, batch_priorities, ratio in zip(matrices, priorities, ratios):
+        plain = ahp_method.ahp(matrix)
+        np.testing.assert_allclose(batch_priorities, plain.priorities, atol=1e-9)
+        assert ratio == pytest.approx(plain.consistency_ratio, abs=1e-9)
+    assert ratios.max() > (0.1 if size > 2 else -1)  # the random matrices include inconsistent ones
+
+
 def test_sensitivity_is_seeded_keeps_only_consistent_draws_and_matches_the_plain_computation(assessed):
     _, assessment, _, tows = assessed
     judgements = swot.load_judgements()
