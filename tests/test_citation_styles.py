@@ -39,7 +39,7 @@ def test_gost_reference_to_the_russian_edition():
 def test_gost_reference_to_the_kazakh_edition_is_in_kazakh():
     assert book("kk", norm="gost") == (
         "Жаңа Жібек жолындағы аймақтық интеграция : мақала және оны ашық деректермен тексеру / Silk Road Integration жобасының "
-        "қатысушылары. – Нұсқасы 1.2.3+abcdef0123. – 2026. – URL: https://example.org/silk/kk/ "
+        "қатысушылары. – 1.2.3+abcdef0123 нұсқасы. – 2026. – URL: https://example.org/silk/kk/ "
         "(қаралған күні: 02.03.2026). – Мәтін : электрондық.")
 
 
