@@ -26,10 +26,12 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
 
 from analysis.errors import DataError
 from analysis.present import exhibits
@@ -236,6 +238,39 @@ def _resolved(app, doctree: nodes.document, docname: str) -> None:
             node.parent.insert(node.parent.index(node) + 1, line)
 
 
+class PastedFigure(SphinxDirective):
+    """``{pasted-figure} <key>`` with ``:doc:`` (the notebook that glued it) and ``:name:``,
+    and the caption as content: a figure glued in another page, pasted here as a numbered
+    figure like the notebooks' own (``{glue:figure}`` cannot paste from another page).
+    The glued output carries its alternative text (:class:`EmbeddedFigure`)."""
+    required_arguments = 1
+    has_content = True
+    option_spec = {"doc": directives.unchanged_required, "name": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
+
+        for option in ("doc", "name"):
+            if option not in self.options:
+                raise self.error(f"pasted-figure {self.arguments[0]}: the :{option}: option is required")
+        try:
+            pasted = create_pending_glue_ref(self.state.document, self.env.docname, self.lineno,
+                                             self.options["doc"], self.arguments[0])
+        except PendingGlueReferenceError as error:
+            raise self.error(str(error)) from None
+        figure = nodes.figure("", pasted)
+        self.set_source_info(figure)
+        self.add_name(figure)
+        holder = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        if not holder.children or not isinstance(holder[0], nodes.paragraph):
+            raise self.error(f"pasted-figure {self.arguments[0]}: the caption (a paragraph) is missing")
+        caption = nodes.caption(holder[0].rawsource, "", *holder[0].children)
+        caption.source, caption.line = holder[0].source, holder[0].line
+        figure += caption
+        return [figure]
+
+
 def visit_book_table_html(self, node: book_table) -> None:
     self.body.append(self.starttag(node, "div", CLASS="book-exhibit"))
 
@@ -252,6 +287,7 @@ def setup(app):
     app.add_enumerable_node(book_table, "table", table_title,
                             html=(visit_book_table_html, depart_book_table_html),
                             latex=(_nothing, _nothing), text=(_nothing, _nothing))
+    app.add_directive("pasted-figure", PastedFigure)
     app.add_transform(NumberTables)
     app.add_post_transform(PrintableOutputsOnly)
     app.add_post_transform(PastedImagesInPdf)
