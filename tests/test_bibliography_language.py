@@ -275,3 +275,14 @@ def test_every_note_has_its_kazakh_and_russian_form():
     missing = [key for key, entry in data.entries.items()
                if "note" in entry.fields and not all(f"note_{lang}" in entry.fields for lang in ("kk", "ru"))]
     assert missing == []
+
+
+def test_a_name_the_work_gives_in_cyrillic_has_one_spelling_per_edition():
+    # the English edition writes it as the paper's transliteration does, in the list and in citations
+    names = {lang: [str(p) for p in bibliography(lang).entries["kanyibek2023"].persons["author"]]
+             for lang in ("kk", "en", "ru")}
+    assert names == {"kk": ["Кануібек, Т. Н."], "en": ["Kanyibek, T. N."], "ru": ["Каныбек, Т. Н."]}
+    assert rendered("en")["kanyibek2023"].startswith("T. N. Kanyibek.")
+    # an entry without author_en keeps its author in English
+    assert [str(p) for p in bibliography("en").entries["imf_dots"].persons["author"]] == \
+        [str(p) for p in pybtex.database.parse_file(str(BIB)).entries["imf_dots"].persons["author"]]

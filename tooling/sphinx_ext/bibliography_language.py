@@ -1,13 +1,15 @@
 """Bibliography entries and citations in the edition's language.
 
-Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``; in
+Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``/``author_en``; in
 the kk and ru editions they replace ``note`` and ``author`` (before any citation is
 resolved, so in-text labels and the list agree). ``author_<lang>`` gives an
 institution its edition form in citations (``{МВФ}``, ``{Всемирный банк}``); the
 reference list opens such a work's entry with that same form («МВФ. Direction of Trade
 Statistics …»), so that the reader finds the citation's name at the head of its entry,
 and gives the organisation as the document names it after the title. The English edition
-uses ``note`` and ``author`` as they are.
+uses ``note`` as it is, and ``author_en`` where an entry has one: a name the work gives
+only in Cyrillic, written as the paper's own Latin transliteration writes it
+(``Kanyibek``), so that English prose and its citations use one spelling.
 
 Reference list: the kk and ru editions use the ГОСТ Р 7.0.100–2018 style of
 ``gost_style.py``, registered as ``gost_kk``/``gost_ru`` in pybtex's
@@ -58,9 +60,7 @@ def localise_entries(bib_data: BibliographyData, lang: str) -> None:
         for name, value in list(entry.fields.items()):
             if "`" in value:
                 entry.fields[name] = typeset_quotes(value, lang)
-        if lang == "en":
-            continue
-        note = entry.fields.get(f"note_{lang}")
+        note = entry.fields.get(f"note_{lang}") if lang != "en" else None
         if note:
             entry.fields["note"] = note
         authors = entry.fields.get(f"author_{lang}")
