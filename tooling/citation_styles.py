@@ -103,7 +103,32 @@ def runs(item: dict, norm: str, lang: str) -> list[tuple[str, bool]]:
         # American English puts a period or comma inside the closing quote (the en-US
         # locale's punctuation-in-quote, which citeproc-py does not apply)
         result = [(re.sub(r"”([.,])", r"\1”", part), italic) for part, italic in result]
+        result = _translation_outside(result)
     return result
+
+
+TRANSLATION = re.compile(r"^(?P<title>.*\S) (?P<translation>\[[^\[\]]+\])$", re.S)
+QUOTED_TRANSLATION = re.compile(r"“(?P<title>[^“”]*?\S) (?P<translation>\[[^\[\]]+\])(?P<stop>[.,]?)”")
+
+
+def _translation_outside(result: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The English translation of a title in another language, "Title [Translation]", as
+    APA 7 and Chicago set it: in roman after an italic title, after the closing quote of
+    a quoted one («“Title” [Translation].»)."""
+    runs_out: list[tuple[str, bool]] = []
+    for part, italic in result:
+        found = TRANSLATION.match(part) if italic else None
+        if found:
+            runs_out += [(found["title"], True), (" " + found["translation"], False)]
+        else:
+            runs_out.append((QUOTED_TRANSLATION.sub(r"“\g<title>” \g<translation>\g<stop>", part), italic))
+    merged: list[tuple[str, bool]] = []
+    for part, italic in runs_out:
+        if merged and merged[-1][1] == italic:
+            merged[-1] = (merged[-1][0] + part, italic)
+        else:
+            merged.append((part, italic))
+    return merged
 
 
 def text(item: dict, norm: str, lang: str) -> str:

@@ -14,7 +14,7 @@ only in Cyrillic, written as the paper's own Latin transliteration writes it
 Reference list: the kk and ru editions use the ГОСТ Р 7.0.100–2018 style of
 ``gost_style.py``, registered as ``gost_kk``/``gost_ru`` in pybtex's
 ``pybtex.style.formatting`` plugin registry; the English edition keeps pybtex's
-"plain".
+"plain" entries in one alphabetical order (``plain_en``, :func:`english_style`).
 
 In-text citations: author-year in square brackets, as ГОСТ Р 7.0.5–2008 writes them:
 «[Balassa, Stoutjesdijk, 1975]», «[Vinokurov et al., 2010]», «[Рамазанов и др., 2023]»,
@@ -151,8 +151,42 @@ def localised_reference_style(lang: str):
     return GostAuthorYear
 
 
+def english_style() -> type:
+    """pybtex's "plain" style in one alphabetical order, as an English reference list
+    (APA 7, Chicago) orders its entries: by the first element of each entry, whether a
+    person's surname, an organisation's name or, for a work without author, its title;
+    the Latin-script entries first, then the Cyrillic ones, each in its own alphabet
+    (the kk and ru lists do the reverse). Plain's own order puts works without an author
+    first and organisations after every person."""
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    import unicodedata
+
+    from analysis.present.i18n import collation_key
+    from gost_style import heading, plain
+
+    class EnglishStyle(PlainStyle):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.sort = lambda entries: sorted(entries, key=self.sorting_key)
+
+        @staticmethod
+        def sorting_key(entry):
+            head = (heading(entry, "en") or plain(entry.fields.get("title", ""))).lstrip("«\"“")
+            cyrillic = bool(CYRILLIC.match(head))
+            folded = unicodedata.normalize("NFKD", head)
+            folded = unicodedata.normalize("NFC", folded) if cyrillic else \
+                "".join(c for c in folded if not unicodedata.combining(c))
+            return (1 if cyrillic else 0, collation_key(folded, "ru" if cyrillic else "en"),
+                    entry.fields.get("year", ""), plain(entry.fields.get("title", "")).casefold())
+
+    return EnglishStyle
+
+
 def use_localised_style(app, config):
     if config.language in (None, "en"):
+        if config.bibtex_default_style == BASE_STYLE:
+            register_plugin("pybtex.style.formatting", "plain_en", english_style(), force=True)
+            config.bibtex_default_style = "plain_en"
         return
     if config.bibtex_default_style == BASE_STYLE:
         name = f"gost_{config.language}"
