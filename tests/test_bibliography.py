@@ -205,7 +205,9 @@ def test_kk_and_ru_builds_get_registered_localised_styles():
     assert find_pybtex_plugin("pybtex.style.formatting", "gost_kk")().edition_language == "kk"
     english = SimpleNamespace(language="en", bibtex_default_style="plain", bibtex_reference_style="author_year")
     bibliography_language.use_localised_style(None, english)
-    assert (english.bibtex_default_style, english.bibtex_reference_style) == ("plain", "author_year")
+    # the English edition keeps plain entries and author-year citations, in its own alphabetical order
+    assert (english.bibtex_default_style, english.bibtex_reference_style) == ("plain_en", "author_year")
+    assert find_pybtex_plugin("pybtex.style.formatting", "plain_en")().sort is not None
 
 
 @pytest.mark.parametrize("lang,expected", [

@@ -275,3 +275,29 @@ def test_every_note_has_its_kazakh_and_russian_form():
     missing = [key for key, entry in data.entries.items()
                if "note" in entry.fields and not all(f"note_{lang}" in entry.fields for lang in ("kk", "ru"))]
     assert missing == []
+
+
+def test_a_name_the_work_gives_in_cyrillic_has_one_spelling_per_edition():
+    # the English edition writes it as the paper's transliteration does, in the list and in citations
+    names = {lang: [str(p) for p in bibliography(lang).entries["kanyibek2023"].persons["author"]]
+             for lang in ("kk", "en", "ru")}
+    assert names == {"kk": ["Кануібек, Т. Н."], "en": ["Kanyibek, T. N."], "ru": ["Каныбек, Т. Н."]}
+    assert rendered("en")["kanyibek2023"].startswith("T. N. Kanyibek.")
+    # an entry without author_en keeps its author in English
+    assert [str(p) for p in bibliography("en").entries["imf_dots"].persons["author"]] == \
+        [str(p) for p in pybtex.database.parse_file(str(BIB)).entries["imf_dots"].persons["author"]]
+
+
+def test_the_english_list_is_one_alphabetical_order_latin_then_cyrillic():
+    data = bibliography("en")
+    style = bibliography_language.english_style()()
+    ordered = style.sort(list(data.entries.values()))
+    heads = [(gost_style.heading(entry, "en") or gost_style.plain(entry.fields["title"])).replace(NBSP, " ")
+             for entry in ordered]
+    scripts = ["cyrillic" if re.match(r"[\u0400-\u04ff]", head) else "latin" for head in heads]
+    assert scripts == sorted(scripts, key=["latin", "cyrillic"].index), "a Cyrillic entry before a Latin one"
+    # organisations stand among the persons by their names; a work without author by its title
+    assert heads.index("Gapminder") < heads.index("Goepel K. D.") < heads.index("IMF") < \
+        heads.index("Ishigami T., Homma T.") < heads.index("World Bank") < heads.index("WTO") < heads.index("Yotov Y. V., Piermartini R., Monteiro J.-A. [et al.]")
+    assert [head.split()[0] for head in heads[-3:]] == ["Инициатива", "Искаков", "Мырзахметова"]
+    assert ordered[0].key == "aczel1983" or heads[0].startswith("Aczél")

@@ -169,7 +169,7 @@ def plain_style(source: str) -> list[str]:
      "English edition, 2026. Version 1.2.3+abcdef0123, 2 March 2026. URL: https://example.org/silk/en/, "
      "doi:10.5281/zenodo.1234567."),
     ("kk", LOCAL, "Silk Road Integration жобасының қатысушылары. Жаңа Жібек жолындағы аймақтық интеграция: "
-                  "мақала және оны ашық деректермен тексеру. Қазақ тіліндегі басылым, 2026. Нұсқасы 1.2.3+abcdef0123, 2026 жылғы 2 наурыз."),
+                  "мақала және оны ашық деректермен тексеру. Қазақ тіліндегі басылым, 2026. 1.2.3+abcdef0123 нұсқасы (2026 жылғы 2 наурыз)."),
 ])
 def test_bibtex_entry_formats_in_the_plain_style(lang, where, expected):
     record = citation.book_bibtex(lang, RELEASE, where)

@@ -39,7 +39,7 @@ def test_gost_reference_to_the_russian_edition():
 def test_gost_reference_to_the_kazakh_edition_is_in_kazakh():
     assert book("kk", norm="gost") == (
         "Жаңа Жібек жолындағы аймақтық интеграция : мақала және оны ашық деректермен тексеру / Silk Road Integration жобасының "
-        "қатысушылары. – Нұсқасы 1.2.3+abcdef0123. – 2026. – URL: https://example.org/silk/kk/ "
+        "қатысушылары. – 1.2.3+abcdef0123 нұсқасы. – 2026. – URL: https://example.org/silk/kk/ "
         "(қаралған күні: 02.03.2026). – Мәтін : электрондық.")
 
 
@@ -76,10 +76,25 @@ def test_chicago_reference_to_the_english_edition():
 
 
 def test_apa_and_chicago_references_to_the_paper():
+    # a work in another language: its original title, then the English one in square brackets
     assert paper("en", "apa") == (
-        "Ramazanov, A. A., Krengauz, I. N., & Karimova, M. (2023). Regional economic integration on the New Silk Road.")
+        "Ramazanov, A. A., Krengauz, I. N., & Karimova, M. (2023). Жаңа Жібек жолындағы аймақтық экономикалық "
+        "интеграция [Regional economic integration on the New Silk Road].")
     assert paper("en", "chicago") == (
-        "Ramazanov, A. A., I. N. Krengauz, and M. Karimova. 2023. “Regional Economic Integration on the New Silk Road.”")
+        "Ramazanov, A. A., I. N. Krengauz, and M. Karimova. 2023. “Жаңа Жібек жолындағы аймақтық экономикалық "
+        "интеграция” [Regional economic integration on the New Silk Road].")
+    # APA sets the original title in italics and its translation in roman
+    runs = citation_styles.runs(citation.paper_csl("en"), "apa", "en")
+    assert [text for text, italic in runs if italic] == ["Жаңа Жібек жолындағы аймақтық экономикалық интеграция"]
+
+
+def test_a_bracketed_translation_moves_out_of_italics_and_out_of_quotes():
+    assert citation_styles._translation_outside([("A. (2020). ", False), ("Заглавие [Title]", True), (".", False)]) == \
+        [("A. (2020). ", False), ("Заглавие", True), (" [Title].", False)]
+    assert citation_styles._translation_outside([("A. 2020. “Заглавие [Title].”", False)]) == \
+        [("A. 2020. “Заглавие” [Title].", False)]
+    # a title that only contains brackets elsewhere is left alone
+    assert citation_styles._translation_outside([("Data [1990–2020] of X", True)]) == [("Data [1990–2020] of X", True)]
 
 
 def test_each_edition_gives_its_readers_norm_first():

@@ -92,6 +92,17 @@ def test_no_link_inside_a_raw_html_link():
     assert _links(paragraph) == [("vintage", _uri("vintage"))]
 
 
+def test_no_link_inside_a_formatted_reference():
+    # the paper's translated title in its APA reference is a title, not a use of the term
+    reference = nodes.paragraph("", "Ramazanov (2023). Title [Regional economic integration on the New Silk Road].",
+                                classes=["formatted-reference"])
+    prose = nodes.paragraph("", "Regional economic integration deepens.")
+    section = nodes.section("", reference, prose)
+    prose_links.link_first_uses(section, "en", _uri)
+    assert _links(reference) == []
+    assert _links(prose) == [("Regional economic integration", _uri("regional_integration"))]
+
+
 def test_an_english_term_links_its_plural_but_not_a_longer_word():
     paragraph = nodes.paragraph("", "Mirror statisticsx are not; the indicators are.")
     prose_links.link_first_uses(paragraph, "en", _uri)

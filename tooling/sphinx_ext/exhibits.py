@@ -26,10 +26,12 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
 
 from analysis.errors import DataError
 from analysis.present import exhibits
@@ -163,7 +165,11 @@ def _base(base_url: str) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
-def cite_line(anchor: str, number: str, page: str, lang: str, base_url: str, builder: str) -> nodes.paragraph:
+def cite_line(anchor: str, number: str, page: str, lang: str, base_url: str, builder: str,
+              data_page: str | None = None) -> nodes.paragraph:
+    """The exhibit's cite line; ``data_page`` is the page that publishes its data file when
+    another page does (a figure pasted from a notebook links the notebook's file)."""
+    data_page = data_page or page
     exhibit = exhibits.exhibit(anchor)
     label = t(f"caption.{exhibit.kind}", lang, number=number).rstrip(".")
     where, public = address(base_url, page, anchor)
@@ -175,11 +181,11 @@ def cite_line(anchor: str, number: str, page: str, lang: str, base_url: str, bui
         where_node += [nodes.Text(" "), nodes.Text(t("exhibit.no_public_address", lang))]
     data_file = exhibit.data_file(lang)
     if public:  # the page's data files are published in a folder named as the page
-        data_node: nodes.Node = _link(data_file, _base(base_url) + f"{page}/{data_file}")
+        data_node: nodes.Node = _link(data_file, _base(base_url) + f"{data_page}/{data_file}")
     elif builder == "latex":
         data_node = nodes.literal(data_file, data_file)
     else:
-        data_node = _link(data_file, f"{page.rsplit('/', 1)[-1]}/{data_file}")
+        data_node = _link(data_file, f"{data_page.rsplit('/', 1)[-1]}/{data_file}")
     agencies, files = exhibits.sources_text(anchor, lang)
     sources: list[nodes.Node] = []
     for text in agencies:
@@ -211,7 +217,7 @@ def _resolved(app, doctree: nodes.document, docname: str) -> None:
             continue  # an unnumbered figure (no caption): not a citable unit
         number = ".".join(map(str, numbers))
         try:
-            line = cite_line(anchor, number, page, lang, base_url, builder)
+            line = cite_line(anchor, number, page, lang, base_url, builder, node.get("data_page"))
         except DataError as error:
             raise ExtensionError(f"{page}: {error}") from None
         if isinstance(node, book_table):
@@ -223,7 +229,7 @@ def _resolved(app, doctree: nodes.document, docname: str) -> None:
                 elif "latex" in raw["format"].split():
                     text = text.replace(rf"\label{{{anchor}}}", rf"\label{{\detokenize{{{page}:{anchor}}}}}", 1)
                 raw.children = [nodes.Text(text)]
-        if builder == "html" and isinstance(node, (book_table, nodes.figure)):
+        if builder == "html" and isinstance(node, (book_table, nodes.figure)) and not node.get("data_page"):
             data_file = exhibits.exhibit(anchor).data_file(lang)
             if not any(f'download="{data_file}"' in raw.astext() for raw in doctree.findall(nodes.raw)):
                 raise ExtensionError(f"{page}: {anchor}'s data file {data_file} (analysis/present/exhibits.yml) "
@@ -234,6 +240,41 @@ def _resolved(app, doctree: nodes.document, docname: str) -> None:
             node += legend
         else:
             node.parent.insert(node.parent.index(node) + 1, line)
+
+
+class PastedFigure(SphinxDirective):
+    """``{pasted-figure} <key>`` with ``:doc:`` (the notebook that glued it) and ``:name:``,
+    and the caption as content: a figure glued in another page, pasted here as a numbered
+    figure like the notebooks' own (``{glue:figure}`` cannot paste from another page).
+    The glued output carries its alternative text (:class:`EmbeddedFigure`); the cite line
+    links the data file the notebook's page publishes."""
+    required_arguments = 1
+    has_content = True
+    option_spec = {"doc": directives.unchanged_required, "name": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
+
+        for option in ("doc", "name"):
+            if option not in self.options:
+                raise self.error(f"pasted-figure {self.arguments[0]}: the :{option}: option is required")
+        try:
+            pasted = create_pending_glue_ref(self.state.document, self.env.docname, self.lineno,
+                                             self.options["doc"], self.arguments[0])
+        except PendingGlueReferenceError as error:
+            raise self.error(str(error)) from None
+        # the data file stays with the notebook that publishes it; the cite line links it there
+        figure = nodes.figure("", pasted, data_page=pasted["refdoc"])
+        self.set_source_info(figure)
+        self.add_name(figure)
+        holder = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        if not holder.children or not isinstance(holder[0], nodes.paragraph):
+            raise self.error(f"pasted-figure {self.arguments[0]}: the caption (a paragraph) is missing")
+        caption = nodes.caption(holder[0].rawsource, "", *holder[0].children)
+        caption.source, caption.line = holder[0].source, holder[0].line
+        figure += caption
+        return [figure]
 
 
 def visit_book_table_html(self, node: book_table) -> None:
@@ -252,6 +293,7 @@ def setup(app):
     app.add_enumerable_node(book_table, "table", table_title,
                             html=(visit_book_table_html, depart_book_table_html),
                             latex=(_nothing, _nothing), text=(_nothing, _nothing))
+    app.add_directive("pasted-figure", PastedFigure)
     app.add_transform(NumberTables)
     app.add_post_transform(PrintableOutputsOnly)
     app.add_post_transform(PastedImagesInPdf)

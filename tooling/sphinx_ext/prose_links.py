@@ -31,6 +31,8 @@ SKIPPED = (nodes.title, nodes.subtitle, nodes.rubric, nodes.caption, nodes.refer
            nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.citation,
            nodes.citation_reference, nodes.footnote, nodes.footnote_reference, nodes.comment,
            nodes.target, nodes.image, addnodes.pending_xref, addnodes.toctree, addnodes.desc_name)
+# nor in a reference written out for copying (a formatted citation, a cite line): its words are a title
+REFERENCE_CLASSES = {"formatted-reference", "exhibit-cite", "cite-this-page"}
 WORD = r"[\w\u00ad-]"
 
 
@@ -115,11 +117,20 @@ def _inside_raw_link(text: nodes.Text) -> bool:
     return False
 
 
+def _inside_reference(text: nodes.Text) -> bool:
+    parent = text.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and REFERENCE_CLASSES & set(parent.get("classes", [])):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _text_nodes(document: nodes.Node) -> Iterator[nodes.Text]:
     for text in list(document.findall(nodes.Text)):
         if (not _inside(text, SKIPPED) and isinstance(text.parent, (nodes.paragraph, nodes.inline, nodes.emphasis,
                                                                     nodes.strong, nodes.term, nodes.line))
-                and not _inside_raw_link(text)):
+                and not _inside_raw_link(text) and not _inside_reference(text)):
             yield text
 
 
