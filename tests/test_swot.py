@@ -169,18 +169,6 @@ def test_growth_slowdown_per_scope():
     assert swot.verdict(found.values, 1.0, 0.0) == "mixed"
 
 
-def test_macro_instability_shares():
-    rows = []
-    for country, inflation, rates in [("KAZ", 8.0, [100, 150]), ("KGZ", 3.0, [50, 55])]:
-        rows += [(country, "FP.CPI.TOTL.ZG", year, inflation) for year in (2014, 2015)]
-        rows += [(country, "PA.NUS.FCRF", year, rate) for year, rate in zip((2014, 2015), rates)]
-    params = {"scope": "s", "years": [2014, 2015], "inflation_above": 5, "depreciation_above": 20}
-    found = swot_evidence.macro_instability(_extract(wdi=_wdi(rows)), None, {"s": ["KAZ", "KGZ"]}, params)
-    assert found.values == {"inflation": 0.5, "depreciation": 0.5}
-    # both series in per cent, like the WDI's inflation: the dollar rate rose 50 % in KAZ, 10 % in KGZ
-    assert found.series["depreciation"].to_dict() == {"KGZ": pytest.approx(10.0), "KAZ": pytest.approx(50.0)}
-
-
 # ---------------------------------------------------------------- judgements, ranking, scoring
 
 @pytest.fixture(scope="module")

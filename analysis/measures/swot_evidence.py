@@ -230,22 +230,6 @@ def commodity_volatility(extract, integration, scopes, params) -> Finding:
                    {name: prices[name] for name in params["series"]})
 
 
-def macro_instability(extract, integration, scopes, params) -> Finding:
-    """Share of the scope's countries with mean inflation above a bar, and share with at
-    least one year of depreciation against the dollar above a bar, over the years. Both
-    are in per cent, as the WDI gives inflation, so that the two panels read alike."""
-    years, members = _years(params), scopes[params["scope"]]
-    inflation = _window_mean(_wdi(extract, "FP.CPI.TOTL.ZG"), years).reindex(members)
-    rate = _wdi(extract, "PA.NUS.FCRF")[members]
-    depreciation = 100 * (rate / rate.shift(1) - 1).loc[rate.index.isin(list(years))].max()
-    return Finding({"inflation": share_beyond(inflation, params["inflation_above"], "above"),
-                    "depreciation": share_beyond(depreciation, params["depreciation_above"], "above")},
-                   {"inflation": inflation.dropna().sort_values(), "depreciation": depreciation.dropna().sort_values()},
-                   {"inflation": float(params["inflation_above"]), "depreciation": float(params["depreciation_above"])},
-                   {"inflation": int(inflation.notna().sum()), "depreciation": int(depreciation.notna().sum())},
-                   {"inflation": "countries", "depreciation": "countries"})
-
-
 def major_currency_instability(extract, integration, scopes, params) -> Finding:
     """The world's major currencies and inflation: the share of the scope's currencies
     (one country standing for each: Germany for the euro, China for the yuan) with at
@@ -336,7 +320,6 @@ EVIDENCE = {
     "agreements_bilateral_count": agreements_bilateral_count,
     "growth_slowdown": growth_slowdown,
     "commodity_volatility": commodity_volatility,
-    "macro_instability": macro_instability,
     "similarity_gap": similarity_gap,
     "partner_share_trend": partner_share_trend,
     "world_share_trend": world_share_trend,
