@@ -459,8 +459,9 @@ def test_judge_files_from_a_folder(tmp_path):
     assert [path.name for path in swot_group.judge_files(tmp_path)] == ["a.csv", "b.csv"]
     assert swot_group.judge_files(["x.csv", "y.csv"])[1].name == "y.csv"
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DataError, match="no judgements file"):
+    with pytest.raises(DataError) as error:
         swot_group.judge_files(tmp_path / "empty")
+    assert str(error.value) == f"file {tmp_path / 'empty'}: the folder holds no judgements file (*.csv)"
 
 
 # ---------------------------------------------------------------- A’WOT second stage
