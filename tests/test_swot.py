@@ -652,6 +652,11 @@ def test_cheap_skilled_labour_needs_both_conditions():
                                                                         "eu": ["DEU", "FRA"]}, params)
     # KAZ: skilled and below the median 35 000; KGZ: not skilled; TJK: not cheap
     assert found.values == {"share": pytest.approx(1 / 3)}
+    assert (found.lines, found.counts, found.counted) == ({"share": 0.7}, {"share": 3}, {"share": "countries"})
+    # no member with both series: the share is unknown, under the same name
+    none = swot_evidence.cheap_skilled_labour(_extract(hdi=hdi, wdi=wdi), None, {"s": ["UZB"], "eu": ["DEU", "FRA"]},
+                                              params)
+    assert list(none.values) == ["share"] and math.isnan(none.values["share"])
 
 
 def test_priorities_equal_but_for_rounding_share_a_rank():
