@@ -428,6 +428,10 @@ def test_two_judges_aggregate_pair_by_pair_whichever_way_round_they_write_it(ass
     # T4 : T3 = 1 and O6 : O17 = 3, the book 1 for both
     row = group[(group["first"] == "S3") & (group["second"] == "S1")]
     assert row.value.iloc[0] == pytest.approx(math.sqrt(1 * 2))
+    # the group's judgement is written as its value on the scale, and no judge's line numbers are kept
+    from analysis.measures import ahp as ahp_method
+    assert row.judgement.iloc[0] == ahp_method.judgement_text(math.sqrt(2))
+    assert "line" not in group.columns and "line" in book.columns
     flipped = alternative.assign(first=alternative["second"], second=alternative["first"], value=1 / alternative.value)
     pd.testing.assert_series_equal(swot_group.aggregate([book, flipped]).value, group.value)
     selected = swot_selection.ranked_items(assessment, book, tows)["selected"]
