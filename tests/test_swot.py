@@ -316,6 +316,24 @@ def test_inconsistent_judgements_are_refused_naming_the_level():
     assert swot.priorities(_judgements(rows), selected, enforce=False).consistency.consistency_ratio[0] > 0.1
 
 
+def test_the_judges_panel_names_the_judge_whose_file_fails():
+    from analysis.measures import swot_group
+    from analysis.measures.ahp import InconsistentJudgements
+    plain = [(g, f"{g}{a}", f"{g}{b}", "1") for g in "SWOT" for a, b in [(1, 2), (1, 3), (2, 3)]]
+    plain += [("groups", a, b, "1") for a, b in [("S", "W"), ("S", "O"), ("S", "T"), ("W", "O"), ("W", "T"), ("O", "T")]]
+    cycle = [("S", "S1", "S2", "9"), ("S", "S2", "S3", "9"), ("S", "S3", "S1", "9")] + plain[3:]
+    selected = {g: [f"{g}1", f"{g}2", f"{g}3"] for g in swot.GROUPS}
+    with pytest.raises(InconsistentJudgements, match="^judgements 'anna.csv: S'"):
+        swot_group.panel([_judgements(cycle), _judgements(plain)], ["anna.csv", "ben.csv"], selected)
+    with pytest.raises(DataError, match="ben.csv.*missing"):
+        swot_group.panel([_judgements(plain), _judgements(plain[1:])], ["anna.csv", "ben.csv"], selected)
+    # the group's consistency is that of the aggregated judgements
+    twice = swot_group.panel([_judgements(plain), _judgements(plain)], ["anna.csv", "ben.csv"], selected)
+    pd.testing.assert_series_equal(twice.consistency["group"], twice.group.consistency.set_index("level").consistency_ratio,
+                                   check_names=False)
+    assert twice.consistency["group"].notna().all()
+
+
 def test_perturbation_moves_every_judgement_one_step():
     judgements = _judgements([("S", "S1", "S2", "1"), ("S", "S1", "S3", "9"), ("S", "S2", "S3", "1/3")])
     seen = set()

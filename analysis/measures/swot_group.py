@@ -95,8 +95,9 @@ def panel(judges: list[pd.DataFrame], names: list[str], selected: dict[str, list
     AIJ, and the consensus at each level; over the hierarchy the levels' consensus is
     averaged with weights 1 for the group level and the group's priority of S, W, O
     and T for theirs, as AHP-OS weighs a node by its global priority."""
+    aggregated = aggregate(judges, names)  # first: a judge comparing other pairs is named here
     own = [swot.priorities(judge, selected, name=name) for judge, name in zip(judges, names)]
-    group = swot.priorities(aggregate(judges, names), selected, name=" + ".join(names))
+    group = swot.priorities(aggregated, selected, name=" + ".join(names))
     consistency = pd.DataFrame({name: result.consistency.set_index("level").consistency_ratio
                                 for name, result in zip(names, own)})
     consistency["group"] = group.consistency.set_index("level").consistency_ratio
