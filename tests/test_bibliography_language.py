@@ -89,7 +89,7 @@ WHOLE = [
                        "Queen's University, Department of Economics, 2014. – (Queen's Economics Department "
                        "Working Paper ; No. 1315)."),
     # data sources: the medium and the version in the edition's language
-    ("kk", "naturalearth", "Natural Earth. Admin 0 – Countries, 1:110m Cultural Vectors : [деректер жиынтығы]. "
+    ("kk", "naturalearth", "Natural Earth. Admin 0 – Countries, 1:110m Cultural Vectors : [деректер жиыны]. "
                            "– 4.0.0 нұсқасы. – 2017. – URL: https://www.naturalearthdata.com. – Қоғамдық игілік."),
     ("ru", "wb_pinksheet", "Всемирный банк. World Bank Commodity Price Data (The Pink Sheet) : [набор данных] / World Bank. "
                            "– 2024. – URL: https://www.worldbank.org/en/research/commodity-markets. "
