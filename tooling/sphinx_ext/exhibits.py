@@ -171,7 +171,7 @@ def cite_line(anchor: str, number: str, page: str, lang: str, base_url: str, bui
     another page does (a figure pasted from a notebook links the notebook's file)."""
     data_page = data_page or page
     exhibit = exhibits.exhibit(anchor)
-    label = t(f"caption.{exhibit.kind}", lang, number=number).rstrip(".")
+    label = t(f"exhibit.cite_label.{exhibit.kind}", lang, number=number)  # «рис. 3» after the colon
     where, public = address(base_url, page, anchor)
     if builder == "latex" and not public:
         where_node: list[nodes.Node] = [nodes.literal(where, where)]

@@ -59,6 +59,13 @@ def latex(value: str) -> Text:
     return Text.from_latex(value)
 
 
+def thousands(value: str) -> str:
+    """The edition's thousands separator, a narrow no-break space, in what the cataloguer
+    writes in kk and ru (``15~000`` or ``15 000`` → «15 000» with U+202F); the bib parser
+    folds any space it reads to a plain one, so the separator is set here."""
+    return re.sub(r"(?<=\d)(?:~|\s)(?=\d{3}(?!\d))", "\u202f", value)
+
+
 @functools.lru_cache(maxsize=None)
 def plain(value: str) -> str:
     # render() with a backend object: render_as("text") looks the backend up among the
@@ -289,7 +296,7 @@ def gost_style(lang: str) -> type[BaseStyle]:
                 areas.append(Text(t("bib.gost.updated", lang, date=access_date(entry.fields["updated"]))))
             for name in (f"howpublished_{lang}", f"note_{lang}"):
                 if entry.fields.get(name):
-                    areas.append(latex(entry.fields[name]))
+                    areas.append(latex(thousands(entry.fields[name])))
             if not entry.fields.get(f"note_{lang}") and entry.fields.get("note"):
                 areas.append(latex(entry.fields["note"]))
             return areas
