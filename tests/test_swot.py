@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 import re
 from types import SimpleNamespace
 
@@ -450,6 +451,7 @@ def test_two_judges_aggregate_pair_by_pair_whichever_way_round_they_write_it(ass
     from analysis.measures import ahp as ahp_method
     assert row.judgement.iloc[0] == ahp_method.judgement_text(math.sqrt(2))
     assert "line" not in group.columns and "line" in book.columns
+    assert list(group.columns) == [column for column in book.columns if column != "line"]
     flipped = alternative.assign(first=alternative["second"], second=alternative["first"], value=1 / alternative.value)
     pd.testing.assert_series_equal(swot_group.aggregate([book, flipped]).value, group.value)
     selected = swot_selection.ranked_items(assessment, book, tows)["selected"]
@@ -471,6 +473,32 @@ def test_two_judges_aggregate_pair_by_pair_whichever_way_round_they_write_it(ass
     wrong = alternative[alternative["first"] != "S1"]
     with pytest.raises(DataError, match="other.csv.*missing"):
         swot_group.aggregate([book, wrong], ["book.csv", "other.csv"])
+
+
+def test_a_judge_comparing_other_pairs_is_named_with_the_pairs():
+    from analysis.measures import swot_group
+    plain = [(g, f"{g}{a}", f"{g}{b}", "1") for g in "SW" for a, b in [(1, 2), (1, 3), (2, 3)]]
+    other = plain[:2] + [("S", "S2", "S4", "1")] + plain[3:]
+    with pytest.raises(DataError) as error:
+        swot_group.aggregate([_judgements(plain), _judgements(other)])
+    assert str(error.value) == ("file judge 2, field 'first': compares other pairs than judge 1: "
+                                "missing ['S S2-S3'], extra ['S S2-S4']")
+    with pytest.raises(DataError) as error:
+        swot_group.aggregate([_judgements(plain), _judgements(other)], ["anna.csv", "ben.csv"])
+    assert str(error.value).startswith("file ben.csv, field 'first': compares other pairs than anna.csv: ")
+
+
+def test_a_judge_who_writes_a_pair_the_other_way_round_is_on_the_mirrored_rung():
+    from analysis.measures import ahp as ahp_method
+    from analysis.measures import swot_group
+    base = _judgements([("S", "S1", "S2", "3"), ("S", "S1", "S3", "1/5"), ("S", "S2", "S3", "1")])
+    other = _judgements([("S", "S2", "S1", "1/3"), ("S", "S1", "S3", "1/5"), ("S", "S3", "S2", "7")])
+    top = len(ahp_method.SCALE) - 1
+    own = swot_sensitivity.scale_positions(other)
+    # the first and last are written the other way round: their rungs are mirrored, the middle one kept
+    assert swot_group.aligned_positions(other, base).tolist() == [top - own[0], own[1], top - own[2]]
+    assert swot_group.aligned_positions(base, base).tolist() == swot_sensitivity.scale_positions(base).tolist()
+    assert ahp_method.SCALE[top - own[0]] == 3 and ahp_method.SCALE[top - own[2]] == Fraction(1, 7)
 
 
 def test_judge_files_from_a_folder(tmp_path):
