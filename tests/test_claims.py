@@ -346,7 +346,7 @@ def test_golden_reasons_in_english(real):
                               "decide the claim.")
     assert reasons["C5"].startswith("The great-circle length through the highway's places is 7,846\u00a0km (6,676\u00a0km end to "
                                     "end). This lower bound does not exceed the paper's 8,445\u00a0km")
-    assert reasons["C6"].startswith("The two countries with the highest GDP per head at purchasing power parity (PPP) in "
+    assert reasons["C6"].startswith("The two countries with the highest GDP per person at purchasing power parity (PPP) in "
                                     "2023: the Netherlands and Germany. Among the others the 90th percentile is 7.5 times")
     assert reasons["C7"] == ("Goods cross one customs border on the central corridor, five customs borders on the "
                              "southern corridor and four customs borders on TRACECA.")

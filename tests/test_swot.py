@@ -829,7 +829,7 @@ def test_the_books_items_as_read():
         "The extract holds no statistics on business ties or events"
     assert sum(item.evidence is not None for item in table.items.values()) == 19
     assert table.scopes["china"] == ["CHN"] and table.scopes["major_currencies"] == ["DEU", "CHN"]
-    assert table.measures["M1"]["en"] == ("Set up interstate machine-building and chemical complexes and "
+    assert table.measures["M1"]["en"] == ("Set up interstate machine building and chemical complexes and "
                                           "food-industry consortia")
 
 
