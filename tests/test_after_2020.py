@@ -258,6 +258,6 @@ def test_later_years_entries_report_every_value_their_reasons_print(extract):
         "of the Western countries (Germany, France, Italy, and the Netherlands). The pandemic years (the fall "
         "of 2020 and the rebound of 2021) are in neither window.")
     assert claims_text.reason(ledger.loc["T5-2020"], "en") == (
-        "In 2021–2025 the largest one-year loss of a major currency against the dollar was the euro's, 12.3% "
-        "(the bar: a loss of more than 20% in a year); world inflation exceeded 5% in 2 of the 5 years (its "
+        "In 2021–2025 the largest one-year loss of a major currency against the dollar was the euro’s, 12.3% "
+        "(the threshold: a loss of more than 20% in a year); world inflation exceeded 5% in 2 of the 5 years (its "
         "peak: 8.1% in 2022).")

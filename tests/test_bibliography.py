@@ -272,7 +272,7 @@ LINK_TO_ENTRY = re.compile(r'<a class="reference internal" href="(?:\.\./)*(?:ch
 @pytest.mark.parametrize("lang", ["kk", "en", "ru"])
 def test_built_citations_are_found_at_the_head_of_their_entry(site_dir, lang):
     """On the built site: every in-text citation's name, as printed, opens the entry on the
-    references page it links to (for the English list, whose persons read «Bela Balassa»,
+    references page it links to (for the English list, whose persons read «Béla Balassa»,
     within the entry's first words)."""
     import html
 

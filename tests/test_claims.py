@@ -337,16 +337,16 @@ def test_golden_reasons_in_english(real):
     reasons = {row.id: claims_text.reason(row, "en") for _, row in ledger.iterrows()}
     assert reasons["C1"] == ("The 21 members in the extract (of 144) made 23.1% of world GDP in 2025. This is a lower "
                              "bound; being below 29%, it neither confirms nor refutes the claim.")
-    assert reasons["C2"] == ("China's trade with the 20 study countries in the initiative grew by a factor of 1.06 in "
+    assert reasons["C2"] == ("China’s trade with the 20 study countries in the initiative grew by a factor of 1.06 in "
                              "2013–2020. The data end in 2020; doubling by 2023 would have needed growth of 23.4% a year.")
     assert reasons["C4a"] == ("The list counts 28 countries on 28 April 2016 and 144 on 28 April 2023; 58 matches "
                               "neither. The list passed 58 countries in 2018.")
     assert reasons["C4b"] == ("In 2016 the 14 study countries in the initiative had a GDP of USD 13.7 trillion and 15.1% "
-                              "of world merchandise trade. These lower bounds are below the paper's figures and cannot "
+                              "of world merchandise trade. These lower bounds are below the paper’s figures and cannot "
                               "decide the claim.")
-    assert reasons["C5"].startswith("The great-circle length through the highway's places is 7,846\u00a0km (6,676\u00a0km end to "
-                                    "end). This lower bound does not exceed the paper's 8,445\u00a0km")
-    assert reasons["C6"].startswith("The two countries with the highest GDP per head at purchasing power parity (PPP) in "
+    assert reasons["C5"].startswith("The great-circle length through the highway’s places is 7,846\u00a0km (6,676\u00a0km end to "
+                                    "end). This lower bound does not exceed the paper’s 8,445\u00a0km")
+    assert reasons["C6"].startswith("The two countries with the highest GDP per person at purchasing power parity (PPP) in "
                                     "2023: the Netherlands and Germany. Among the others the 90th percentile is 7.5 times")
     assert reasons["C7"] == ("Goods cross one customs border on the central corridor, five customs borders on the "
                              "southern corridor and four customs borders on TRACECA.")

@@ -66,7 +66,7 @@ def test_a_statement_fills_in_the_claims_wording_verdict_and_reason():
     ledger = claims.ledger(load_extract()).set_index("id", drop=False)
     statement = claims_text.load_statements().set_index("decided_by").loc["C7"]
     text = claims_text.statement_markdown(statement, ledger.loc["C7"], "en")
-    assert text.startswith("**The central corridor's single customs zone.** The paper's argument for the central "
+    assert text.startswith("**The central corridor’s single customs zone.** The paper’s argument for the central "
                            "corridor: “The central corridor of the Silk Road Economic Belt")
     assert "The ledger finds the claim consistent (C7)." in text
     assert "Goods cross one customs border on the central corridor" in text

@@ -65,7 +65,7 @@ def test_a_clause_about_countries_is_worded_for_how_many_there_are():
     assert clause(["TKM"], "ru") == "а по Туркменистану ряда инфляции нет совсем"
     assert clause(["TKM", "NLD"], "ru") == "а по Туркменистану и Нидерландам рядов инфляции нет совсем"
     assert clause(["TKM", "NLD"], "en") == \
-        "and the countries with no inflation series at all are Turkmenistan and the Netherlands"
+        "and Turkmenistan and the Netherlands have no inflation series at all"
     assert clause([], "ru") == "а ряды инфляции есть по всем странам исследования"
     assert clause(["TKM"], "kk") == "ал инфляция мүлде берілмеген ел\u00a0— Түрікменстан"
     # 21 countries are several countries, though Russian counts «21 страна» in the singular

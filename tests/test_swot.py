@@ -878,14 +878,14 @@ def test_the_books_items_as_read():
     assert (evidence.supported_at, evidence.contradicted_at) == (0.1, -0.1)
     assert (evidence.rule.item, evidence.rule.family, evidence.rule.reference) == ("S1", "level", "zero")
     assert sorted(evidence.text) == ["compare", "describe", "extension"]
-    assert evidence.text["describe"]["en"] == "The New Silk Road grouping's introversion index (RTII) in the last year"
+    assert evidence.text["describe"]["en"] == "The introversion index (RTII) of the New Silk Road grouping in the last year"
     assert t7.shares_evidence_with == "W9" and t7.evidence.params["since"] == 2016
     assert sorted(table.items["W9"].evidence.text) == ["compare", "describe"]
     assert table.items["S2"].evidence is None and table.items["S2"].no_data["en"] == \
         "The extract holds no statistics on business ties or events"
     assert sum(item.evidence is not None for item in table.items.values()) == 19
     assert table.scopes["china"] == ["CHN"] and table.scopes["major_currencies"] == ["DEU", "CHN"]
-    assert table.measures["M1"]["en"] == ("Set up interstate machine-building and chemical complexes and "
+    assert table.measures["M1"]["en"] == ("Set up interstate machine building and chemical complexes and "
                                           "food-industry consortia")
 
 

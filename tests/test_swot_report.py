@@ -46,7 +46,7 @@ def _changed(table, row, column, value):
 # must say (file name, row, field, the value found, what is allowed) in that language.
 BAD = {
     "judgement of 12": (lambda: _changed(rows(), 1, 3, "12"), "en",
-                        [r"file \S*bad\.csv, row 2, field \"judgement\": found \"12\"", r"Saaty's scale",
+                        [r"file \S*bad\.csv, row 2, field \"judgement\": found \"12\"", r"Saaty’s scale",
                          r"1 to 9", r"1/2 to 1/9"]),
     "unknown item S99": (lambda: _changed(rows(), 1, 1, "S99"), "ru",
                          [r"файл \S*bad\.csv, строка 2, поле «first»: неизвестный код пункта S99",

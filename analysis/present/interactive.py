@@ -234,7 +234,7 @@ def index_ranks(index: pd.DataFrame, index_csv: str, scores: pd.DataFrame, score
     description = t("chart.index.description", lang, year=last, first=years[0], last=last,
                     top=latest[country].iloc[0], top_value=numbers.format_number(latest[score].iloc[0], lang, 1),
                     bottom=latest[country].iloc[-1], bottom_value=numbers.format_number(latest[score].iloc[-1], lang, 1),
-                    n=len(latest), country=names[home])
+                    n=len(latest), rank=numbers.rank_text(len(latest), lang), country=names[home])
     chosen_year = alt.param(name="year", value=last,
                             bind=alt.binding_range(min=years[0], max=years[-1], step=1, name=t("chart.choose_year", lang) + " "))
     ordered = sorted(names, key=lambda code: names[code])

@@ -9,7 +9,9 @@ Statistics …»), so that the reader finds the citation's name at the head of i
 and gives the organisation as the document names it after the title. The English edition
 uses ``note`` as it is, and ``author_en`` where an entry has one: a name the work gives
 only in Cyrillic, written as the paper's own Latin transliteration writes it
-(``Kanyibek``), so that English prose and its citations use one spelling.
+(``Kanyibek``), so that English prose and its citations use one spelling; and
+``title_en`` (with ``howpublished_en``, ``address_en``, ``publisher_en``) where the paper gives
+an English title for a work without author, so that the English citation reads in Latin script.
 
 Reference list: the kk and ru editions use the ГОСТ Р 7.0.100–2018 style of
 ``gost_style.py``, registered as ``gost_kk``/``gost_ru`` in pybtex's
@@ -43,6 +45,10 @@ QUOTES = {"kk": ("«", "»"), "ru": ("«", "»"), "en": ("\u201c", "\u201d")}
 DOUBLE = re.compile(r"``(.+?)''", re.S)
 SINGLE = re.compile(r"(?<![\w`])`(?!`)(.+?)'(?!\w)", re.S)
 LOCALISED_FIELDS = ("note", "howpublished")
+# A work the paper cites by a title only in Cyrillic can carry the paper's English title and
+# imprint as ``title_en``, ``howpublished_en``, ``address_en``, ``publisher_en``: the English
+# edition then cites and lists it in Latin script, and the kk and ru editions keep the original.
+EDITION_FIELDS = ("title", "howpublished", "address", "publisher")
 
 
 def typeset_quotes(text: str, lang: str) -> str:
@@ -68,6 +74,10 @@ def localise_entries(bib_data: BibliographyData, lang: str) -> None:
         note = entry.fields.get(f"note_{lang}") if lang != "en" else None
         if note:
             entry.fields["note"] = note
+        for name in EDITION_FIELDS if lang == "en" else ():  # kk, ru: gost_style reads howpublished_<lang>
+            value = entry.fields.get(f"{name}_{lang}")
+            if value:
+                entry.fields[name] = value
         authors = entry.fields.get(f"author_{lang}")
         if authors:
             entry.persons["author"] = [Person(name.strip()) for name in authors.split(" and ")]
