@@ -136,3 +136,37 @@ def test_every_table_s_header_is_in_the_pdf(site_dir, lang):
             headers += [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
     assert len(headers) > 200
     assert [h for h in headers if _squeezed(h) not in text] == []
+
+
+NUMREF = re.compile(r"\{numref\}`([^`<]*?)\s*<[^`>]+>`")
+
+
+def latex_number_reference(text: str) -> str:
+    """What Sphinx's LaTeX writer does with a numref's own text (``visit_number_reference``):
+    escape it for xelatex, restore the {name} and {number} fields, and format them."""
+    from sphinx.util import texescape
+    texescape.init()
+    title = texescape.escape(text, pdf.book_config("kk")["latex_engine"])
+    title = title.replace(r"\{name\}", "{name}").replace(r"\{number\}", "{number}")
+    return title.format(name=r"\nameref{x}", number=r"\ref{x}")
+
+
+def test_every_numref_text_survives_the_pdf_writer():
+    """A numref's text goes through ``str.format`` after LaTeX escaping: an ASCII hyphen
+    becomes ``\\sphinxhyphen{}``, whose braces stop the PDF build of the whole edition."""
+    sources = sorted((REPO / "analysis" / "notebooks").glob("*.md")) + sorted((REPO / "chapters").glob("*/*.md"))
+    texts = [(path.name, text) for path in sources for text in NUMREF.findall(path.read_text(encoding="utf-8"))
+             if "{number}" in text or "{name}" in text]
+    assert len(texts) >= 3
+    for name, text in texts:
+        try:
+            latex_number_reference(text)
+        except (IndexError, KeyError) as error:
+            pytest.fail(f"{name}: the numref text {text!r} breaks the PDF writer ({error!r}); "
+                        "write a non-breaking hyphen (U+2011) instead of '-'")
+
+
+def test_the_numref_check_catches_an_ascii_hyphen():
+    with pytest.raises(IndexError):
+        latex_number_reference("{number}-кестеде")
+    assert latex_number_reference("{number}\u2011кестеде") == "\\ref{x}\u2011кестеде"
