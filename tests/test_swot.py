@@ -462,6 +462,10 @@ def test_two_judges_aggregate_pair_by_pair_whichever_way_round_they_write_it(ass
     assert result.consistency.loc["O", names].round(4).tolist() == [0.0, 0.017]
     assert result.consensus.round(3).to_dict() == {"S": 0.964, "W": 0.928, "O": 0.937, "T": 0.971,
                                                    "groups": 0.946, "hierarchy": 0.947}
+    # over the hierarchy: the group level weighs 1, each of S, W, O, T its group priority
+    weights = {"groups": 1.0, **{g: result.group.groups[g] for g in swot.GROUPS}}
+    assert result.consensus["hierarchy"] == pytest.approx(
+        sum(weight * result.consensus[level] for level, weight in weights.items()) / sum(weights.values()), abs=1e-12)
     # each judge's own priorities are that judge's file alone, in the order given
     assert result.names == names
     for judge, own in zip([book, alternative], result.judges):
