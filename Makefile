@@ -44,8 +44,10 @@ book: setup
 pdf: setup tex-deps
 	$(PY) -m tooling.build --pdf
 
+## the tests in parallel workers, one per processor (at most four); a test file stays on one
+## worker, so that the fixtures its tests share (a clean build, a browser) are made once
 test: setup $(TOOLS)/.installed system-deps pdf
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses auto --maxprocesses 4 --dist loadfile
 
 bench: setup
 	$(PY) -m tooling.bench
