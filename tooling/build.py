@@ -258,7 +258,10 @@ class Builder:
         try:
             papermill.execute_notebook(str(unexecuted), str(output), parameters=parameters, cwd=str(REPO),
                                        kernel_name="python3", km=self.warm_kernel().manager,
-                                       progress_bar=False, log_output=False)
+                                       progress_bar=False, log_output=False,
+                                       # written once at the end: papermill would otherwise
+                                       # validate and write the whole notebook twice per cell
+                                       request_save_on_cell_execute=False)
         except papermill.PapermillExecutionError as error:
             raise BuildError(f"notebook {source.name} ({lang}) failed in cell {error.exec_count} "
                              f"(execution count):\n{error.ename}: {error.evalue}\n{''.join(error.traceback)}") from None
