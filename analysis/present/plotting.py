@@ -147,21 +147,48 @@ def text_overlaps(figure, tolerance: float = 1.0) -> list[tuple[str, str]]:
 
 
 def png_bytes(figure) -> bytes:
-    """``figure`` as a compact PNG, and closed: cropped to its drawing, opaque, reduced to
-    an adaptive palette of 256 colours (a third of the bytes of a full-colour PNG, which
-    keeps every page with its figures under a megabyte), with no metadata that varies."""
+    """``figure`` as a compact PNG, and closed: cropped to its drawing with Matplotlib's
+    margin (``savefig.pad_inches``), opaque, reduced to an adaptive palette of 256 colours
+    (a third of the bytes of a full-colour PNG, which keeps every page with its figures
+    under a megabyte), with no metadata that varies.
+
+    The figure is laid out and drawn once, and the drawing is placed on a canvas of the
+    cropped size: ``savefig(bbox_inches="tight")`` would lay it out twice and draw it
+    again, which took about a quarter more of the figures' time for the same picture."""
     import io
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
     from PIL import Image
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(figure)
-    image = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
-                                                       dither=Image.Dither.NONE)
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    dpi = figure.dpi
+    drawn = figure.get_tightbbox(canvas.get_renderer())  # inches
+    if _sticks_out(drawn, figure, tolerance=1 / dpi):
+        # something is drawn beyond the figure's edge, which only a new drawing can include
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        plt.close(figure)
+        image = Image.open(buffer).convert("RGB")
+    else:
+        box = drawn.padded(plt.rcParams["savefig.pad_inches"])
+        drawing = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+        background = tuple(round(channel * 255) for channel in to_rgb(figure.get_facecolor()))
+        plt.close(figure)
+        image = Image.new("RGB", (int(box.width * dpi), int(box.height * dpi)), background)
+        # where the drawing's top left corner falls, in pixels from the crop's top left corner
+        image.paste(drawing, (round(-box.x0 * dpi), round((box.y1 - figure.get_figheight()) * dpi)))
+    image = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     compact = io.BytesIO()
     image.save(compact, format="PNG", optimize=True)
     return compact.getvalue()
+
+
+def _sticks_out(box, figure, tolerance: float) -> bool:
+    """Whether ``box`` (inches) reaches beyond ``figure``'s edges by more than ``tolerance``."""
+    width, height = figure.get_size_inches()
+    return box.x0 < -tolerance or box.y0 < -tolerance or box.x1 > width + tolerance or box.y1 > height + tolerance
 
 
 def glue_figure(key: str, figure) -> None:
