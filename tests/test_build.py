@@ -184,3 +184,26 @@ def test_a_chapter_run_in_a_warm_kernel_equals_a_run_in_a_fresh_one(tmp_path):
                                progress_bar=False, log_output=False)
     fresh = notebooks.strip_volatile(nbformat.read(tmp_path / "claims-fresh.ipynb", as_version=4))
     assert nbformat.writes(fresh) == warm["claims"].read_text(encoding="utf-8").rstrip("\n")
+
+
+def test_a_chapter_source_is_parsed_once_and_read_back_until_it_changes(tmp_path, monkeypatch):
+    source = tmp_path / "chapter.md"
+    source.write_text((REPO / "analysis" / "notebooks" / "glossary.md").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "sources"
+    first = notebooks.read_source(source, cache)
+    fresh = notebooks.read_source(source)
+    strip = lambda notebook: [(c.cell_type, c.source, c.metadata) for c in notebook.cells]  # noqa: E731
+    assert strip(first) == strip(fresh) and first.metadata == fresh.metadata
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+    monkeypatch.setattr(notebooks.jupytext, "reads", no_parse)
+    again = notebooks.read_source(source, cache)
+    assert again == first  # the same cells, ids included: the staged copy's key stays the same
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        notebooks.read_source(source, cache)
+    monkeypatch.undo()
+    changed = notebooks.read_source(source, cache)
+    assert changed.cells[-1].source.endswith("One more line.")
+    assert len(list(cache.glob("chapter-*.json"))) == 1

@@ -188,7 +188,7 @@ class Builder:
         per build: both the cache look-up and the staging need it)."""
         if (source, lang) not in self._runs:
             if source not in self._sources:
-                self._sources[source] = notebooks.read_source(source)
+                self._sources[source] = notebooks.read_source(source, self.build_dir / "cache" / "sources")
             notebook = notebooks.cells_for(self._sources[source], lang)
             parameters = {"lang": lang}
             key = notebooks.cache_key(notebook, parameters, self.inputs)
