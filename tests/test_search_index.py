@@ -3,6 +3,8 @@ numbers become one word each, headings carry their section's id, the page's chro
 citation lines are left out, and the glossary adds the names a page does not print."""
 from __future__ import annotations
 
+import json
+
 from bs4 import BeautifulSoup
 
 from tooling import search_index
@@ -148,3 +150,40 @@ def test_a_rebuild_parses_only_changed_pages_and_reuses_an_unchanged_index(tmp_p
     names = sorted(p.name for p in (site / "pagefind").rglob("*") if p.is_file())
     assert names == sorted(p.name for p in (fresh / "pagefind").rglob("*") if p.is_file())
     assert set(names) != {path.name for path in built}  # Pagefind names its files by their content
+
+
+def test_editions_parsed_ahead_leave_nothing_to_parse_and_give_the_same_index(tmp_path):
+    """The build parses each edition as soon as Sphinx has built it (``warm``) and indexes
+    the editions' own output: the same index as from the assembled site, no page parsed twice."""
+    editions, cache = tmp_path / "editions", tmp_path / "cache"
+    small_site(editions)
+    assert [search_index.warm(editions / lang, lang, cache) for lang in ("kk", "en", "ru")] == [1, 1, 1]
+    site = tmp_path / "site"
+    site.mkdir()
+    report = search_index.build(site, cache, {lang: editions / lang for lang in ("kk", "en", "ru")})
+    assert (report.parsed, report.pages) == (0, {"kk": 1, "en": 1, "ru": 1})
+    assert not (site / "en").exists()  # the pages were read where Sphinx wrote them
+    plain = tmp_path / "plain"
+    small_site(plain)
+    search_index.build(plain, None)
+    def files(root):  # Pagefind lists the languages of its entry file in no fixed order
+        return {p.relative_to(root).as_posix(): json.loads(p.read_bytes()) if p.suffix == ".json" else p.read_bytes()
+                for p in (root / "pagefind").rglob("*") if p.is_file()}
+    assert files(site) == files(plain)
+
+
+def test_a_section_s_names_go_to_its_place_or_to_the_page_s_top():
+    prepared = search_index.prepared_copy(page("en", "Intro.", "Text.").soup)
+    assert prepared.count(f"<!--{search_index.ADDED}") == 3  # two section marks and the top
+    copy = search_index.with_names(prepared, {"section-1-1": [("trade share", 2.0)],
+                                              "section-9": [("lost <section>", 1.0)], None: [("top name", 1.5)]})
+    assert search_index.ADDED not in copy
+    body = article(copy)
+    inner = body.find("section").find("section")
+    assert [p.get_text() for p in inner.find_all("p", attrs={"data-pagefind-weight": True})] == ["trade share."]
+    top = [(p.get_text(), p["data-pagefind-weight"]) for p in body.find_all("p", attrs={"data-pagefind-weight": True})
+           if p not in inner.find_all("p")]
+    # a section without a place of its own gives its names to the top; text stays text
+    assert sorted(top) == [("lost <section>.", "1"), ("top name.", "1.5")]
+    # the top's names come after its own text and before its subsection
+    assert body.find("section").find("p", attrs={"data-pagefind-weight": True}).find_next("section") is inner

@@ -322,7 +322,7 @@ class Builder:
 
     def up_to_date(self, lang: str) -> bool:
         stamp = self.build_dir / "editions" / f"{lang}.stamp"
-        html_dir = self.build_dir / "editions" / lang / "_build" / "html"
+        html_dir = self.edition_html(lang)
         stage = self.build_dir / "stage" / lang
         return (stamp.is_file() and html_dir.is_dir()
                 and stamp.read_text() == f"{self.tooling_digest()}:{self.stage_digest(stage)}")
@@ -332,7 +332,7 @@ class Builder:
         new = self.build_dir / "site.new"
         shutil.rmtree(new, ignore_errors=True)
         for lang in LANGUAGES:
-            shutil.copytree(self.build_dir / "editions" / lang / "_build" / "html", new / lang)
+            shutil.copytree(self.edition_html(lang), new / lang)
             for unpublished in UNPUBLISHED:
                 target = new / lang / unpublished
                 shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
@@ -354,7 +354,7 @@ class Builder:
             f"in {time.perf_counter() - step:.1f} s")
         write_chart_scripts(new)
         try:
-            report = search_index.build(new, self.build_dir / "search")
+            report = search_index.build(new, self.build_dir / "search", {lang: self.edition_html(lang) for lang in LANGUAGES})
         except search_index.SearchIndexError as error:
             raise BuildError(str(error)) from None
         log("search", "indexed " + ", ".join(f"{lang} {n} pages" for lang, n in sorted(report.pages.items()))
@@ -430,6 +430,12 @@ class Builder:
             log("book", f"{lang}: unchanged, not rebuilt")
         else:
             self.build_edition(lang, self.build_dir / "stage" / lang)
+        step = time.perf_counter()
+        parsed = search_index.warm(self.edition_html(lang), lang, self.build_dir / "search")
+        log("search", f"{lang}: {parsed} pages parsed for the index in {time.perf_counter() - step:.1f} s")
+
+    def edition_html(self, lang: str) -> Path:
+        return self.build_dir / "editions" / lang / "_build" / "html"
 
 
 def book_environment() -> dict[str, str]:

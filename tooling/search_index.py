@@ -26,10 +26,13 @@ of words (``include_characters``), so that −9,4 is not found for 9,4.
 Rebuilds: each page's term counts and index copy are kept by the content of its HTML
 (``_build/search/``), so only changed pages are parsed again, and Pagefind (its command, one
 process for the site) runs only when an index copy changed; otherwise the previous bundle is copied.
+The build parses each edition (:func:`warm`) as soon as Sphinx has built it, while the next
+edition's notebooks run, so that only the last edition's pages are parsed after the last Sphinx run.
 """
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -41,7 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, Comment, NavigableString
 
 from analysis.present import glossary
 from analysis.paths import REPO
@@ -77,6 +80,10 @@ GROUPS = re.compile(r"(?<=\d)[\u202f\u00a0,](?=\d{3}(?!\d))")
 NUMBER_MARKS = {",": "\u201a", ".": "\u2024", "\u202f": "\u2060", "\u00a0": "\u2063"}
 THIN_SPACE = "\u2009"
 TERM_LINK = re.compile(r"#term-(?P<id>[\w-]+)$")
+# Where the glossary's names may go in an index copy: a comment after the text of each
+# section with a section mark, and of the page's top section ("" for the top)
+ADDED = "silkroad-added:"
+ADDED_PLACE = re.compile(r"<!--" + ADDED + r"([\w-]*)-->")
 MAX_WEIGHT = 10.0
 # A page is about a term, and the term's other names are added to its index copy, when the
 # page uses the term at least this often (in one of the editions).
@@ -189,7 +196,13 @@ def glossary_text(page: Page, others: list[Page]) -> dict[str | None, list[tuple
 def index_copy(page: Page, added: dict[str | None, list[tuple[str, float]]]) -> str | None:
     """The page as Pagefind reads it (see the module's docstring), None for a page without
     an <article> (a redirect)."""
-    soup = page.soup  # changed in place: read the page's terms first
+    copy = prepared_copy(page.soup)
+    return None if copy is None else with_names(copy, added)
+
+
+def prepared_copy(soup: BeautifulSoup) -> str | None:
+    """The index copy of the page in ``soup`` (changed in place: read the page's terms first)
+    before the glossary's names are known: the places they may go are marked (ADDED)."""
     article = article_of(soup)
     if article is None:
         return None
@@ -211,22 +224,33 @@ def index_copy(page: Page, added: dict[str | None, list[tuple[str, float]]]) -> 
             indexed = index_text(str(string))
             if indexed != string:
                 string.replace_with(indexed)
+    places = [(mark["id"], mark) for mark in article.find_all("span", id=SECTION_MARK)]
     top = article.find(HEADING)
-    for section, names in added.items():
-        mark = article.find("span", id=section) if section else None
-        container = (mark if mark is not None else top).parent if (mark or top) else None
-        if container is None:
-            continue
+    if top is not None:
+        places.append(("", top))
+    for section, anchor in places:
         # at the end of the section's own text, before its subsections
+        container = anchor.parent
         subsection = container.find("section", recursive=False)
-        for name, name_weight in names:
-            paragraph = soup.new_tag("p", attrs={"data-pagefind-weight": f"{name_weight:g}"})
-            paragraph.string = name + "."
-            if subsection is not None:
-                subsection.insert_before(paragraph)
-            else:
-                container.append(paragraph)
+        place = Comment(ADDED + section)
+        if subsection is not None:
+            subsection.insert_before(place)
+        else:
+            container.append(place)
     return str(soup)
+
+
+def with_names(copy: str, added: dict[str | None, list[tuple[str, float]]]) -> str:
+    """The prepared ``copy`` with the glossary's names in their sections (a section without
+    a place of its own gives its names to the page's top), each a paragraph with its weight."""
+    by_place: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for section, names in added.items():
+        by_place[section if section and f"<!--{ADDED}{section}-->" in copy else ""] += names
+
+    def paragraphs(match: re.Match) -> str:
+        return "".join(f'<p data-pagefind-weight="{name_weight:g}">{html.escape(name + ".", quote=False)}</p>'
+                       for name, name_weight in by_place.get(match[1], []))
+    return ADDED_PLACE.sub(paragraphs, copy)
 
 
 def index_text(text: str) -> str:
@@ -237,9 +261,8 @@ def index_text(text: str) -> str:
     return DECIMAL.sub(lambda match: NUMBER_MARKS[match.group()], text)
 
 
-def edition_pages(site: Path, lang: str) -> list[Path]:
-    """The edition's searched pages (not its ``_`` folders, nor NOT_SEARCHED)."""
-    root = site / lang
+def edition_pages(root: Path) -> list[Path]:
+    """The searched pages of the edition in ``root`` (not its ``_`` folders, nor NOT_SEARCHED)."""
     return [path for path in sorted(root.rglob("*.html"))
             if not path.relative_to(root).as_posix().split("/")[0].startswith("_")
             and path.relative_to(root).as_posix() not in NOT_SEARCHED]
@@ -258,7 +281,7 @@ def code_key() -> str:
 
 
 class CopyCache:
-    """Index copies and term counts kept by the content of the page they come from
+    """Each page's text, term counts and prepared index copy, kept by the content of the page
     (``<cache>/<code key>/``), so that a rebuild parses only the pages whose HTML changed."""
 
     def __init__(self, folder: Path | None):
@@ -282,18 +305,34 @@ class CopyCache:
             tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
             tmp.replace(path)
 
-    def page(self, lang: str, relative: str, html: str) -> tuple[Page, str]:
-        """The page with its text and term uses (parsed only when not cached) and its key."""
+    def page(self, lang: str, relative: str, html: str) -> tuple[Page, str | None]:
+        """The page with its text and term uses, and its prepared index copy (parsed only
+        when not cached)."""
         key = hashlib.sha256(f"{lang}\0{relative}\0".encode() + html.encode()).hexdigest()
-        cached = self.get("uses", key)
+        cached = self.get("pages", key)
         if cached is None:
             soup = BeautifulSoup(html, "lxml")
             self.parsed += 1
             text, uses = term_uses(soup, lang)
-            self.put("uses", key, {"text": text, "uses": {k: [u.count, u.section] for k, u in uses.items()}})
-            return Page(lang, relative, soup, text, uses), key
+            cached = {"text": text, "uses": {k: [u.count, u.section] for k, u in uses.items()},
+                      "copy": prepared_copy(soup)}
+            self.put("pages", key, cached)
         uses = {k: TermUse(count, section) for k, (count, section) in cached["uses"].items()}
-        return Page(lang, relative, None, cached["text"], uses), key
+        return Page(lang, relative, None, cached["text"], uses), cached["copy"]
+
+
+def read_edition(root: Path, lang: str, store: CopyCache) -> list[tuple[Page, str | None]]:
+    """The searched pages of the edition in ``root``, each with its prepared index copy."""
+    return [store.page(lang, path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
+            for path in edition_pages(root)]
+
+
+def warm(root: Path, lang: str, cache: Path) -> int:
+    """Parse the edition in ``root`` into ``cache`` ahead of :func:`build`, as soon as the
+    edition is built (while the other editions still build); the number of pages parsed."""
+    store = CopyCache(cache)
+    read_edition(root, lang, store)
+    return store.parsed
 
 
 def run_pagefind(pages: Path, output: Path) -> None:
@@ -317,43 +356,30 @@ class IndexReport:
     reused: bool = False     # the whole index was the previous build's: no page's copy changed
 
 
-def build(site: Path, cache: Path | None = None) -> IndexReport:
-    """Index the assembled site's three editions into ``site/pagefind``. With ``cache`` (a
-    folder kept between builds), a page is parsed again only when its HTML changed, and
-    Pagefind runs only when an index copy changed; otherwise the previous index is copied."""
+def build(site: Path, cache: Path | None = None, editions: dict[str, Path] | None = None) -> IndexReport:
+    """Index the three editions into ``site/pagefind``: the assembled site's pages, or those in
+    ``editions`` (each language's Sphinx output: the same pages before the assembly shared
+    their static files, which the index does not read). With ``cache`` (a folder kept between
+    builds), a page is parsed again only when its HTML changed, and Pagefind runs only when an
+    index copy changed; otherwise the previous index is copied."""
     started = time.perf_counter()
     store = CopyCache(cache)
-    editions: dict[str, list[Page]] = {}
-    keys: dict[tuple[str, str], str] = {}
-    for lang in LANGUAGES:
-        editions[lang] = []
-        for path in edition_pages(site, lang):
-            relative = path.relative_to(site / lang).as_posix()
-            page, keys[lang, relative] = store.page(lang, relative, path.read_text(encoding="utf-8"))
-            editions[lang].append(page)
+    read = {lang: read_edition((editions or {}).get(lang, site / lang), lang, store) for lang in LANGUAGES}
     by_path = defaultdict(list)
-    for pages in editions.values():
-        for page in pages:
+    for pages in read.values():
+        for page, _ in pages:
             by_path[page.path].append(page)
     copies: list[tuple[str, str]] = []
     counts = {}
-    for lang, pages in editions.items():
+    for lang, pages in read.items():
         counts[lang] = 0
-        for page in pages:
+        for page, prepared in pages:
+            if prepared is None:
+                continue
             others = [other for other in by_path[page.path] if other.lang != lang]
             added = {} if page.path == "chapters/glossary.html" else glossary_text(page, others)
-            copy_key = hashlib.sha256((keys[lang, page.path] + json.dumps(sorted(
-                (section or "", names) for section, names in added.items()), ensure_ascii=False)).encode()).hexdigest()
-            cached = store.get("copies", copy_key)
-            if cached is None:
-                if page.soup is None:
-                    page.soup = BeautifulSoup((site / lang / page.path).read_text(encoding="utf-8"), "lxml")
-                    store.parsed += 1
-                cached = {"copy": index_copy(page, added)}
-                store.put("copies", copy_key, cached)
-            if cached["copy"] is not None:
-                copies.append((f"{lang}/{page.path}", cached["copy"]))
-                counts[lang] += 1
+            copies.append((f"{lang}/{page.path}", with_names(prepared, added)))
+            counts[lang] += 1
     if not all(counts.values()):
         raise SearchIndexError(f"an edition has no page to search: {counts}")
     output = site / OUTPUT
