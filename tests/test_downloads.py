@@ -197,3 +197,19 @@ def test_the_cite_page_offers_the_pdf_only_when_there_is_one(lang):
     missing = paragraph("")
     assert t("pdf.available", lang) not in missing
     assert missing == t("pdf.not_built", lang).replace("{command}", "make pdf")
+
+
+def test_the_workbook_is_the_same_bytes_for_the_same_chapter_dated_by_its_release(tmp_path):
+    lang = "ru"
+    items = [resource(lang, name="pairs-ru.csv")]
+    first = downloads.workbook(chapter(lang), items)
+    assert downloads.workbook(chapter(lang), items) == first
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(first)
+    book = openpyxl.load_workbook(path)
+    assert book.properties.created.date() == chapter(lang).date and book.properties.creator == t("book.title", lang)
+    sheet = book["pairs"]
+    assert sheet.freeze_panes == "A2" and all(cell.font.bold for cell in sheet[1]) and not sheet["A2"].font.bold
+    about = book.worksheets[0]
+    assert about["A1"].font.bold and about["A1"].font.size == 14
+    assert about.column_dimensions["C"].width > 40 and about["B3"].alignment.wrap_text
