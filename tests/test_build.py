@@ -5,6 +5,7 @@ import filecmp
 import shutil
 import subprocess
 import sys
+from queue import Empty
 
 import nbformat
 import papermill
@@ -207,3 +208,25 @@ def test_a_chapter_source_is_parsed_once_and_read_back_until_it_changes(tmp_path
     changed = notebooks.read_source(source, cache)
     assert changed.cells[-1].source.endswith("One more line.")
     assert len(list(cache.glob("chapter-*.json"))) == 1
+
+
+def test_a_kernel_is_ready_once_it_answered_and_its_iopub_is_drained():
+    """The warm kernel's client does not wait for a fifth of a second of IOPub silence (twice
+    per notebook run): it waits for the kernel's reply and its idle status after it, which
+    drains what IOPub still held (here the output of a cell nobody read)."""
+    kernel = kernels.WarmKernel("python3", REPO, quiet=True)
+    try:
+        client = kernel.manager.client()
+        assert isinstance(client, kernels.ReadyClient)
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            assert client.execute("print('left over')\n1 + 1") and client.get_shell_msg(timeout=30)
+            client.wait_for_ready(timeout=60)
+            with pytest.raises(Empty):  # nothing left on IOPub
+                client.get_iopub_msg(timeout=0.3)
+        finally:
+            client.stop_channels()
+        kernel.reset()  # the build's own use: a new client, ready, runs the reset
+    finally:
+        kernel.shutdown()
