@@ -34,7 +34,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
-import papermill
 import yaml
 
 from analysis.present.i18n import LANGUAGES, t
@@ -248,6 +247,8 @@ class Builder:
         return content
 
     def run_notebook(self, notebook, source: Path, lang: str, parameters: dict, cached: Path) -> None:
+        import papermill  # here: a rebuild that executes nothing need not load it
+
         started = time.perf_counter()
         log("execute", f"{lang} {source.name} ...")
         work = self.build_dir / "cache" / "running"

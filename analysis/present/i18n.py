@@ -7,7 +7,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pycountry
 import yaml
 
@@ -73,6 +72,7 @@ def t(key: str, lang: str, **values) -> str:
 
 @cache
 def _overrides() -> dict[tuple[str, str], str]:
+    import pandas as pd  # here, not at the top: the Sphinx extensions import this module
     table = pd.read_csv(OVERRIDES, dtype=str)
     return {(row.iso3, row.lang): row.name for row in table.itertuples()}
 
@@ -102,6 +102,7 @@ def country_name(iso3: str, lang: str) -> str:
 def _articles(path: Path = ARTICLES) -> dict[str, str]:
     """ISO3 -> the article its English name takes in running text, checked: a known
     country and the one article English names take."""
+    import pandas as pd
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     for index, row in table.iterrows():
         if pycountry.countries.get(alpha_3=row["iso3"]) is None:
@@ -123,6 +124,7 @@ def country_name_in_text(iso3: str, lang: str) -> str:
 
 @cache
 def _cases() -> dict[tuple[str, str, str], str]:
+    import pandas as pd
     table = pd.read_csv(CASES, dtype=str, keep_default_na=False)
     return {(row.iso3, row.lang, row.case): row.name for row in table.itertuples()}
 
@@ -226,6 +228,7 @@ def format_date(day, lang: str, case: str = "nominative") -> str:
     "dative", "ablative". English and Russian put a preposition before the date, which
     their template holds, so their form does not depend on ``case``."""
     _check(lang)
+    import pandas as pd
     from babel.dates import format_date as babel_date
     text = babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
     if case not in KAZAKH_CASES:
@@ -276,6 +279,7 @@ MONTH_PATTERNS = {"kk": "y 'жылғы' MMMM", "en": "LLLL y", "ru": "LLLL y 'г
 def format_month(day, lang: str) -> str:
     """The month of ``day`` (a date, or an ISO string such as ``2022-02``) with its year."""
     _check(lang)
+    import pandas as pd
     from babel.dates import format_date as babel_date
     return babel_date(pd.Timestamp(day).date(), MONTH_PATTERNS[lang], locale=lang)
 
