@@ -84,7 +84,6 @@ def _publish(app, pagename, templatename, context, doctree):
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.is_file() or target.read_bytes() != content:
         target.write_bytes(content)
-    app.notebook_copies[pagename] = content
     url = f"{PurePosixPath(pagename).name}/{name}"
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []) if group.get("label") == "download-buttons" else []:
@@ -101,8 +100,7 @@ def _drop_sources(app, exception):
 
 
 def setup(app):
-    app.notebook_copies = {}  # docname -> the clean copy written this build
     # after the theme has made its download buttons (priority 501)
     app.connect("html-page-context", _publish, priority=600)
     app.connect("build-finished", _drop_sources)
-    return {"parallel_read_safe": True, "parallel_write_safe": False}
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
