@@ -233,7 +233,8 @@ class Builder:
         rebuild reads it back instead of grafting again."""
         notebook, _, cached = self.cached_run(source, lang)
         run = cached.stat()
-        key = hashlib.sha256(json.dumps([notebook, cached.name, run.st_size, run.st_mtime_ns], sort_keys=True).encode()
+        key = hashlib.sha256(json.dumps([notebooks.content_fingerprint(notebook), cached.name, run.st_size,
+                                         run.st_mtime_ns]).encode()
                              + Path(notebooks.__file__).read_bytes()).hexdigest()[:32]
         staged = self.build_dir / "staged" / f"{source.stem}-{lang}-{key}.ipynb"
         if staged.is_file():

@@ -81,6 +81,13 @@ def code_fingerprint(notebook: nbformat.NotebookNode) -> str:
     return hashlib.sha256(json.dumps(code).encode()).hexdigest()
 
 
+def content_fingerprint(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's metadata and cells, less the cell ids Jupytext draws anew at each
+    parse (the staged copy drops them too: ``strip_volatile``)."""
+    cells = [{key: value for key, value in cell.items() if key != "id"} for cell in notebook.cells]
+    return hashlib.sha256(json.dumps([notebook.metadata, cells], sort_keys=True).encode()).hexdigest()
+
+
 def inputs_fingerprint() -> str:
     """The data extract and the analysis package: what every notebook reads."""
     digest = hashlib.sha256()
