@@ -339,7 +339,10 @@ def workbook(chapter: Chapter, resources: Sequence[Resource]) -> bytes:
     for number, row in enumerate(rows[1:], start=1):
         style = (wrapped_bold if row and row[0] in headings else wrapped) if number >= 2 else None
         for column, value in enumerate(row):
-            about.write_string(number, column, value, style) if value != "" else about.write_blank(number, column, None, style)
+            if value == "":
+                about.write_blank(number, column, None, style)
+            else:
+                about.write_string(number, column, value, style)
     for column, width in enumerate((34, 40, 48, 40, 48)):
         about.set_column(column, column, width)
     for name, resource in zip(names, resources):

@@ -70,10 +70,22 @@ def t(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+# pandas is imported where it is used, not at the top: every Sphinx process imports this
+# module, and most of them never read a table
+def _table(path: Path, keep_default_na: bool = False):
+    import pandas as pd
+    return pd.read_csv(path, dtype=str, keep_default_na=keep_default_na)
+
+
+def _day(day):
+    """``day`` (a date, or an ISO string such as ``2022-02``) as a date."""
+    import pandas as pd
+    return pd.Timestamp(day).date()
+
+
 @cache
 def _overrides() -> dict[tuple[str, str], str]:
-    import pandas as pd  # here, not at the top: the Sphinx extensions import this module
-    table = pd.read_csv(OVERRIDES, dtype=str)
+    table = _table(OVERRIDES, keep_default_na=True)
     return {(row.iso3, row.lang): row.name for row in table.itertuples()}
 
 
@@ -102,8 +114,7 @@ def country_name(iso3: str, lang: str) -> str:
 def _articles(path: Path = ARTICLES) -> dict[str, str]:
     """ISO3 -> the article its English name takes in running text, checked: a known
     country and the one article English names take."""
-    import pandas as pd
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = _table(path)
     for index, row in table.iterrows():
         if pycountry.countries.get(alpha_3=row["iso3"]) is None:
             raise DataError(path, f"{row['iso3']!r} is not an ISO3 country code", row=index + 2, field="iso3")
@@ -124,8 +135,7 @@ def country_name_in_text(iso3: str, lang: str) -> str:
 
 @cache
 def _cases() -> dict[tuple[str, str, str], str]:
-    import pandas as pd
-    table = pd.read_csv(CASES, dtype=str, keep_default_na=False)
+    table = _table(CASES)
     return {(row.iso3, row.lang, row.case): row.name for row in table.itertuples()}
 
 
@@ -228,9 +238,8 @@ def format_date(day, lang: str, case: str = "nominative") -> str:
     "dative", "ablative". English and Russian put a preposition before the date, which
     their template holds, so their form does not depend on ``case``."""
     _check(lang)
-    import pandas as pd
     from babel.dates import format_date as babel_date
-    text = babel_date(pd.Timestamp(day).date(), DATE_PATTERNS[lang], locale=lang)
+    text = babel_date(_day(day), DATE_PATTERNS[lang], locale=lang)
     if case not in KAZAKH_CASES:
         raise ValueError(f"case must be one of {KAZAKH_CASES}, not {case!r}")
     return kazakh_case(text, case) if lang == "kk" else text
@@ -279,9 +288,8 @@ MONTH_PATTERNS = {"kk": "y 'жылғы' MMMM", "en": "LLLL y", "ru": "LLLL y 'г
 def format_month(day, lang: str) -> str:
     """The month of ``day`` (a date, or an ISO string such as ``2022-02``) with its year."""
     _check(lang)
-    import pandas as pd
     from babel.dates import format_date as babel_date
-    return babel_date(pd.Timestamp(day).date(), MONTH_PATTERNS[lang], locale=lang)
+    return babel_date(_day(day), MONTH_PATTERNS[lang], locale=lang)
 
 
 # Counts up to ten are spelled out in running text where a template asks for it
