@@ -8,7 +8,7 @@ import json
 from bs4 import BeautifulSoup
 
 from tooling import search_index
-from tooling.search_index import Page, glossary_text, index_copy, index_text, term_uses
+from tooling.search_index import Page, glossary_text, index_text, prepared_copy, term_uses, with_names
 
 PAGE = """<!DOCTYPE html><html lang="{lang}"><head><title>t</title></head><body>
 <nav>Main menu</nav>
@@ -29,9 +29,14 @@ PAGE = """<!DOCTYPE html><html lang="{lang}"><head><title>t</title></head><body>
 
 def page(lang: str, intro: str, body: str, path: str = "chapters/indicators.html") -> Page:
     soup = BeautifulSoup(PAGE.format(lang=lang, intro=intro, body=body), "lxml")
-    result = Page(lang, path, soup)
-    result.text, result.uses = term_uses(soup, lang)
+    result = Page(lang, path, *term_uses(soup, lang))
+    result.soup = soup  # kept for index_copy below
     return result
+
+
+def index_copy(page: Page, added) -> str:
+    """The page's index copy as the build makes it: prepared, then given its glossary names."""
+    return with_names(prepared_copy(page.soup), added)
 
 
 def article(copy: str):
@@ -173,7 +178,7 @@ def test_editions_parsed_ahead_leave_nothing_to_parse_and_give_the_same_index(tm
 
 
 def test_a_section_s_names_go_to_its_place_or_to_the_page_s_top():
-    prepared = search_index.prepared_copy(page("en", "Intro.", "Text.").soup)
+    prepared = prepared_copy(page("en", "Intro.", "Text.").soup)
     assert prepared.count(f"<!--{search_index.ADDED}") == 3  # two section marks and the top
     copy = search_index.with_names(prepared, {"section-1-1": [("trade share", 2.0)],
                                               "section-9": [("lost <section>", 1.0)], None: [("top name", 1.5)]})

@@ -105,7 +105,6 @@ class TermUse:
 class Page:
     lang: str
     path: str            # relative to the edition, e.g. "chapters/indicators.html"
-    soup: BeautifulSoup | None  # None until needed, when the page's counts came from the cache
     text: str = ""
     uses: dict[str, TermUse] = field(default_factory=dict)
 
@@ -193,16 +192,11 @@ def glossary_text(page: Page, others: list[Page]) -> dict[str | None, list[tuple
     return dict(added)
 
 
-def index_copy(page: Page, added: dict[str | None, list[tuple[str, float]]]) -> str | None:
-    """The page as Pagefind reads it (see the module's docstring), None for a page without
-    an <article> (a redirect)."""
-    copy = prepared_copy(page.soup)
-    return None if copy is None else with_names(copy, added)
-
-
 def prepared_copy(soup: BeautifulSoup) -> str | None:
-    """The index copy of the page in ``soup`` (changed in place: read the page's terms first)
-    before the glossary's names are known: the places they may go are marked (ADDED)."""
+    """The page in ``soup`` as Pagefind reads it (see the module's docstring), before the
+    glossary's names are known: the places they may go are marked (ADDED) and filled by
+    :func:`with_names`. None for a page without an <article> (a redirect). ``soup`` is changed
+    in place: read the page's terms first."""
     article = article_of(soup)
     if article is None:
         return None
@@ -318,7 +312,7 @@ class CopyCache:
                       "copy": prepared_copy(soup)}
             self.put("pages", key, cached)
         uses = {k: TermUse(count, section) for k, (count, section) in cached["uses"].items()}
-        return Page(lang, relative, None, cached["text"], uses), cached["copy"]
+        return Page(lang, relative, cached["text"], uses), cached["copy"]
 
 
 def read_edition(root: Path, lang: str, store: CopyCache) -> list[tuple[Page, str | None]]:
